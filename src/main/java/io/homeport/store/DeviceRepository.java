@@ -1,0 +1,68 @@
+package io.homeport.store;
+
+import io.homeport.device.Device;
+import io.homeport.device.Enrollment;
+import io.homeport.device.EnrollmentToken;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Devices, their enrollment tokens and the record of revoked certificates. Every method that writes
+ * more than one row does so in one transaction: on failure nothing is changed.
+ */
+public interface DeviceRepository {
+
+  /**
+   * Stores a new pending device together with its first enrollment token.
+   *
+   * @return fails with {@link DuplicateException} naming {@code id} or {@code name} when either is taken
+   */
+  Future<Void> create(Device device, EnrollmentToken token);
+
+  Future<Optional<Device>> findById(String id);
+
+  /** Devices ordered by creation time, then id. */
+  Future<List<Device>> list(int offset, int limit);
+
+  /** Every device in state ENROLLED, to load the in-memory credential cache at start. */
+  Future<List<Device>> listEnrolled();
+
+  /**
+   * Adds another enrollment token for an existing, not revoked device (re-enrollment after a lost
+   * bundle).
+   *
+   * @return fails with {@link NotFoundException} when the device does not exist or is revoked
+   */
+  Future<Void> addToken(EnrollmentToken token);
+
+  Future<Optional<EnrollmentToken>> findToken(String tokenHash);
+
+  /**
+   * Consumes the token and makes the device ENROLLED with the new certificate and beacon key. A
+   * previous certificate of the device is recorded as revoked. Succeeds only if, at the moment of the
+   * write, the token belongs to the device, is unused and not expired at {@code enrollment.at()}.
+   *
+   * @return the device as updated; fails with {@link ConflictException} when the token was used,
+   *     expired or the device is no longer enrollable
+   */
+  Future<Device> enroll(Enrollment enrollment);
+
+  /**
+   * Revokes the device: state REVOKED, its certificate recorded as revoked, its unused tokens deleted.
+   *
+   * @return the revoked device, empty when it does not exist; revoking twice returns the device unchanged
+   */
+  Future<Optional<Device>> revoke(String id, Instant at);
+
+  /**
+   * Deletes the device and its tokens; its certificate, if any, is recorded as revoked.
+   *
+   * @return the deleted device, empty when it did not exist
+   */
+  Future<Optional<Device>> delete(String id, Instant at);
+
+  /** Hex serials of every revoked certificate. */
+  Future<List<String>> revokedCertificateSerials();
+}
