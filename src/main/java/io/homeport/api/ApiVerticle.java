@@ -1,0 +1,193 @@
+package io.homeport.api;
+
+import io.homeport.auth.ApiTokens;
+import io.homeport.auth.Role;
+import io.homeport.beacon.BeaconCounters;
+import io.homeport.beacon.PresenceTable;
+import io.homeport.config.Endpoint;
+import io.homeport.device.Device;
+import io.homeport.device.DeviceService;
+import io.homeport.device.DeviceService.WithToken;
+import io.homeport.http.JsonBodies;
+import io.homeport.http.Problems;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The operator / integrator HTTP API (DESIGN.md 2.3): {@code /health} and {@code /api/v1}. */
+public final class ApiVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+  static final int BODY_LIMIT = 64 * 1024;
+  static final int METADATA_LIMIT = 8 * 1024;
+  private static final Set<String> CREATE_FIELDS = Set.of("id", "name", "vendor", "metadata");
+
+  private final Endpoint endpoint;
+  private final ApiTokens tokens;
+  private final DeviceService devices;
+  private final PresenceTable presence;
+  private final BeaconCounters beaconCounters;
+  private HttpServer server;
+
+  public ApiVerticle(Endpoint endpoint, ApiTokens tokens, DeviceService devices, PresenceTable presence,
+      BeaconCounters beaconCounters) {
+    this.endpoint = endpoint;
+    this.tokens = tokens;
+    this.devices = devices;
+    this.presence = presence;
+    this.beaconCounters = beaconCounters;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().failureHandler(Problems::handleFailure);
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
+
+    router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
+    router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    Authorize read = Authorize.roles(Role.ADMIN, Role.OPERATOR, Role.INTEGRATOR);
+    Authorize write = Authorize.roles(Role.ADMIN, Role.OPERATOR);
+
+    router.post("/api/v1/devices").handler(write).handler(this::createDevice);
+    router.get("/api/v1/devices").handler(read).handler(this::listDevices);
+    router.get("/api/v1/devices/:id").handler(read).handler(this::getDevice);
+    router.delete("/api/v1/devices/:id").handler(write).handler(this::deleteDevice);
+    router.post("/api/v1/devices/:id/revoke").handler(write).handler(this::revokeDevice);
+    router.post("/api/v1/devices/:id/enrollment-tokens").handler(write).handler(this::newEnrollmentToken);
+    router.get("/api/v1/beacon/counters").handler(read).handler(this::beaconCounters);
+    router.route().last().handler(Problems::notFound);
+
+    return vertx.createHttpServer()
+        .requestHandler(router)
+        .listen(endpoint.port(), endpoint.bind())
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("API listening on http://{}:{}", endpoint.bind(), s.actualPort());
+        });
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void createDevice(RoutingContext ctx) {
+    JsonObject body = JsonBodies.object(ctx);
+    JsonBodies.onlyFields(body, CREATE_FIELDS);
+    Object metadata = body.getValue("metadata");
+    if (metadata != null && !(metadata instanceof JsonObject)) {
+      throw JsonBodies.invalid("metadata", "'metadata' must be a JSON object");
+    }
+    String metadataJson = metadata == null ? null : ((JsonObject) metadata).encode();
+    if (metadataJson != null && metadataJson.length() > METADATA_LIMIT) {
+      throw JsonBodies.invalid("metadata", "'metadata' exceeds " + METADATA_LIMIT + " bytes");
+    }
+    String vendor = JsonBodies.optionalString(body, "vendor");
+    if (vendor != null && (vendor.isBlank() || vendor.length() > 128)) {
+      throw JsonBodies.invalid("vendor", "'vendor' must be 1-128 characters");
+    }
+    DeviceService.NewDevice request = new DeviceService.NewDevice(
+        JsonBodies.optionalString(body, "id"), JsonBodies.optionalString(body, "name"), vendor, metadataJson);
+    devices.create(request).onComplete(created -> {
+      if (created.failed()) {
+        ctx.fail(created.cause());
+        return;
+      }
+      WithToken w = created.result();
+      ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/devices/" + w.device().id());
+      ctx.json(deviceJson(w.device()).put("enrollment", tokenJson(w)));
+    });
+  }
+
+  private void listDevices(RoutingContext ctx) {
+    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    int limit = intParam(ctx, "limit", 100, 1, 1000);
+    devices.list(offset, limit).onComplete(list -> {
+      if (list.failed()) {
+        ctx.fail(list.cause());
+        return;
+      }
+      JsonArray items = new JsonArray();
+      list.result().forEach(d -> items.add(deviceJson(d)));
+      ctx.json(new JsonObject().put("items", items).put("offset", offset).put("limit", limit));
+    });
+  }
+
+  private void getDevice(RoutingContext ctx) {
+    devices.get(ctx.pathParam("id")).onComplete(d -> respond(ctx, d.map(this::deviceJson)));
+  }
+
+  private void deleteDevice(RoutingContext ctx) {
+    devices.delete(ctx.pathParam("id")).onComplete(d -> {
+      if (d.failed()) {
+        ctx.fail(d.cause());
+      } else {
+        ctx.response().setStatusCode(204).end();
+      }
+    });
+  }
+
+  private void revokeDevice(RoutingContext ctx) {
+    devices.revoke(ctx.pathParam("id")).onComplete(d -> respond(ctx, d.map(this::deviceJson)));
+  }
+
+  private void newEnrollmentToken(RoutingContext ctx) {
+    devices.issueEnrollmentToken(ctx.pathParam("id")).onComplete(w -> {
+      if (w.failed()) {
+        ctx.fail(w.cause());
+      } else {
+        ctx.response().setStatusCode(201);
+        ctx.json(tokenJson(w.result()));
+      }
+    });
+  }
+
+  private void beaconCounters(RoutingContext ctx) {
+    ctx.json(new JsonObject()
+        .put("datagrams", beaconCounters.total())
+        .put("outcomes", new JsonObject(new java.util.LinkedHashMap<>(beaconCounters.snapshot())))
+        .put("suppressedResponses", beaconCounters.suppressedResponses())
+        .put("online", presence.onlineCount()));
+  }
+
+  private JsonObject deviceJson(Device d) {
+    return DeviceJson.of(d, presence.get(d.id()));
+  }
+
+  private static JsonObject tokenJson(WithToken w) {
+    return new JsonObject().put("token", w.enrollmentToken()).put("expiresAt", w.tokenExpiresAt().toString());
+  }
+
+  private static void respond(RoutingContext ctx, io.vertx.core.AsyncResult<JsonObject> result) {
+    if (result.failed()) {
+      ctx.fail(result.cause());
+    } else {
+      ctx.json(result.result());
+    }
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    String v = ctx.queryParams().get(name);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw JsonBodies.invalid(name, "query parameter '" + name + "' must be an integer from " + min + " to " + max);
+  }
+}

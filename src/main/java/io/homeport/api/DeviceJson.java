@@ -1,0 +1,44 @@
+package io.homeport.api;
+
+import io.homeport.beacon.Presence;
+import io.homeport.device.Device;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The API's JSON form of a device and its presence. Never includes the beacon key. */
+final class DeviceJson {
+  private DeviceJson() {}
+
+  static JsonObject of(Device d, Optional<Presence> presence) {
+    JsonObject json = new JsonObject()
+        .put("id", d.id())
+        .put("name", d.name())
+        .put("vendor", d.vendor())
+        .put("metadata", d.metadataJson() == null ? new JsonObject() : new JsonObject(d.metadataJson()))
+        .put("state", d.state().wireName())
+        .put("createdAt", time(d.createdAt()))
+        .put("enrolledAt", time(d.enrolledAt()))
+        .put("revokedAt", time(d.revokedAt()));
+    if (d.certificateSerial() != null) {
+      json.put("certificate", new JsonObject()
+          .put("serial", d.certificateSerial())
+          .put("notAfter", time(d.certificateNotAfter())));
+    }
+    JsonObject p = new JsonObject().put("online", false);
+    presence.ifPresent(pr -> {
+      p.put("online", pr.online())
+          .put("publicAddress", pr.publicAddress().getAddress().getHostAddress() + ":" + pr.publicAddress().getPort())
+          .put("lastSeen", time(Instant.ofEpochMilli(pr.lastSeenMillis())))
+          .put("keepaliveInterval", pr.intervalSeconds());
+      if (pr.online()) {
+        p.put("onlineSince", time(Instant.ofEpochMilli(pr.onlineSinceMillis())));
+      }
+    });
+    return json.put("presence", p);
+  }
+
+  private static String time(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}

@@ -1,0 +1,137 @@
+package io.homeport.beacon;
+
+import io.homeport.config.HomeportConfig;
+import io.homeport.device.DeviceKeyring;
+import io.homeport.event.Event;
+import io.homeport.event.EventAddresses;
+import io.homeport.event.EventPublisher;
+import io.homeport.event.EventType;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The beacon (DESIGN.md 2.1): the UDP socket keepalives arrive on, the presence sweep, and presence
+ * events. The protocol itself is {@link KeepaliveProcessor}; this class only moves datagrams.
+ */
+public final class BeaconVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(BeaconVerticle.class);
+  /** Large enough to absorb bursts of keepalives from many devices at once. */
+  private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+  private final HomeportConfig config;
+  private final DeviceKeyring keyring;
+  private final BeaconCounters counters;
+  private final EventPublisher events;
+  private final Clock clock;
+  private final PresenceTable presence;
+  private final NonceService nonces;
+  private KeepaliveProcessor processor;
+  private DatagramSocket socket;
+
+  public BeaconVerticle(HomeportConfig config, DeviceKeyring keyring, BeaconCounters counters, EventPublisher events,
+      Clock clock) {
+    this.config = config;
+    this.keyring = keyring;
+    this.counters = counters;
+    this.events = events;
+    this.clock = clock;
+    this.presence = new PresenceTable(new PresenceEvents());
+    // a nonce must outlive at least two keepalive intervals, so a device holding the latest one never needs a retry
+    this.nonces = new NonceService(Math.max(60_000, 2 * config.keepaliveInterval().toMillis()));
+  }
+
+  /** The presence table this beacon maintains; readable from any thread. */
+  public PresenceTable presence() {
+    return presence;
+  }
+
+  @Override
+  public Future<?> start() {
+    processor = new KeepaliveProcessor(keyring, nonces, presence, counters, (int) config.keepaliveInterval().toSeconds());
+    long grace = config.offlineGrace().toMillis();
+    long forget = Math.max(grace, nonces.maxLifetimeMillis());
+    vertx.setPeriodic(Math.max(100, Math.min(1000, grace / 4)), id -> presence.sweep(clock.millis(), grace, forget));
+    vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, msg -> {
+      if (EventType.DEVICE_REVOKED.wireName().equals(msg.body().getString("type"))) {
+        presence.remove(msg.body().getString("deviceId"));
+      }
+    });
+    socket = vertx.createDatagramSocket(new DatagramSocketOptions()
+        .setReceiveBufferSize(SOCKET_BUFFER_BYTES)
+        .setSendBufferSize(SOCKET_BUFFER_BYTES)
+        .setIpV6(config.beacon().bind().contains(":")));
+    socket.handler(this::onDatagram);
+    socket.exceptionHandler(e -> LOG.warn("beacon socket error: {}", e.getMessage()));
+    return socket.listen(config.beacon().port(), config.beacon().bind())
+        .onSuccess(s -> LOG.info("beacon listening on udp {}:{} (keepalive interval {}s, offline after {}s)",
+            config.beacon().bind(), s.localAddress().port(), config.keepaliveInterval().toSeconds(),
+            config.offlineGrace().toSeconds()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return socket == null ? Future.succeededFuture() : socket.close();
+  }
+
+  public int actualPort() {
+    return socket.localAddress().port();
+  }
+
+  private void onDatagram(DatagramPacket packet) {
+    String host = packet.sender().hostAddress();
+    int port = packet.sender().port();
+    InetSocketAddress source;
+    try {
+      source = new InetSocketAddress(InetAddress.getByName(host), port); // an IP literal: parsed, never resolved
+    } catch (UnknownHostException e) {
+      return;
+    }
+    KeepaliveProcessor.Result result = processor.process(packet.data().getBytes(), source, clock.millis());
+    if (result.answer() != null) {
+      socket.send(Buffer.buffer(result.answer()), port, host);
+    }
+  }
+
+  /** Turns presence changes into events and log lines. */
+  private final class PresenceEvents implements PresenceListener {
+    @Override
+    public void online(Presence now) {
+      LOG.info("device {} online from {}", now.deviceId(), address(now));
+      events.publish(new Event(EventType.DEVICE_ONLINE, Instant.ofEpochMilli(now.lastSeenMillis()), now.deviceId(),
+          Map.of("publicAddress", address(now))));
+    }
+
+    @Override
+    public void addressChanged(Presence before, Presence now) {
+      LOG.info("device {} moved from {} to {}", now.deviceId(), address(before), address(now));
+      events.publish(new Event(EventType.DEVICE_ADDRESS_CHANGED, Instant.ofEpochMilli(now.lastSeenMillis()),
+          now.deviceId(), Map.of("previousAddress", address(before), "publicAddress", address(now))));
+    }
+
+    @Override
+    public void offline(Presence last) {
+      LOG.info("device {} offline (last keepalive {})", last.deviceId(), Instant.ofEpochMilli(last.lastSeenMillis()));
+      events.publish(new Event(EventType.DEVICE_OFFLINE, clock.instant(), last.deviceId(),
+          Map.of("lastSeen", Instant.ofEpochMilli(last.lastSeenMillis()).toString(), "publicAddress", address(last))));
+    }
+
+    private String address(Presence p) {
+      InetSocketAddress a = p.publicAddress();
+      String ip = a.getAddress().getHostAddress();
+      return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    }
+  }
+}

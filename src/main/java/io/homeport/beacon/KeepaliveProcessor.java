@@ -1,0 +1,135 @@
+package io.homeport.beacon;
+
+import static io.homeport.stun.StunAttributes.FINGERPRINT;
+import static io.homeport.stun.StunAttributes.MESSAGE_INTEGRITY_SHA256;
+import static io.homeport.stun.StunAttributes.SEQUENCE;
+import static io.homeport.stun.StunAttributes.SERVER_NONCE;
+import static io.homeport.stun.StunAttributes.USERNAME;
+
+import io.homeport.device.DeviceKeyring;
+import io.homeport.stun.StunAttribute;
+import io.homeport.stun.StunAttributes;
+import io.homeport.stun.StunCodec;
+import io.homeport.stun.StunMessage;
+import io.homeport.stun.StunParseException;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The keepalive protocol of DESIGN.md 2.1, server side: decides what one datagram does and what, if
+ * anything, is answered. Plain Java, no I/O; the beacon verticle feeds it datagrams and sends what it
+ * returns. Checks run cheapest-first, and nothing before the integrity check can change state.
+ *
+ * <p>Not thread-safe: one instance per event loop.
+ */
+public final class KeepaliveProcessor {
+
+  /** The outcome of one datagram and the answer to send to its source, or null for none. */
+  public record Result(KeepaliveOutcome outcome, byte[] answer) {}
+
+  private final DeviceKeyring keyring;
+  private final NonceService nonces;
+  private final PresenceTable presence;
+  private final BeaconCounters counters;
+  private final int intervalSeconds;
+
+  public KeepaliveProcessor(DeviceKeyring keyring, NonceService nonces, PresenceTable presence, BeaconCounters counters,
+      int intervalSeconds) {
+    this.keyring = keyring;
+    this.nonces = nonces;
+    this.presence = presence;
+    this.counters = counters;
+    this.intervalSeconds = intervalSeconds;
+  }
+
+  public Result process(byte[] datagram, InetSocketAddress source, long nowMillis) {
+    StunMessage request;
+    try {
+      request = StunCodec.decode(datagram);
+    } catch (StunParseException e) {
+      return drop(KeepaliveOutcome.MALFORMED);
+    }
+    // the protocol requires FINGERPRINT; without it this is some other STUN traffic
+    if (request.attribute(FINGERPRINT).isEmpty()) {
+      return drop(KeepaliveOutcome.MALFORMED);
+    }
+    Optional<StunAttribute> usernameAttr = request.attribute(USERNAME);
+    if (request.type() != StunMessage.BINDING_REQUEST || usernameAttr.isEmpty()
+        || request.attribute(MESSAGE_INTEGRITY_SHA256).isEmpty()) {
+      return drop(KeepaliveOutcome.UNSUPPORTED);
+    }
+    String deviceId;
+    try {
+      deviceId = StunAttributes.readUsername(usernameAttr.get());
+    } catch (StunParseException e) {
+      return drop(KeepaliveOutcome.MALFORMED);
+    }
+    byte[] key = keyring.beaconKey(deviceId);
+    if (key == null) {
+      return drop(keyring.isRevoked(deviceId) ? KeepaliveOutcome.REVOKED : KeepaliveOutcome.UNKNOWN_DEVICE);
+    }
+    if (!StunCodec.verifyIntegritySha256(request, key)) {
+      return drop(KeepaliveOutcome.BAD_INTEGRITY);
+    }
+    // authenticated from here on
+    long sequence;
+    byte[] nonce;
+    try {
+      Optional<StunAttribute> seq = request.attribute(SEQUENCE);
+      if (seq.isEmpty()) {
+        return drop(KeepaliveOutcome.UNSUPPORTED);
+      }
+      sequence = StunAttributes.readSequence(seq.get());
+      Optional<StunAttribute> n = request.attribute(SERVER_NONCE);
+      nonce = n.isEmpty() ? null : StunAttributes.readServerNonce(n.get());
+    } catch (StunParseException e) {
+      return drop(KeepaliveOutcome.MALFORMED);
+    }
+    if (!nonces.isValid(deviceId, nonce, nowMillis)) {
+      return answer(KeepaliveOutcome.STALE_NONCE, datagram, staleNonceAnswer(request, deviceId, key, nowMillis));
+    }
+    if (!presence.isFresh(deviceId, sequence)) {
+      return drop(KeepaliveOutcome.REPLAYED);
+    }
+    presence.accept(deviceId, source, sequence, nowMillis, intervalSeconds);
+    return answer(KeepaliveOutcome.ACCEPTED, datagram, successAnswer(request, deviceId, key, source, nowMillis));
+  }
+
+  private byte[] successAnswer(StunMessage request, String deviceId, byte[] key, InetSocketAddress source, long now) {
+    return StunMessage.builder(StunMessage.BINDING_SUCCESS, request.transactionId())
+        .add(StunAttributes.xorMappedAddress(source, request.transactionId()),
+            StunAttributes.serverNonce(nonces.issue(deviceId, now)),
+            StunAttributes.keepaliveInterval(intervalSeconds),
+            // commands, sessions and address lists arrive in later releases; until then nothing is pending
+            StunAttributes.pending(Set.of()),
+            StunAttributes.serverTime(now))
+        .messageIntegritySha256(key)
+        .fingerprint()
+        .encode();
+  }
+
+  private byte[] staleNonceAnswer(StunMessage request, String deviceId, byte[] key, long now) {
+    return StunMessage.builder(StunMessage.BINDING_ERROR, request.transactionId())
+        .add(StunAttributes.errorCode(new StunAttributes.ErrorCode(401, "")),
+            StunAttributes.serverNonce(nonces.issue(deviceId, now)))
+        .messageIntegritySha256(key)
+        .fingerprint()
+        .encode();
+  }
+
+  private Result drop(KeepaliveOutcome outcome) {
+    counters.count(outcome);
+    return new Result(outcome, null);
+  }
+
+  /** Never answers with more bytes than the request had: the beacon must not amplify spoofed traffic. */
+  private Result answer(KeepaliveOutcome outcome, byte[] request, byte[] answer) {
+    counters.count(outcome);
+    if (answer.length > request.length) {
+      counters.countSuppressedResponse();
+      return new Result(outcome, null);
+    }
+    return new Result(outcome, answer);
+  }
+}

@@ -1,0 +1,205 @@
+package io.homeport.bench;
+
+import io.homeport.agent.KeepaliveSession;
+import io.homeport.config.ConfigLoader;
+import io.homeport.config.HomeportConfig;
+import io.homeport.device.DeviceService;
+import io.homeport.pki.DeviceCsr;
+import io.homeport.pki.DeviceKeys;
+import io.homeport.server.HomeportServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives many simulated devices against an in-process server on loopback and prints accepted
+ * keepalives per second and the server heap each online device costs. Devices are enrolled through
+ * the real enrollment path (CSR, certificate, beacon key) with a throw-away data directory.
+ */
+public final class KeepaliveBench {
+
+  /** What to run. */
+  public record Options(int devices, int rate, Duration duration, int sockets) {}
+
+  /** What was measured. */
+  public record Figures(int devices, int online, long sent, long accepted, double acceptedPerSecond,
+      double heapBytesPerOnlineDevice, long serverDatagrams, Map<String, Long> outcomes) {}
+
+  private final Options options;
+  private final PrintStream out;
+  private final Map<Long, KeepaliveSession> outstanding = new java.util.concurrent.ConcurrentHashMap<>();
+
+  public KeepaliveBench(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  public Figures run() throws Exception {
+    Path dataDir = Files.createTempDirectory("homeport-bench");
+    HomeportConfig config = ConfigLoader.load(null, Map.of()).withEphemeralLoopbackPorts().withDataDir(dataDir);
+    Vertx vertx = Vertx.vertx();
+    try {
+      HomeportServer server = HomeportServer.start(vertx, config).await(60, TimeUnit.SECONDS);
+      List<KeepaliveSession> sessions = enroll(server, options.devices());
+      List<DatagramSocket> sockets = openSockets(vertx);
+      int port = server.beaconPort();
+
+      // prime: every device learns a nonce through the 401 path, which changes no server state
+      AtomicLong answers = new AtomicLong();
+      handleAnswers(sockets, answers);
+      sendAll(sessions, sockets, port);
+      awaitCount(answers, sessions.size(), Duration.ofSeconds(60));
+      long baseline = usedHeapAfterGc();
+
+      answers.set(0);
+      sendAll(sessions, sockets, port);
+      awaitCount(answers, sessions.size(), Duration.ofSeconds(60));
+      int online = server.presence().onlineCount();
+      long withPresence = usedHeapAfterGc();
+      double heapPerDevice = (double) (withPresence - baseline) / Math.max(1, online);
+      out.printf("%d devices online; server heap per online device: %.0f bytes%n", online, heapPerDevice);
+
+      // steady state: keepalives at the requested rate, round robin over the devices
+      answers.set(0);
+      long sent = sendAtRate(vertx, sessions, sockets, port);
+      Thread.sleep(500); // last answers in flight
+      long accepted = answers.get();
+      double perSecond = accepted / (double) options.duration().toMillis() * 1000;
+      out.printf("sent %d keepalives in %ds, %d accepted: %.0f accepted keepalives/s%n", sent,
+          options.duration().toSeconds(), accepted, perSecond);
+      Figures figures = new Figures(options.devices(), online, sent, accepted, perSecond, heapPerDevice,
+          server.beaconCounters().total(), server.beaconCounters().snapshot());
+      server.stop().await(30, TimeUnit.SECONDS);
+      return figures;
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+      deleteRecursively(dataDir);
+    }
+  }
+
+  private List<KeepaliveSession> enroll(HomeportServer server, int n) {
+    out.printf("enrolling %d devices...%n", n);
+    long start = System.nanoTime();
+    KeyPair keys = DeviceKeys.generate();
+    DeviceService devices = server.devices();
+    List<KeepaliveSession> sessions = new ArrayList<>(n);
+    int batch = 64;
+    for (int from = 0; from < n; from += batch) {
+      List<Future<DeviceService.Enrolled>> inFlight = new ArrayList<>();
+      for (int i = from; i < Math.min(n, from + batch); i++) {
+        String id = String.format("bench-%06d", i);
+        inFlight.add(devices.create(new DeviceService.NewDevice(id, null, "bench", null))
+            .compose(created -> devices.enroll(created.enrollmentToken(), DeviceCsr.create(keys, id))));
+      }
+      for (Future<DeviceService.Enrolled> f : inFlight) {
+        DeviceService.Enrolled e = f.await();
+        sessions.add(new KeepaliveSession(e.device().id(), e.device().beaconKey(), System.currentTimeMillis()));
+      }
+    }
+    out.printf("enrolled %d devices in %.1fs%n", n, (System.nanoTime() - start) / 1e9);
+    return sessions;
+  }
+
+  private List<DatagramSocket> openSockets(Vertx vertx) {
+    List<DatagramSocket> sockets = new ArrayList<>();
+    for (int i = 0; i < options.sockets(); i++) {
+      DatagramSocket s = vertx.createDatagramSocket(new DatagramSocketOptions()
+          .setReceiveBufferSize(4 << 20).setSendBufferSize(4 << 20));
+      sockets.add(s.listen(0, "127.0.0.1").await());
+    }
+    return sockets;
+  }
+
+  /** Answers are matched to their device by transaction id (STUN header bytes 8-19). */
+  private void handleAnswers(List<DatagramSocket> sockets, AtomicLong answered) {
+    for (DatagramSocket socket : sockets) {
+      socket.handler(packet -> {
+        byte[] data = packet.data().getBytes();
+        if (data.length < 20) {
+          return;
+        }
+        KeepaliveSession session = outstanding.remove(transactionKey(data));
+        if (session != null && !(session.onDatagram(data) instanceof KeepaliveSession.Ignored)) {
+          answered.incrementAndGet();
+        }
+      });
+    }
+  }
+
+  private void send(List<KeepaliveSession> sessions, List<DatagramSocket> sockets, int i, int port) {
+    KeepaliveSession session = sessions.get(i);
+    byte[] keepalive = session.nextKeepalive();
+    outstanding.put(transactionKey(keepalive), session);
+    sockets.get(i % sockets.size()).send(Buffer.buffer(keepalive), port, "127.0.0.1");
+  }
+
+  private static long transactionKey(byte[] stunMessage) {
+    return java.nio.ByteBuffer.wrap(stunMessage, 12, 8).getLong();
+  }
+
+  private void sendAll(List<KeepaliveSession> sessions, List<DatagramSocket> sockets, int port) throws InterruptedException {
+    for (int i = 0; i < sessions.size(); i++) {
+      send(sessions, sockets, i, port);
+      if (i % 500 == 499) {
+        Thread.sleep(5); // let the socket buffers drain
+      }
+    }
+  }
+
+  private long sendAtRate(Vertx vertx, List<KeepaliveSession> sessions, List<DatagramSocket> sockets, int port)
+      throws InterruptedException {
+    long tickMillis = 10;
+    long perTick = Math.max(1, options.rate() * tickMillis / 1000);
+    long ticks = options.duration().toMillis() / tickMillis;
+    long sent = 0;
+    int next = 0;
+    long start = System.nanoTime();
+    for (long t = 0; t < ticks; t++) {
+      for (long j = 0; j < perTick; j++) {
+        send(sessions, sockets, next, port);
+        next = (next + 1) % sessions.size();
+        sent++;
+      }
+      long due = start + (t + 1) * tickMillis * 1_000_000;
+      long sleep = due - System.nanoTime();
+      if (sleep > 0) {
+        TimeUnit.NANOSECONDS.sleep(sleep);
+      }
+    }
+    return sent;
+  }
+
+  private static void awaitCount(AtomicLong counter, long target, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (counter.get() < target && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+
+  private static long usedHeapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.homeport.cli;
+
+import io.homeport.agent.DeviceAgent;
+import io.homeport.agent.DeviceBundle;
+import io.homeport.agent.Enroller;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "device", mixinStandardHelpOptions = true, description = "The reference device agent.",
+    subcommands = {DeviceCommand.Enroll.class, DeviceCommand.Run.class})
+final class DeviceCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  @Command(name = "enroll", mixinStandardHelpOptions = true,
+      description = "Enroll this device with a one-time token: makes a key pair locally and stores the bundle.")
+  static final class Enroll implements Callable<Integer> {
+    @Option(names = "--server", required = true, paramLabel = "URL", description = "Device channel, e.g. https://homeport.example:7443")
+    URI server;
+
+    @Option(names = "--token", required = true, paramLabel = "TOKEN", description = "Enrollment token from POST /api/v1/devices.")
+    String token;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the bundle (created, mode 0700).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        DeviceBundle bundle = Enroller.enroll(server, token);
+        bundle.save(out);
+        System.out.printf("enrolled device %s; bundle written to %s%n", bundle.deviceId(), out.toAbsolutePath());
+        return 0;
+      } catch (Enroller.EnrollmentRefused e) {
+        System.err.println("homeport: " + e.getMessage());
+        return 1;
+      } catch (IOException e) {
+        System.err.println("homeport: enrollment failed: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the device agent: keepalives to the server.")
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "Bundle directory from `device enroll`.")
+    Path bundleDir;
+
+    @Override
+    public Integer call() throws Exception {
+      DeviceBundle bundle;
+      try {
+        bundle = DeviceBundle.load(bundleDir);
+      } catch (IOException e) {
+        System.err.println("homeport: " + e.getMessage());
+        return 1;
+      }
+      Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+      vertx.deployVerticle(new DeviceAgent(bundle, Clock.systemUTC())).await(30, TimeUnit.SECONDS);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          vertx.close().await(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // exiting anyway
+        }
+      }, "agent-shutdown"));
+      Thread.currentThread().join();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.homeport.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Loads {@link HomeportConfig}: the embedded defaults (the documented {@code config/homeport.yaml},
+ * packaged in the jar), then an optional file, then {@code HOMEPORT_*} environment variables. Unknown
+ * settings and invalid values fail with a {@link ConfigException} naming the setting.
+ */
+public final class ConfigLoader {
+
+  /** Classpath location of the packaged copy of {@code config/homeport.yaml}. */
+  public static final String DEFAULTS_RESOURCE = "/homeport.yaml";
+
+  /** Every setting, by dotted path. */
+  public static final List<String> SETTINGS = List.of(
+      "dataDir", "publicHosts",
+      "beacon.bind", "beacon.port", "beacon.publicPort", "beacon.keepaliveInterval", "beacon.offlineGrace",
+      "deviceChannel.bind", "deviceChannel.port", "deviceChannel.publicPort",
+      "api.bind", "api.port",
+      "store.url",
+      "enrollment.tokenTtl", "enrollment.certificateValidity");
+
+  private ConfigLoader() {}
+
+  /** Loads defaults, then {@code file} when not null, then the given environment. */
+  public static HomeportConfig load(Path file, Map<String, String> env) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    flatten("", parseYaml(defaultsText(), DEFAULTS_RESOURCE), values);
+    if (file != null) {
+      String text;
+      try {
+        text = Files.readString(file);
+      } catch (IOException e) {
+        throw new ConfigException("configuration file " + file + " cannot be read: " + e.getMessage());
+      }
+      flatten("", parseYaml(text, file.toString()), values);
+    }
+    for (String key : SETTINGS) {
+      String value = env.get(envName(key));
+      if (value != null) {
+        values.put(key, value);
+      }
+    }
+    return build(values);
+  }
+
+  /** {@code beacon.keepaliveInterval -> HOMEPORT_BEACON_KEEPALIVE_INTERVAL}. */
+  public static String envName(String key) {
+    return "HOMEPORT_" + key.replace(".", "_").replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+  }
+
+  private static Map<?, ?> parseYaml(String text, String source) {
+    try {
+      Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+      if (root == null) {
+        return Map.of();
+      }
+      if (!(root instanceof Map<?, ?> map)) {
+        throw new ConfigException(source + ": expected a mapping of settings at the top level");
+      }
+      return map;
+    } catch (YAMLException e) {
+      throw new ConfigException(source + " is not valid YAML: " + e.getMessage());
+    }
+  }
+
+  private static void flatten(String prefix, Map<?, ?> map, Map<String, Object> out) {
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String key = prefix + e.getKey();
+      if (e.getValue() instanceof Map<?, ?> nested) {
+        flatten(key + ".", nested, out);
+      } else if (SETTINGS.contains(key)) {
+        out.put(key, e.getValue());
+      } else {
+        throw new ConfigException("unknown setting '" + key + "' (known settings: " + String.join(", ", SETTINGS) + ")");
+      }
+    }
+  }
+
+  private static HomeportConfig build(Map<String, Object> v) {
+    Duration interval = get(v, "beacon.keepaliveInterval", ConfigLoader::positiveDuration);
+    Duration grace = get(v, "beacon.offlineGrace", ConfigLoader::positiveDuration);
+    if (grace.compareTo(interval) <= 0) {
+      throw new ConfigException("beacon.offlineGrace (" + Durations.format(grace)
+          + ") must be longer than beacon.keepaliveInterval (" + Durations.format(interval) + ")");
+    }
+    if (interval.toSeconds() < 1 || interval.toMillis() % 1000 != 0) {
+      throw new ConfigException("beacon.keepaliveInterval must be a whole number of seconds, at least 1s");
+    }
+    String storeUrl = get(v, "store.url", s -> s == null ? "" : s.toString().trim());
+    if (!storeUrl.isEmpty()) {
+      throw new ConfigException("store.url: only the embedded store (empty value) is supported in this release, got '"
+          + storeUrl + "'");
+    }
+    return new HomeportConfig(
+        get(v, "dataDir", s -> Path.of(nonEmpty(s))),
+        get(v, "publicHosts", ConfigLoader::hosts),
+        endpoint(v, "beacon"),
+        interval,
+        grace,
+        endpoint(v, "deviceChannel"),
+        new Endpoint(get(v, "api.bind", ConfigLoader::bindAddress), get(v, "api.port", ConfigLoader::port), 0),
+        storeUrl,
+        get(v, "enrollment.tokenTtl", ConfigLoader::positiveDuration),
+        get(v, "enrollment.certificateValidity", ConfigLoader::positiveDuration));
+  }
+
+  private static Endpoint endpoint(Map<String, Object> v, String prefix) {
+    return new Endpoint(
+        get(v, prefix + ".bind", ConfigLoader::bindAddress),
+        get(v, prefix + ".port", ConfigLoader::port),
+        get(v, prefix + ".publicPort", ConfigLoader::port));
+  }
+
+  private static <T> T get(Map<String, Object> values, String key, Function<Object, T> parser) {
+    try {
+      return parser.apply(values.get(key));
+    } catch (RuntimeException e) {
+      throw new ConfigException("invalid setting " + key + " (environment " + envName(key) + "): " + e.getMessage());
+    }
+  }
+
+  private static String nonEmpty(Object o) {
+    if (o == null || o.toString().isBlank()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    return o.toString().trim();
+  }
+
+  private static int port(Object o) {
+    int p;
+    try {
+      p = o instanceof Number n ? n.intValue() : Integer.parseInt(nonEmpty(o));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a port number 0-65535, got '" + o + "'");
+    }
+    if (p < 0 || p > 65535) {
+      throw new IllegalArgumentException("expected a port number 0-65535, got " + p);
+    }
+    return p;
+  }
+
+  private static Duration positiveDuration(Object o) {
+    Duration d = Durations.parse(nonEmpty(o));
+    if (d.isZero()) {
+      throw new IllegalArgumentException("must be longer than zero");
+    }
+    return d;
+  }
+
+  private static String bindAddress(Object o) {
+    String s = nonEmpty(o);
+    if (!isIpLiteral(s)) {
+      throw new IllegalArgumentException("expected an IP address to bind, such as 0.0.0.0, 127.0.0.1 or ::, got '" + s + "'");
+    }
+    return s;
+  }
+
+  private static List<String> hosts(Object o) {
+    List<String> hosts = new ArrayList<>();
+    if (o instanceof List<?> list) {
+      list.forEach(e -> hosts.add(String.valueOf(e).trim()));
+    } else {
+      Arrays.stream(nonEmpty(o).split(",")).map(String::trim).forEach(hosts::add);
+    }
+    if (hosts.isEmpty() || hosts.stream().anyMatch(String::isEmpty)) {
+      throw new IllegalArgumentException("expected at least one host name or IP address, none empty");
+    }
+    for (String h : hosts) {
+      if (!isIpLiteral(h) && !h.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
+        throw new IllegalArgumentException("'" + h + "' is neither a DNS name nor an IP address");
+      }
+    }
+    return hosts;
+  }
+
+  /** True for IPv4 dotted quads and IPv6 literals; never does a DNS lookup. */
+  public static boolean isIpLiteral(String s) {
+    boolean shaped = s.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (s.contains(":") && s.matches("[0-9a-fA-F:.]+"));
+    if (!shaped) {
+      return false;
+    }
+    try {
+      InetAddress.getByName(s); // a literal of this shape is parsed, not resolved
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The packaged defaults as text. */
+  public static String defaultsText() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("packaged defaults " + DEFAULTS_RESOURCE + " are missing from the jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

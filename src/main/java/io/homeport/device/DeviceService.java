@@ -1,0 +1,227 @@
+package io.homeport.device;
+
+import static io.homeport.device.DeviceException.Kind.CONFLICT;
+import static io.homeport.device.DeviceException.Kind.FORBIDDEN;
+import static io.homeport.device.DeviceException.Kind.GONE;
+import static io.homeport.device.DeviceException.Kind.INVALID;
+import static io.homeport.device.DeviceException.Kind.NOT_FOUND;
+import static io.homeport.device.DeviceException.Kind.UNAUTHORIZED;
+
+import io.homeport.event.Event;
+import io.homeport.event.EventPublisher;
+import io.homeport.event.EventType;
+import io.homeport.pki.CertificateAuthority;
+import io.homeport.pki.DeviceCsr;
+import io.homeport.pki.InvalidCsrException;
+import io.homeport.pki.IssuedCertificate;
+import io.homeport.store.ConflictException;
+import io.homeport.store.DeviceRepository;
+import io.homeport.store.DuplicateException;
+import io.homeport.store.NotFoundException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Device life cycle: creation with a one-time enrollment token, enrollment from a CSR, revocation and
+ * deletion. Each change is stored first; only then are the in-memory {@link DeviceKeyring} and the
+ * event stream updated, so nothing refused by the store is ever visible.
+ */
+public final class DeviceService {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceService.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  public static final int BEACON_KEY_LENGTH = 32;
+
+  /** An operator's request for a new device; every field but none is optional. */
+  public record NewDevice(String id, String name, String vendor, String metadataJson) {}
+
+  /** A device and the enrollment token to hand to it. */
+  public record WithToken(Device device, String enrollmentToken, Instant tokenExpiresAt) {}
+
+  /** A completed enrollment: the device as stored and its new certificate. */
+  public record Enrolled(Device device, IssuedCertificate certificate) {}
+
+  private final Vertx vertx;
+  private final DeviceRepository devices;
+  private final DeviceKeyring keyring;
+  private final CertificateAuthority ca;
+  private final byte[] caPin;
+  private final EventPublisher events;
+  private final Clock clock;
+  private final Duration tokenTtl;
+  private final Duration certificateValidity;
+
+  public DeviceService(Vertx vertx, DeviceRepository devices, DeviceKeyring keyring, CertificateAuthority ca,
+      byte[] caPin, EventPublisher events, Clock clock, Duration tokenTtl, Duration certificateValidity) {
+    this.vertx = vertx;
+    this.devices = devices;
+    this.keyring = keyring;
+    this.ca = ca;
+    this.caPin = caPin.clone();
+    this.events = events;
+    this.clock = clock;
+    this.tokenTtl = tokenTtl;
+    this.certificateValidity = certificateValidity;
+  }
+
+  /** Fills the keyring from the store; call once before serving. */
+  public Future<Void> loadKeyring() {
+    return devices.listEnrolled().compose(enrolled -> revokedIds().map(revoked -> {
+      keyring.load(enrolled, revoked);
+      LOG.info("loaded credentials of {} enrolled devices", enrolled.size());
+      return null;
+    }));
+  }
+
+  private Future<List<String>> revokedIds() {
+    // revoked devices stay in the table until deleted; list() pages over all of them
+    return devices.list(0, Integer.MAX_VALUE).map(all -> all.stream()
+        .filter(d -> d.state() == DeviceState.REVOKED).map(Device::id).toList());
+  }
+
+  public Future<WithToken> create(NewDevice request) {
+    String id = request.id() == null ? DeviceIds.generate() : request.id();
+    DeviceIds.checkId(id);
+    if (request.name() != null) {
+      DeviceIds.checkName(request.name());
+    }
+    Instant now = clock.instant();
+    Device device = Device.pending(id, request.name(), request.vendor(), request.metadataJson(), now);
+    String token = EnrollmentTokens.create(id, caPin);
+    EnrollmentToken stored = new EnrollmentToken(EnrollmentTokens.parse(token).hash(), id, now, now.plus(tokenTtl), null);
+    return devices.create(device, stored)
+        .recover(e -> Future.failedFuture(e instanceof DuplicateException d
+            ? new DeviceException(CONFLICT, "device-" + d.field() + "-taken", "a device with this " + d.field() + " already exists")
+            : e))
+        .map(v -> {
+          LOG.info("device {} created, enrollment token valid until {}", id, stored.expiresAt());
+          return new WithToken(device, token, stored.expiresAt());
+        });
+  }
+
+  /** A new enrollment token for an existing device, e.g. to re-enroll after the device lost its bundle. */
+  public Future<WithToken> issueEnrollmentToken(String id) {
+    return get(id).compose(device -> {
+      if (device.state() == DeviceState.REVOKED) {
+        return Future.failedFuture(new DeviceException(GONE, "device-revoked", "device " + id + " is revoked"));
+      }
+      Instant now = clock.instant();
+      String token = EnrollmentTokens.create(id, caPin);
+      EnrollmentToken stored = new EnrollmentToken(EnrollmentTokens.parse(token).hash(), id, now, now.plus(tokenTtl), null);
+      return devices.addToken(stored)
+          .recover(e -> Future.failedFuture(e instanceof NotFoundException ? notFound(id) : e))
+          .map(v -> new WithToken(device, token, stored.expiresAt()));
+    });
+  }
+
+  public Future<Device> get(String id) {
+    return devices.findById(id).compose(d -> d.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound(id))));
+  }
+
+  public Future<List<Device>> list(int offset, int limit) {
+    return devices.list(offset, limit);
+  }
+
+  public Future<Device> revoke(String id) {
+    return devices.revoke(id, clock.instant()).compose(d -> {
+      if (d.isEmpty()) {
+        return Future.failedFuture(notFound(id));
+      }
+      keyring.revoked(id);
+      LOG.info("device {} revoked", id);
+      events.publish(new Event(EventType.DEVICE_REVOKED, clock.instant(), id, Map.of()));
+      return Future.succeededFuture(d.get());
+    });
+  }
+
+  public Future<Device> delete(String id) {
+    return devices.delete(id, clock.instant()).compose(d -> {
+      if (d.isEmpty()) {
+        return Future.failedFuture(notFound(id));
+      }
+      keyring.removed(id);
+      LOG.info("device {} deleted", id);
+      // a deleted device's credentials are void just like a revoked one's
+      events.publish(new Event(EventType.DEVICE_REVOKED, clock.instant(), id, Map.of("deleted", true)));
+      return Future.succeededFuture(d.get());
+    });
+  }
+
+  /**
+   * Enrolls a device: checks the one-time token, then the CSR, issues the certificate and a beacon
+   * key, and stores them while consuming the token. Refusals change nothing.
+   */
+  public Future<Enrolled> enroll(String tokenText, String csrPem) {
+    EnrollmentTokens.Parsed token;
+    try {
+      token = EnrollmentTokens.parse(tokenText);
+    } catch (DeviceException e) {
+      return Future.failedFuture(e);
+    }
+    if (!MessageDigest.isEqual(token.caPin(), caPin)) {
+      return Future.failedFuture(new DeviceException(INVALID, "enrollment-token-wrong-server",
+          "the enrollment token was issued by another Homeport server (its CA pin does not match this server's CA)"));
+    }
+    Instant now = clock.instant();
+    return devices.findToken(token.hash()).compose(found -> {
+      if (found.isEmpty() || !found.get().deviceId().equals(token.deviceId())) {
+        return Future.failedFuture(new DeviceException(UNAUTHORIZED, "enrollment-token-unknown",
+            "the enrollment token is not known to this server (never issued, or its device was deleted or revoked)"));
+      }
+      EnrollmentToken t = found.get();
+      if (t.isUsed()) {
+        return Future.failedFuture(new DeviceException(CONFLICT, "enrollment-token-used",
+            "the enrollment token was already used at " + t.usedAt() + "; ask the operator for a new one"));
+      }
+      if (t.isExpiredAt(now)) {
+        return Future.failedFuture(new DeviceException(GONE, "enrollment-token-expired",
+            "the enrollment token expired at " + t.expiresAt() + "; ask the operator for a new one"));
+      }
+      // CSR verification and signing are CPU work: keep them off the event loop
+      return vertx.<IssuedCertificate>executeBlocking(() -> issue(csrPem, t.deviceId()), false)
+          .compose(cert -> store(token.hash(), t.deviceId(), now, cert));
+    });
+  }
+
+  private IssuedCertificate issue(String csrPem, String deviceId) {
+    DeviceCsr csr;
+    try {
+      csr = DeviceCsr.parsePem(csrPem);
+    } catch (InvalidCsrException e) {
+      throw new DeviceException(INVALID, "invalid-csr", "the CSR is not acceptable: " + e.getMessage());
+    }
+    if (!deviceId.equals(csr.commonName())) {
+      throw new DeviceException(FORBIDDEN, "csr-device-mismatch",
+          "the CSR is for device '" + csr.commonName() + "' but the enrollment token is for device '" + deviceId + "'");
+    }
+    return ca.issueDeviceCertificate(csr, certificateValidity);
+  }
+
+  private Future<Enrolled> store(String tokenHash, String deviceId, Instant now, IssuedCertificate cert) {
+    byte[] beaconKey = new byte[BEACON_KEY_LENGTH];
+    RANDOM.nextBytes(beaconKey);
+    Enrollment enrollment = new Enrollment(tokenHash, deviceId, now, cert.serialHex(), cert.notAfter(), beaconKey);
+    return devices.enroll(enrollment)
+        .recover(e -> Future.failedFuture(e instanceof ConflictException
+            ? new DeviceException(CONFLICT, "enrollment-conflict", "enrollment refused: " + e.getMessage())
+            : e))
+        .map(device -> {
+          keyring.enrolled(device);
+          LOG.info("device {} enrolled, certificate serial {} valid until {}", deviceId, cert.serialHex(), cert.notAfter());
+          events.publish(new Event(EventType.DEVICE_ENROLLED, now, deviceId, Map.of("certificateSerial", cert.serialHex())));
+          return new Enrolled(device, cert);
+        });
+  }
+
+  private static DeviceException notFound(String id) {
+    return new DeviceException(NOT_FOUND, "device-not-found", "no device with id '" + id + "'");
+  }
+}

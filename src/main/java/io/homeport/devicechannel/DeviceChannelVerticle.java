@@ -1,0 +1,166 @@
+package io.homeport.devicechannel;
+
+import io.homeport.device.DeviceKeyring;
+import io.homeport.device.DeviceService;
+import io.homeport.http.JsonBodies;
+import io.homeport.http.Problem;
+import io.homeport.http.Problems;
+import io.homeport.pki.DeviceIdentity;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntSupplier;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device channel (DESIGN.md 2.2): HTTPS where every route but enrollment needs a client
+ * certificate issued by the device CA and still current in the {@link DeviceKeyring}. The TLS
+ * server requests (not requires) a certificate so that enrollment works without one; the trust
+ * manager refuses revoked certificates at the handshake, and {@link #authenticated} checks the
+ * keyring again per request, for connections opened before a revocation.
+ */
+public final class DeviceChannelVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceChannelVerticle.class);
+  private static final int BODY_LIMIT = 64 * 1024;
+  private static final String DEVICE_ID = "deviceId";
+
+  /** What the channel needs from the server: TLS material, and the endpoints devices are told. */
+  public record Settings(
+      String bind, int port, String serverKeyPem, String serverChainPem, String caCertificatePem,
+      X509TrustManager clientTrustManager, String publicHost, IntSupplier advertisedBeaconPort,
+      IntSupplier advertisedChannelPort, int keepaliveIntervalSeconds) {}
+
+  private final Settings settings;
+  private final DeviceService devices;
+  private final DeviceKeyring keyring;
+  private HttpServer server;
+
+  public DeviceChannelVerticle(Settings settings, DeviceService devices, DeviceKeyring keyring) {
+    this.settings = settings;
+    this.devices = devices;
+    this.keyring = keyring;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().failureHandler(Problems::handleFailure);
+    router.route("/device/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.post("/device/v1/enroll").handler(this::enroll);
+    router.route("/device/v1/*").handler(this::authenticated);
+    router.get("/device/v1/self").handler(this::self);
+    router.route().last().handler(Problems::notFound);
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setKeyValue(Buffer.buffer(settings.serverKeyPem()))
+            .setCertValue(Buffer.buffer(settings.serverChainPem())))
+        .setTrustOptions(TrustOptions.wrap(settings.clientTrustManager()))
+        .setClientAuth(ClientAuth.REQUEST)
+        .setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"));
+    return vertx.createHttpServer(options)
+        .requestHandler(router)
+        .listen(settings.port(), settings.bind())
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("device channel listening on https://{}:{} (client certificates from the device CA)",
+              settings.bind(), s.actualPort());
+        });
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void enroll(RoutingContext ctx) {
+    JsonObject body = JsonBodies.object(ctx);
+    JsonBodies.onlyFields(body, Set.of("token", "csr"));
+    String token = JsonBodies.requiredString(body, "token");
+    String csr = JsonBodies.requiredString(body, "csr");
+    devices.enroll(token, csr).onComplete(result -> {
+      if (result.failed()) {
+        LOG.info("enrollment from {} refused: {}", ctx.request().remoteAddress(), result.cause().getMessage());
+        ctx.fail(result.cause());
+        return;
+      }
+      DeviceService.Enrolled e = result.result();
+      ctx.json(new JsonObject()
+          .put("deviceId", e.device().id())
+          .put("certificateChain", e.certificate().chainPem())
+          .put("caCertificate", settings.caCertificatePem())
+          .put("beaconKey", Base64.getEncoder().encodeToString(e.device().beaconKey()))
+          .put("keepaliveInterval", settings.keepaliveIntervalSeconds())
+          .put("endpoints", new JsonObject()
+              .put("beacon", new JsonObject()
+                  .put("host", settings.publicHost())
+                  .put("port", settings.advertisedBeaconPort().getAsInt()))
+              .put("deviceChannel", "https://" + hostForUrl(settings.publicHost()) + ":"
+                  + settings.advertisedChannelPort().getAsInt())));
+    });
+  }
+
+  /** Lets the request through only with a verified client certificate that is current for its device. */
+  private void authenticated(RoutingContext ctx) {
+    List<Certificate> peer;
+    try {
+      peer = ctx.request().connection().peerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      peer = List.of();
+    }
+    if (peer == null || peer.isEmpty() || !(peer.get(0) instanceof X509Certificate leaf)) {
+      new Problem(401, "client-certificate-required", "Client certificate required",
+          "this route needs the device's client certificate (enroll first, then connect with --cert/--key)").send(ctx);
+      return;
+    }
+    DeviceIdentity identity;
+    try {
+      identity = DeviceIdentity.from(leaf);
+    } catch (RuntimeException e) {
+      identity = null;
+    }
+    if (identity == null || !keyring.acceptsCertificate(identity.deviceId(), identity.serialHex())) {
+      new Problem(403, "certificate-revoked", "Certificate not accepted",
+          "the client certificate is revoked or superseded").send(ctx);
+      return;
+    }
+    ctx.put(DEVICE_ID, identity.deviceId());
+    ctx.next();
+  }
+
+  private void self(RoutingContext ctx) {
+    String deviceId = ctx.get(DEVICE_ID);
+    devices.get(deviceId).onComplete(d -> {
+      if (d.failed()) {
+        ctx.fail(d.cause());
+      } else {
+        ctx.json(new JsonObject()
+            .put("deviceId", deviceId)
+            .put("name", d.result().name())
+            .put("state", d.result().state().wireName())
+            .put("certificateSerial", d.result().certificateSerial()));
+      }
+    });
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+}

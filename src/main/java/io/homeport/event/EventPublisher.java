@@ -1,0 +1,10 @@
+package io.homeport.event;
+
+/** Where domain components hand their events; the server wires it to the event bus. */
+@FunctionalInterface
+public interface EventPublisher {
+  void publish(Event event);
+
+  /** Discards events: for components used outside a server, such as tools. */
+  EventPublisher NONE = event -> {};
+}

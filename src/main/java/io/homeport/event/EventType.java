@@ -1,0 +1,20 @@
+package io.homeport.event;
+
+/** The event types of DESIGN.md 2.4 that exist so far, with their wire names. */
+public enum EventType {
+  DEVICE_ENROLLED("device.enrolled"),
+  DEVICE_ONLINE("device.online"),
+  DEVICE_OFFLINE("device.offline"),
+  DEVICE_ADDRESS_CHANGED("device.address-changed"),
+  DEVICE_REVOKED("device.revoked");
+
+  private final String wireName;
+
+  EventType(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+}

@@ -1,0 +1,61 @@
+package io.homeport.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** Reading and checking JSON request bodies, with problems that name the offending field. */
+public final class JsonBodies {
+  private JsonBodies() {}
+
+  /** The body as a JSON object; an empty body counts as {}. Fails with 400 when it is not an object. */
+  public static JsonObject object(RoutingContext ctx) {
+    String text = ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      return new JsonObject();
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(text);
+    } catch (io.vertx.core.json.DecodeException e) {
+      throw new ProblemException(Problem.badRequest("malformed-json", "the request body is not valid JSON"));
+    }
+    if (!(parsed instanceof JsonObject json)) {
+      throw new ProblemException(Problem.badRequest("malformed-json", "the request body must be a JSON object"));
+    }
+    return json;
+  }
+
+  /** Refuses fields outside {@code allowed}, so typos do not pass silently. */
+  public static void onlyFields(JsonObject body, Set<String> allowed) {
+    for (String name : body.fieldNames()) {
+      if (!allowed.contains(name)) {
+        throw invalid(name, "unknown field '" + name + "' (allowed: " + String.join(", ", allowed) + ")");
+      }
+    }
+  }
+
+  /** An optional string field; fails when present with another type. */
+  public static String optionalString(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw invalid(field, "'" + field + "' must be a string");
+    }
+    return s;
+  }
+
+  public static String requiredString(JsonObject body, String field) {
+    String s = optionalString(body, field);
+    if (s == null || s.isEmpty()) {
+      throw invalid(field, "'" + field + "' is required");
+    }
+    return s;
+  }
+
+  public static ProblemException invalid(String field, String detail) {
+    return new ProblemException(Problem.badRequest("invalid-field", detail).with("field", field));
+  }
+}

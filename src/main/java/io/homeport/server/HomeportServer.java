@@ -1,0 +1,177 @@
+package io.homeport.server;
+
+import io.homeport.api.ApiVerticle;
+import io.homeport.auth.AdminToken;
+import io.homeport.auth.ApiTokens;
+import io.homeport.auth.Role;
+import io.homeport.beacon.BeaconCounters;
+import io.homeport.beacon.BeaconVerticle;
+import io.homeport.beacon.PresenceTable;
+import io.homeport.config.HomeportConfig;
+import io.homeport.device.DeviceKeyring;
+import io.homeport.device.DeviceService;
+import io.homeport.devicechannel.DeviceChannelVerticle;
+import io.homeport.event.EventBusPublisher;
+import io.homeport.event.EventPublisher;
+import io.homeport.pki.DeviceClientTrustManager;
+import io.homeport.pki.Fingerprints;
+import io.homeport.pki.SecretFiles;
+import io.homeport.pki.ServerPki;
+import io.homeport.store.Store;
+import io.homeport.store.SqliteStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Homeport server: loads or creates the PKI and the store in the data directory, then
+ * deploys the beacon, device channel and API verticles. Components are built here and handed to the
+ * verticles, which only wire sockets and timers to them.
+ */
+public final class HomeportServer {
+  private static final Logger LOG = LoggerFactory.getLogger(HomeportServer.class);
+  public static final String DATABASE_FILE = "homeport.db";
+
+  private final Vertx vertx;
+  private final HomeportConfig config;
+  private final Clock clock;
+  private Store store;
+  private ServerPki pki;
+  private ApiTokens tokens;
+  private String newAdminToken;
+  private final DeviceKeyring keyring = new DeviceKeyring();
+  private final BeaconCounters beaconCounters = new BeaconCounters();
+  private PresenceTable presence;
+  private DeviceService devices;
+  private BeaconVerticle beacon;
+  private DeviceChannelVerticle deviceChannel;
+  private ApiVerticle api;
+
+  private HomeportServer(Vertx vertx, HomeportConfig config, Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** Starts a server; the future fails with the reason when any part cannot start (and what did start is stopped). */
+  public static Future<HomeportServer> start(Vertx vertx, HomeportConfig config) {
+    HomeportServer server = new HomeportServer(vertx, config, Clock.systemUTC());
+    return server.startParts().transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.succeededFuture(server);
+      }
+      return server.stop().transform(ignored -> Future.failedFuture(ar.cause()));
+    });
+  }
+
+  private Future<Void> startParts() {
+    Path dataDir = config.dataDir().toAbsolutePath();
+    LOG.info("starting Homeport: data directory {}, transport {}", dataDir,
+        vertx.isNativeTransportEnabled() ? "native epoll" : "NIO (native transport unavailable: "
+            + vertx.unavailableNativeTransportCause() + ")");
+    EventPublisher events = new EventBusPublisher(vertx.eventBus());
+    return vertx.executeBlocking(() -> {
+          SecretFiles.ensurePrivateDirectory(dataDir);
+          return ServerPki.loadOrCreate(dataDir, config.publicHosts(), clock);
+        })
+        .compose(p -> {
+          pki = p;
+          tokens = ApiTokens.create(vertx, pki.jwtPrivateKeyPem(), pki.jwtPublicKeyPem());
+          return vertx.executeBlocking(() -> ensureAdminToken(dataDir));
+        })
+        .compose(v -> SqliteStore.open(vertx, dataDir.resolve(DATABASE_FILE)))
+        .compose(s -> {
+          store = s;
+          devices = new DeviceService(vertx, store.devices(), keyring, pki.certificateAuthority(),
+              Fingerprints.sha256(pki.caCertificate()), events, clock, config.enrollmentTokenTtl(),
+              config.certificateValidity());
+          return devices.loadKeyring();
+        })
+        .compose(v -> {
+          beacon = new BeaconVerticle(config, keyring, beaconCounters, events, clock);
+          presence = beacon.presence();
+          return vertx.deployVerticle(beacon);
+        })
+        .compose(v -> {
+          deviceChannel = new DeviceChannelVerticle(new DeviceChannelVerticle.Settings(
+              config.deviceChannel().bind(), config.deviceChannel().port(), pki.serverKeyPem(), pki.serverChainPem(),
+              pki.caCertificatePem(), new DeviceClientTrustManager(pki.caCertificate(), keyring::acceptsCertificate),
+              config.primaryHost(), () -> config.beacon().advertisedPort(beacon.actualPort()),
+              () -> config.deviceChannel().advertisedPort(deviceChannel.actualPort()),
+              (int) config.keepaliveInterval().toSeconds()), devices, keyring);
+          return vertx.deployVerticle(deviceChannel);
+        })
+        .compose(v -> {
+          api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters);
+          return vertx.deployVerticle(api);
+        })
+        .onSuccess(v -> LOG.info("Homeport is up: API port {}, beacon UDP port {}, device channel port {}",
+            api.actualPort(), beacon.actualPort(), deviceChannel.actualPort()))
+        .mapEmpty();
+  }
+
+  /** Creates the bootstrap admin token on first start; it is handed to the caller to print once, never logged. */
+  private Void ensureAdminToken(Path dataDir) throws java.io.IOException {
+    if (AdminToken.read(dataDir).isEmpty()) {
+      newAdminToken = tokens.mint(Role.ADMIN, "admin", 0);
+      SecretFiles.writeSecret(AdminToken.file(dataDir), newAdminToken + "\n");
+      LOG.info("created the admin token in {} (it is printed once on the console; `homeport admin token` shows it again)",
+          AdminToken.file(dataDir));
+    }
+    return null;
+  }
+
+  /** Undeploys every verticle and closes the store. */
+  public Future<Void> stop() {
+    Future<Void> undeployed = Future.succeededFuture();
+    for (String id : vertx.deploymentIDs()) {
+      undeployed = undeployed.compose(v -> vertx.undeploy(id).otherwiseEmpty());
+    }
+    return undeployed.compose(v -> store == null ? Future.succeededFuture() : store.close());
+  }
+
+  /** The admin token if this start created it (first start with this data directory). */
+  public Optional<String> newAdminToken() {
+    return Optional.ofNullable(newAdminToken);
+  }
+
+  public int apiPort() {
+    return api.actualPort();
+  }
+
+  public int beaconPort() {
+    return beacon.actualPort();
+  }
+
+  public int deviceChannelPort() {
+    return deviceChannel.actualPort();
+  }
+
+  public PresenceTable presence() {
+    return presence;
+  }
+
+  public BeaconCounters beaconCounters() {
+    return beaconCounters;
+  }
+
+  public DeviceService devices() {
+    return devices;
+  }
+
+  public ApiTokens tokens() {
+    return tokens;
+  }
+
+  public HomeportConfig config() {
+    return config;
+  }
+
+  public ServerPki pki() {
+    return pki;
+  }
+}
