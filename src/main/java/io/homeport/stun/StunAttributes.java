@@ -49,6 +49,8 @@ import java.util.Set;
  *   <tr><td>0xC018</td><td>WAKE</td><td>u64 wake id, u8 reason (1 command, 2 session,
  *       3 address-list), then the UTF-8 application-server id, 0..255 bytes (9..264 bytes)</td></tr>
  *   <tr><td>0xC019</td><td>WAKE-ACK</td><td>u64 wake id being acknowledged (8 bytes)</td></tr>
+ *   <tr><td>0xC01A</td><td>PADDING</td><td>zero bytes, ignored; a device pads its keepalive with it
+ *       so that the answer is never larger than the request (the beacon does not amplify)</td></tr>
  * </table>
  */
 public final class StunAttributes {
@@ -78,6 +80,7 @@ public final class StunAttributes {
   public static final int SERVER_TIME = 0xC017;
   public static final int WAKE = 0xC018;
   public static final int WAKE_ACK = 0xC019;
+  public static final int PADDING = 0xC01A;
 
   /** RFC 8489 §14.3. */
   public static final int MAX_USERNAME_BYTES = 513;
@@ -419,6 +422,14 @@ public final class StunAttributes {
 
   public static long readWakeAck(StunAttribute a) throws StunParseException {
     return readU64(requireType(a, WAKE_ACK));
+  }
+
+  /** PADDING of {@code length} zero bytes (0..1024). */
+  public static StunAttribute padding(int length) {
+    if (length < 0 || length > 1024) {
+      throw new IllegalArgumentException("padding length must be 0..1024, got " + length);
+    }
+    return StunAttribute.of(PADDING, new byte[length]);
   }
 
   // ===== helpers =====

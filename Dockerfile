@@ -1,0 +1,23 @@
+# Homeport in one container. Build: docker build -t homeport .
+# Run:   docker run -p 8080:8080 -p 7443:7443 -p 7400:7400/udp -v homeport-data:/var/lib/homeport \
+#          -e HOMEPORT_PUBLIC_HOSTS=homeport.example.org homeport
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY config config
+COPY src src
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --home /var/lib/homeport --shell /usr/sbin/nologin homeport \
+    && mkdir -p /var/lib/homeport /opt/homeport/plugins && chown homeport /var/lib/homeport
+COPY --from=build /src/target/homeport.jar /opt/homeport/homeport.jar
+COPY config/homeport.yaml /opt/homeport/config/homeport.yaml
+ENV HOMEPORT_DATA_DIR=/var/lib/homeport
+VOLUME /var/lib/homeport
+EXPOSE 8080/tcp 7443/tcp 7400/udp
+USER homeport
+WORKDIR /opt/homeport
+ENTRYPOINT ["java", "-jar", "/opt/homeport/homeport.jar"]
+CMD ["serve"]

@@ -1,0 +1,213 @@
+package io.homeport.beacon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.homeport.agent.KeepaliveSession;
+import io.homeport.device.Device;
+import io.homeport.device.DeviceKeyring;
+import io.homeport.device.DeviceState;
+import io.homeport.stun.StunAttributes;
+import io.homeport.stun.StunMessage;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The keepalive protocol end to end in memory: the agent's session against the server's processor. */
+class KeepaliveProcessorTest {
+  private static final byte[] KEY = filled(32, (byte) 7);
+  private static final InetSocketAddress HOME = new InetSocketAddress("198.18.0.2", 40000);
+  private static final InetSocketAddress ELSEWHERE = new InetSocketAddress("198.18.0.66", 50000);
+  private static final long NOW = 1_800_000_000_000L;
+
+  private final DeviceKeyring keyring = new DeviceKeyring();
+  private final BeaconCounters counters = new BeaconCounters();
+  private final List<String> changes = new ArrayList<>();
+  private final PresenceTable presence = new PresenceTable(new PresenceListener() {
+    @Override
+    public void online(Presence now) {
+      changes.add("online " + now.publicAddress());
+    }
+
+    @Override
+    public void addressChanged(Presence before, Presence now) {
+      changes.add("moved " + now.publicAddress());
+    }
+
+    @Override
+    public void offline(Presence last) {
+      changes.add("offline");
+    }
+  });
+  private final NonceService nonces = new NonceService(60_000);
+  private final KeepaliveProcessor processor = new KeepaliveProcessor(keyring, nonces, presence, counters, 25);
+
+  KeepaliveProcessorTest() {
+    keyring.load(List.of(enrolled("dev-1", KEY), enrolled("dev-2", filled(32, (byte) 9))), List.of("dev-revoked"));
+  }
+
+  private static Device enrolled(String id, byte[] key) {
+    return new Device(id, null, null, null, DeviceState.ENROLLED, Instant.EPOCH, Instant.EPOCH, null, "ab12",
+        Instant.MAX, key);
+  }
+
+  private static byte[] filled(int n, byte b) {
+    byte[] a = new byte[n];
+    Arrays.fill(a, b);
+    return a;
+  }
+
+  /** Runs the agent's first contact: 401 with a nonce, then an accepted keepalive. */
+  private KeepaliveSession online(String id, byte[] key, InetSocketAddress from) {
+    KeepaliveSession session = new KeepaliveSession(id, key, NOW);
+    byte[] first = session.nextKeepalive();
+    KeepaliveProcessor.Result r1 = processor.process(first, from, NOW);
+    assertThat(r1.outcome()).isEqualTo(KeepaliveOutcome.STALE_NONCE);
+    assertThat(session.onDatagram(r1.answer())).isInstanceOf(KeepaliveSession.NonceRefreshed.class);
+    KeepaliveProcessor.Result r2 = processor.process(session.nextKeepalive(), from, NOW);
+    assertThat(r2.outcome()).isEqualTo(KeepaliveOutcome.ACCEPTED);
+    assertThat(session.onDatagram(r2.answer())).isInstanceOf(KeepaliveSession.Accepted.class);
+    return session;
+  }
+
+  @Test
+  @DisplayName("Verifies that a device without a nonce gets a 401 with one, retries, and is then online at its mapping")
+  void firstContact() {
+    // given a fresh device session
+    KeepaliveSession session = new KeepaliveSession("dev-1", KEY, NOW);
+    // when its first keepalive arrives without a nonce
+    byte[] first = session.nextKeepalive();
+    KeepaliveProcessor.Result r1 = processor.process(first, HOME, NOW);
+    // then it is answered with a 401 carrying a nonce, no larger than the request, and nothing changes
+    assertThat(r1.outcome()).isEqualTo(KeepaliveOutcome.STALE_NONCE);
+    assertThat(r1.answer().length).isLessThanOrEqualTo(first.length);
+    assertThat(presence.get("dev-1")).isEmpty();
+    // when the agent retries with the nonce
+    assertThat(session.onDatagram(r1.answer())).isInstanceOf(KeepaliveSession.NonceRefreshed.class);
+    byte[] second = session.nextKeepalive();
+    KeepaliveProcessor.Result r2 = processor.process(second, HOME, NOW + 5);
+    // then it is accepted and answered with its mapping and the suggested interval
+    assertThat(r2.outcome()).isEqualTo(KeepaliveOutcome.ACCEPTED);
+    assertThat(r2.answer().length).isLessThanOrEqualTo(second.length);
+    KeepaliveSession.Answer answer = session.onDatagram(r2.answer());
+    assertThat(answer).isInstanceOfSatisfying(KeepaliveSession.Accepted.class, a -> {
+      assertThat(a.mappedAddress()).isEqualTo(HOME);
+      assertThat(a.intervalSeconds()).isEqualTo(25);
+      assertThat(a.pending()).isEmpty();
+      assertThat(a.serverTimeMillis()).isEqualTo(NOW + 5);
+    });
+    assertThat(presence.get("dev-1")).get().satisfies(p -> {
+      assertThat(p.online()).isTrue();
+      assertThat(p.publicAddress()).isEqualTo(HOME);
+    });
+    assertThat(changes).containsExactly("online " + HOME);
+  }
+
+  @Test
+  @DisplayName("Verifies that a keepalive signed with the wrong key is dropped and changes nothing")
+  void wrongKey() {
+    online("dev-1", KEY, HOME);
+    KeepaliveSession forger = new KeepaliveSession("dev-1", filled(32, (byte) 1), NOW + 1);
+    KeepaliveProcessor.Result r = processor.process(forger.nextKeepalive(), ELSEWHERE, NOW);
+    assertThat(r.outcome()).isEqualTo(KeepaliveOutcome.BAD_INTEGRITY);
+    assertThat(r.answer()).isNull();
+    assertThat(presence.get("dev-1").get().publicAddress()).isEqualTo(HOME);
+  }
+
+  @Test
+  @DisplayName("Verifies that keepalives of unknown and revoked devices are dropped with their own counters")
+  void unknownAndRevoked() {
+    KeepaliveProcessor.Result unknown = processor.process(new KeepaliveSession("nobody", KEY, NOW).nextKeepalive(), HOME, NOW);
+    KeepaliveProcessor.Result revoked = processor.process(new KeepaliveSession("dev-revoked", KEY, NOW).nextKeepalive(), HOME, NOW);
+    assertThat(unknown).isEqualTo(new KeepaliveProcessor.Result(KeepaliveOutcome.UNKNOWN_DEVICE, null));
+    assertThat(revoked).isEqualTo(new KeepaliveProcessor.Result(KeepaliveOutcome.REVOKED, null));
+    assertThat(counters.get(KeepaliveOutcome.UNKNOWN_DEVICE)).isEqualTo(1);
+    assertThat(counters.get(KeepaliveOutcome.REVOKED)).isEqualTo(1);
+    assertThat(presence.onlineCount()).isZero();
+  }
+
+  @Test
+  @DisplayName("Verifies that a revocation applied to the keyring refuses the device's very next keepalive")
+  void revocationIsImmediate() {
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    keyring.revoked("dev-1");
+    KeepaliveProcessor.Result r = processor.process(session.nextKeepalive(), ELSEWHERE, NOW + 10);
+    assertThat(r.outcome()).isEqualTo(KeepaliveOutcome.REVOKED);
+    assertThat(presence.get("dev-1").get().publicAddress()).isEqualTo(HOME);
+  }
+
+  @Test
+  @DisplayName("Verifies that a keepalive with an expired nonce gets a 401 and does not move the device")
+  void staleNonce() {
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    byte[] late = session.nextKeepalive();
+    KeepaliveProcessor.Result r = processor.process(late, ELSEWHERE, NOW + 3 * 60_000);
+    assertThat(r.outcome()).isEqualTo(KeepaliveOutcome.STALE_NONCE);
+    assertThat(r.answer()).isNotNull();
+    assertThat(presence.get("dev-1").get().publicAddress()).isEqualTo(HOME);
+    assertThat(presence.get("dev-1").get().lastSeenMillis()).isEqualTo(NOW);
+  }
+
+  @Test
+  @DisplayName("Verifies that a replayed keepalive is dropped and does not move the device, even from another address")
+  void replay() {
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    byte[] k = session.nextKeepalive();
+    assertThat(processor.process(k, HOME, NOW + 1).outcome()).isEqualTo(KeepaliveOutcome.ACCEPTED);
+    KeepaliveProcessor.Result replayed = processor.process(k, ELSEWHERE, NOW + 2);
+    assertThat(replayed).isEqualTo(new KeepaliveProcessor.Result(KeepaliveOutcome.REPLAYED, null));
+    assertThat(presence.get("dev-1").get().publicAddress()).isEqualTo(HOME);
+    assertThat(changes).containsExactly("online " + HOME);
+  }
+
+  @Test
+  @DisplayName("Verifies that a genuine keepalive from a new mapping records the address change")
+  void addressChange() {
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    assertThat(processor.process(session.nextKeepalive(), ELSEWHERE, NOW + 1).outcome()).isEqualTo(KeepaliveOutcome.ACCEPTED);
+    assertThat(presence.get("dev-1").get().publicAddress()).isEqualTo(ELSEWHERE);
+    assertThat(changes).containsExactly("online " + HOME, "moved " + ELSEWHERE);
+  }
+
+  @Test
+  @DisplayName("Verifies that an answer meant for one device is ignored by another device's session")
+  void answersAreBoundToTheSession() {
+    KeepaliveSession one = new KeepaliveSession("dev-1", KEY, NOW);
+    KeepaliveSession two = new KeepaliveSession("dev-2", filled(32, (byte) 9), NOW);
+    two.nextKeepalive();
+    KeepaliveProcessor.Result r = processor.process(one.nextKeepalive(), HOME, NOW);
+    assertThat(two.onDatagram(r.answer())).isInstanceOf(KeepaliveSession.Ignored.class);
+  }
+
+  @Test
+  @DisplayName("Verifies that non-STUN datagrams and other STUN messages are dropped and counted separately")
+  void malformedAndUnsupported() {
+    assertThat(processor.process("hello".getBytes(), HOME, NOW).outcome()).isEqualTo(KeepaliveOutcome.MALFORMED);
+    byte[] indication = StunMessage.builder(StunMessage.BINDING_INDICATION, StunMessage.randomTransactionId())
+        .add(StunAttributes.username("dev-1")).messageIntegritySha256(KEY).fingerprint().encode();
+    assertThat(processor.process(indication, HOME, NOW).outcome()).isEqualTo(KeepaliveOutcome.UNSUPPORTED);
+    byte[] noFingerprint = StunMessage.builder(StunMessage.BINDING_REQUEST, StunMessage.randomTransactionId())
+        .add(StunAttributes.username("dev-1")).messageIntegritySha256(KEY).encode();
+    assertThat(processor.process(noFingerprint, HOME, NOW).outcome()).isEqualTo(KeepaliveOutcome.MALFORMED);
+    assertThat(counters.total()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("Verifies that an unpadded keepalive smaller than its answer is processed but not answered")
+  void noAmplification() {
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    // a bare keepalive: no padding, so shorter than the success answer would be
+    byte[] bare = StunMessage.builder(StunMessage.BINDING_REQUEST, StunMessage.randomTransactionId())
+        .add(StunAttributes.username("dev-1"), StunAttributes.sequence(Long.MAX_VALUE),
+            StunAttributes.serverNonce(nonces.issue("dev-1", NOW)))
+        .messageIntegritySha256(KEY).fingerprint().encode();
+    KeepaliveProcessor.Result r = processor.process(bare, HOME, NOW);
+    assertThat(r.outcome()).isEqualTo(KeepaliveOutcome.ACCEPTED);
+    assertThat(r.answer()).isNull();
+    assertThat(counters.suppressedResponses()).isEqualTo(1);
+    assertThat(session).isNotNull();
+  }
+}

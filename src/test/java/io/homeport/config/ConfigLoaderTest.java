@@ -1,0 +1,101 @@
+package io.homeport.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @Test
+  @DisplayName("Verifies that the embedded defaults are the documented ones")
+  void defaults() {
+    HomeportConfig c = ConfigLoader.load(null, Map.of());
+    assertThat(c.beacon().port()).isEqualTo(7400);
+    assertThat(c.deviceChannel().port()).isEqualTo(7443);
+    assertThat(c.api().port()).isEqualTo(8080);
+    assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.publicHosts()).containsExactly("localhost", "127.0.0.1");
+    assertThat(c.keepaliveInterval()).isEqualTo(Duration.ofSeconds(25));
+    assertThat(c.offlineGrace()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.enrollmentTokenTtl()).isEqualTo(Duration.ofHours(24));
+    assertThat(c.storeUrl()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("Verifies that a file overrides the defaults and environment variables override the file")
+  void layering(@TempDir Path dir) throws Exception {
+    // given a file setting two values
+    Path file = dir.resolve("h.yaml");
+    Files.writeString(file, "api:\n  port: 9000\nbeacon:\n  keepaliveInterval: 10s\n  offlineGrace: 40s\n");
+    // when the environment overrides one of them and one more
+    HomeportConfig c = ConfigLoader.load(file, Map.of("HOMEPORT_API_PORT", "9100",
+        "HOMEPORT_PUBLIC_HOSTS", "hp.example.org, 198.18.0.1", "HOMEPORT_DATA_DIR", "/var/lib/homeport"));
+    // then
+    assertThat(c.api().port()).isEqualTo(9100);
+    assertThat(c.keepaliveInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.offlineGrace()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(c.publicHosts()).containsExactly("hp.example.org", "198.18.0.1");
+    assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/homeport"));
+  }
+
+  @Test
+  @DisplayName("Verifies that every setting has an environment variable following the documented rule")
+  void environmentNames() {
+    assertThat(ConfigLoader.envName("beacon.keepaliveInterval")).isEqualTo("HOMEPORT_BEACON_KEEPALIVE_INTERVAL");
+    assertThat(ConfigLoader.envName("deviceChannel.publicPort")).isEqualTo("HOMEPORT_DEVICE_CHANNEL_PUBLIC_PORT");
+    assertThat(ConfigLoader.envName("dataDir")).isEqualTo("HOMEPORT_DATA_DIR");
+    for (String key : ConfigLoader.SETTINGS) {
+      assertThat(ConfigLoader.defaultsText()).contains(key.substring(key.lastIndexOf('.') + 1) + ":");
+    }
+  }
+
+  @Test
+  @DisplayName("Verifies that invalid values stop loading with a message naming the setting")
+  void invalidValues(@TempDir Path dir) throws Exception {
+    List<Map<String, String>> cases = List.of(
+        Map.of("HOMEPORT_API_PORT", "70000"),
+        Map.of("HOMEPORT_BEACON_PORT", "udp"),
+        Map.of("HOMEPORT_BEACON_KEEPALIVE_INTERVAL", "25"),
+        Map.of("HOMEPORT_ENROLLMENT_TOKEN_TTL", "0s"),
+        Map.of("HOMEPORT_API_BIND", "my-host"),
+        Map.of("HOMEPORT_PUBLIC_HOSTS", "bad host!"));
+    List<String> named = List.of("api.port", "beacon.port", "beacon.keepaliveInterval", "enrollment.tokenTtl",
+        "api.bind", "publicHosts");
+    for (int i = 0; i < cases.size(); i++) {
+      Map<String, String> env = cases.get(i);
+      assertThatThrownBy(() -> ConfigLoader.load(null, env)).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(named.get(i));
+    }
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOMEPORT_BEACON_OFFLINE_GRACE", "20s")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("beacon.offlineGrace")
+        .hasMessageContaining("beacon.keepaliveInterval");
+    Path typo = dir.resolve("typo.yaml");
+    Files.writeString(typo, "beacon:\n  prot: 1\n");
+    assertThatThrownBy(() -> ConfigLoader.load(typo, Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown setting 'beacon.prot'");
+    Path broken = dir.resolve("broken.yaml");
+    Files.writeString(broken, "api: [unclosed\n");
+    assertThatThrownBy(() -> ConfigLoader.load(broken, Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not valid YAML");
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be read");
+  }
+
+  @Test
+  @DisplayName("Verifies that durations are parsed and printed in operator units")
+  void durations() {
+    assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Durations.parse("365d")).isEqualTo(Duration.ofDays(365));
+    assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
+    assertThat(Durations.format(Duration.ofHours(24))).isEqualTo("1d");
+    assertThatThrownBy(() -> Durations.parse("1 hour")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
