@@ -1,0 +1,67 @@
+package io.homeport.pki;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Plain JSSE {@link SSLContext}s for TLS 1.3 (1.2 stays negotiable, as the design allows) built
+ * from in-memory keys: for the device agent and for tests. The Vert.x server uses the PEMs from
+ * {@link ServerPki} and wraps {@link DeviceClientTrustManager} instead.
+ */
+public final class TlsContexts {
+  /** Protects nothing: the key store never leaves memory, but the JDK API wants a password. */
+  private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
+
+  private TlsContexts() {}
+
+  /** An enrolled device: presents its certificate chain, trusts only servers issued by the CA. */
+  public static SSLContext clientContext(PrivateKey key, List<X509Certificate> chain, X509Certificate ca) {
+    return context(keyManagers(key, chain), new CaTrustManager(ca));
+  }
+
+  /** A device enrolling: no client certificate yet, trusts the server only through the CA pin. */
+  public static SSLContext pinnedContext(byte[] caSha256) {
+    return context(null, new PinnedCaTrustManager(caSha256));
+  }
+
+  /** A server presenting {@code chain} and checking client certificates with {@code clientTrust}. */
+  public static SSLContext serverContext(PrivateKey key, List<X509Certificate> chain, X509TrustManager clientTrust) {
+    return context(keyManagers(key, chain), Objects.requireNonNull(clientTrust, "clientTrust"));
+  }
+
+  private static SSLContext context(KeyManager[] keyManagers, TrustManager trustManager) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLSv1.3");
+      context.init(keyManagers, new TrustManager[] {trustManager}, Crypto.RANDOM);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new PkiException("cannot create TLS context", e);
+    }
+  }
+
+  private static KeyManager[] keyManagers(PrivateKey key, List<X509Certificate> chain) {
+    Objects.requireNonNull(key, "key");
+    if (chain == null || chain.isEmpty()) {
+      throw new IllegalArgumentException("certificate chain must not be empty");
+    }
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("identity", key, IN_MEMORY_PASSWORD, chain.toArray(X509Certificate[]::new));
+      KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(store, IN_MEMORY_PASSWORD);
+      return factory.getKeyManagers();
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new PkiException("cannot load key and certificate chain", e);
+    }
+  }
+}
