@@ -208,6 +208,9 @@ public final class StunCodec {
     int bodyLength = 0;
     for (StunAttribute a : attributes) {
       bodyLength += 4 + ((a.length() + 3) & ~3);
+      if (bodyLength > 0xFFFF) {
+        break; // already too long; stop before the int could overflow
+      }
     }
     bodyLength += integrityKey != null ? 4 + INTEGRITY_LENGTH : 0;
     bodyLength += integritySha256Key != null ? 4 + INTEGRITY_SHA256_LENGTH : 0;

@@ -121,7 +121,10 @@ public final class StunMessage {
     return Arrays.copyOfRange(raw, 8, HEADER_LENGTH);
   }
 
-  /** The size of the message on the wire, header included. */
+  /**
+   * The size of the message on the wire, header included; e.g. to keep an answer no larger than
+   * the request that caused it.
+   */
   public int encodedLength() {
     return raw.length;
   }
