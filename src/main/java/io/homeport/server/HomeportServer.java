@@ -18,7 +18,7 @@ import io.homeport.pki.Fingerprints;
 import io.homeport.pki.SecretFiles;
 import io.homeport.pki.ServerPki;
 import io.homeport.store.Store;
-import io.homeport.store.SqliteStore;
+import io.homeport.store.sqlite.SqliteStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -50,6 +50,7 @@ public final class HomeportServer {
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
   private ApiVerticle api;
+  private final java.util.List<String> deployments = new java.util.ArrayList<>();
 
   private HomeportServer(Vertx vertx, HomeportConfig config, Clock clock) {
     this.vertx = vertx;
@@ -94,7 +95,7 @@ public final class HomeportServer {
         .compose(v -> {
           beacon = new BeaconVerticle(config, keyring, beaconCounters, events, clock);
           presence = beacon.presence();
-          return vertx.deployVerticle(beacon);
+          return deploy(beacon);
         })
         .compose(v -> {
           deviceChannel = new DeviceChannelVerticle(new DeviceChannelVerticle.Settings(
@@ -103,11 +104,11 @@ public final class HomeportServer {
               config.primaryHost(), () -> config.beacon().advertisedPort(beacon.actualPort()),
               () -> config.deviceChannel().advertisedPort(deviceChannel.actualPort()),
               (int) config.keepaliveInterval().toSeconds()), devices, keyring);
-          return vertx.deployVerticle(deviceChannel);
+          return deploy(deviceChannel);
         })
         .compose(v -> {
           api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters);
-          return vertx.deployVerticle(api);
+          return deploy(api);
         })
         .onSuccess(v -> LOG.info("Homeport is up: API port {}, beacon UDP port {}, device channel port {}",
             api.actualPort(), beacon.actualPort(), deviceChannel.actualPort()))
@@ -125,12 +126,18 @@ public final class HomeportServer {
     return null;
   }
 
-  /** Undeploys every verticle and closes the store. */
+  private Future<String> deploy(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle).onSuccess(deployments::add);
+  }
+
+  /** Undeploys this server's verticles in reverse order and closes the store. */
   public Future<Void> stop() {
     Future<Void> undeployed = Future.succeededFuture();
-    for (String id : vertx.deploymentIDs()) {
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
       undeployed = undeployed.compose(v -> vertx.undeploy(id).otherwiseEmpty());
     }
+    deployments.clear();
     return undeployed.compose(v -> store == null ? Future.succeededFuture() : store.close());
   }
 
