@@ -11,19 +11,30 @@ import java.util.Optional;
 /**
  * Devices, their enrollment tokens and the record of revoked certificates. Every method that writes
  * more than one row does so in one transaction: on failure nothing is changed.
+ *
+ * <p>Instants are stored with millisecond precision. Null arguments throw {@link
+ * NullPointerException}; every other failure is reported through the returned future. The behaviour
+ * is pinned down by {@code DeviceRepositoryContract} in the tests, which every implementation runs.
  */
 public interface DeviceRepository {
 
   /**
-   * Stores a new pending device together with its first enrollment token.
+   * Stores a new pending device together with its first enrollment token. Several devices may have
+   * no name (null); a name, once given, is unique.
    *
    * @return fails with {@link DuplicateException} naming {@code id} or {@code name} when either is taken
+   *     (or {@code tokenHash} when the token is already stored), with {@link IllegalArgumentException}
+   *     when the device is not PENDING or the token names another device
    */
   Future<Void> create(Device device, EnrollmentToken token);
 
   Future<Optional<Device>> findById(String id);
 
-  /** Devices ordered by creation time, then id. */
+  /**
+   * Devices ordered by creation time, then id.
+   *
+   * @return fails with {@link IllegalArgumentException} when {@code offset} or {@code limit} is negative
+   */
   Future<List<Device>> list(int offset, int limit);
 
   /** Every device in state ENROLLED, to load the in-memory credential cache at start. */
@@ -42,22 +53,27 @@ public interface DeviceRepository {
   /**
    * Consumes the token and makes the device ENROLLED with the new certificate and beacon key. A
    * previous certificate of the device is recorded as revoked. Succeeds only if, at the moment of the
-   * write, the token belongs to the device, is unused and not expired at {@code enrollment.at()}.
+   * write, the token belongs to the device, is unused and not expired at {@code enrollment.at()}
+   * (a token is expired from its {@code expiresAt} on), and the device is PENDING or ENROLLED. When two
+   * enrollments present the same token at once, exactly one succeeds.
    *
    * @return the device as updated; fails with {@link ConflictException} when the token was used,
-   *     expired or the device is no longer enrollable
+   *     expired, is unknown or belongs to another device, or the device is no longer enrollable; the
+   *     message says which
    */
   Future<Device> enroll(Enrollment enrollment);
 
   /**
-   * Revokes the device: state REVOKED, its certificate recorded as revoked, its unused tokens deleted.
+   * Revokes the device: state REVOKED, its certificate recorded as revoked, its unused tokens deleted
+   * (used tokens stay as history). The device keeps its other fields.
    *
    * @return the revoked device, empty when it does not exist; revoking twice returns the device unchanged
    */
   Future<Optional<Device>> revoke(String id, Instant at);
 
   /**
-   * Deletes the device and its tokens; its certificate, if any, is recorded as revoked.
+   * Deletes the device and its tokens; its certificate, if any, is recorded as revoked (a certificate
+   * revoked before keeps its first revocation time).
    *
    * @return the deleted device, empty when it did not exist
    */

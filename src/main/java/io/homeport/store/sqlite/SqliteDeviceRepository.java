@@ -1,0 +1,414 @@
+package io.homeport.store.sqlite;
+
+import io.homeport.device.Device;
+import io.homeport.device.DeviceState;
+import io.homeport.device.Enrollment;
+import io.homeport.device.EnrollmentToken;
+import io.homeport.store.ConflictException;
+import io.homeport.store.DeviceRepository;
+import io.homeport.store.DuplicateException;
+import io.homeport.store.NotFoundException;
+import io.homeport.store.StoreException;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link DeviceRepository} on SQLite, through vertx-jdbc-client and SQL templates.
+ *
+ * <p>Every method that writes runs in one transaction whose first statement is a write (see
+ * {@link SqliteStore}); conditions are checked by the writes themselves ({@code UPDATE ... WHERE} with
+ * the condition, constraint violations), so two concurrent callers cannot both pass a check.
+ */
+final class SqliteDeviceRepository implements DeviceRepository {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteDeviceRepository.class);
+
+  private static final String DEVICE_COLUMNS =
+      "id, name, vendor, metadata, state, created_at, enrolled_at, revoked_at, "
+          + "certificate_serial, certificate_not_after, beacon_key";
+  private static final String TOKEN_COLUMNS = "token_hash, device_id, created_at, expires_at, used_at";
+
+  private static final String INSERT_DEVICE =
+      "INSERT INTO devices (" + DEVICE_COLUMNS + ") VALUES (#{id}, #{name}, #{vendor}, #{metadata}, #{state}, "
+          + "#{createdAt}, #{enrolledAt}, #{revokedAt}, #{certificateSerial}, #{certificateNotAfter}, #{beaconKey})";
+  private static final String INSERT_TOKEN =
+      "INSERT INTO enrollment_tokens (" + TOKEN_COLUMNS + ") "
+          + "VALUES (#{tokenHash}, #{deviceId}, #{createdAt}, #{expiresAt}, #{usedAt})";
+  private static final String INSERT_TOKEN_FOR_ACTIVE_DEVICE =
+      "INSERT INTO enrollment_tokens (" + TOKEN_COLUMNS + ") "
+          + "SELECT #{tokenHash}, #{deviceId}, #{createdAt}, #{expiresAt}, #{usedAt} "
+          + "WHERE EXISTS (SELECT 1 FROM devices WHERE id = #{deviceId} AND state <> 'REVOKED')";
+  private static final String SELECT_DEVICE = "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE id = #{id}";
+  private static final String LIST_DEVICES =
+      "SELECT " + DEVICE_COLUMNS + " FROM devices ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}";
+  private static final String LIST_ENROLLED =
+      "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE state = 'ENROLLED' ORDER BY created_at, id";
+  private static final String SELECT_TOKEN =
+      "SELECT " + TOKEN_COLUMNS + " FROM enrollment_tokens WHERE token_hash = #{tokenHash}";
+  private static final String USE_TOKEN =
+      "UPDATE enrollment_tokens SET used_at = #{at} "
+          + "WHERE token_hash = #{tokenHash} AND device_id = #{deviceId} AND used_at IS NULL AND expires_at > #{at} "
+          + "AND EXISTS (SELECT 1 FROM devices WHERE id = #{deviceId} AND state IN ('PENDING', 'ENROLLED'))";
+  /** Records the device's current certificate, unless it is {@code #{keep}} (the one being installed). */
+  private static final String RECORD_REVOKED_SERIAL =
+      "INSERT INTO revoked_certificates (serial, device_id, revoked_at) "
+          + "SELECT certificate_serial, id, #{at} FROM devices "
+          + "WHERE id = #{deviceId} AND certificate_serial IS NOT NULL AND certificate_serial <> #{keep} "
+          + "ON CONFLICT (serial) DO NOTHING";
+  private static final String SET_ENROLLED =
+      "UPDATE devices SET state = 'ENROLLED', enrolled_at = #{at}, certificate_serial = #{certificateSerial}, "
+          + "certificate_not_after = #{certificateNotAfter}, beacon_key = #{beaconKey} WHERE id = #{deviceId}";
+  private static final String SET_REVOKED =
+      "UPDATE devices SET state = 'REVOKED', revoked_at = #{at} WHERE id = #{deviceId} AND state <> 'REVOKED'";
+  private static final String DELETE_UNUSED_TOKENS =
+      "DELETE FROM enrollment_tokens WHERE device_id = #{deviceId} AND used_at IS NULL";
+  private static final String DELETE_DEVICE = "DELETE FROM devices WHERE id = #{deviceId}";
+  private static final String REVOKED_SERIALS = "SELECT serial FROM revoked_certificates ORDER BY revoked_at, serial";
+
+  /** SQLite's message for a violated UNIQUE or PRIMARY KEY constraint names table and column. */
+  private static final Pattern UNIQUE_VIOLATION = Pattern.compile("UNIQUE constraint failed: (\\w+)\\.(\\w+)");
+
+  /** A serial no certificate has: {@code certificate_serial <> #{keep}} then keeps every serial. */
+  private static final String NO_SERIAL = "";
+
+  private final Pool pool;
+
+  SqliteDeviceRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  // ---------------------------------------------------------------------------------------- create
+
+  @Override
+  public Future<Void> create(Device device, EnrollmentToken token) {
+    Objects.requireNonNull(device, "device");
+    Objects.requireNonNull(token, "token");
+    if (device.state() != DeviceState.PENDING) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "a new device must be PENDING, " + device.id() + " is " + device.state()));
+    }
+    if (!token.deviceId().equals(device.id())) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "the first enrollment token of " + device.id() + " names another device"));
+    }
+    return pool.<Void>withTransaction(conn -> update(conn, INSERT_DEVICE, deviceParams(device))
+            .compose(n -> update(conn, INSERT_TOKEN, tokenParams(token)))
+            .<Void>mapEmpty())
+        .recover(e -> Future.failedFuture(duplicateOr(e, device.id(), device.name())))
+        .onSuccess(v -> LOG.debug("created device {}", device.id()));
+  }
+
+  /** Maps a violated unique constraint to {@link DuplicateException}, anything else to itself. */
+  private static Throwable duplicateOr(Throwable failure, String id, String name) {
+    Matcher m = UNIQUE_VIOLATION.matcher(String.valueOf(sqlMessage(failure)));
+    if (!m.find()) {
+      return failure;
+    }
+    String column = m.group(1) + "." + m.group(2);
+    switch (column) {
+      case "devices.id":
+        return new DuplicateException("id", "a device with id '" + id + "' already exists");
+      case "devices.name":
+        return new DuplicateException("name", "a device named '" + name + "' already exists");
+      case "enrollment_tokens.token_hash":
+        return new DuplicateException("tokenHash", "this enrollment token is already stored");
+      default:
+        return new DuplicateException(m.group(2), "unique value already taken: " + column);
+    }
+  }
+
+  private static String sqlMessage(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return t.getMessage();
+      }
+    }
+    return failure.getMessage();
+  }
+
+  // ----------------------------------------------------------------------------------------- reads
+
+  @Override
+  public Future<Optional<Device>> findById(String id) {
+    Objects.requireNonNull(id, "id");
+    return findDevice(pool, id);
+  }
+
+  private static Future<Optional<Device>> findDevice(SqlClient client, String id) {
+    return SqlTemplate.forQuery(client, SELECT_DEVICE)
+        .mapTo(SqliteDeviceRepository::toDevice)
+        .execute(Map.of("id", id))
+        .map(rows -> first(rows));
+  }
+
+  @Override
+  public Future<List<Device>> list(int offset, int limit) {
+    if (offset < 0 || limit < 0) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "offset and limit must be >= 0, got offset " + offset + ", limit " + limit));
+    }
+    if (limit == 0) {
+      return Future.succeededFuture(List.of());
+    }
+    return SqlTemplate.forQuery(pool, LIST_DEVICES)
+        .mapTo(SqliteDeviceRepository::toDevice)
+        .execute(Map.of("offset", offset, "limit", limit))
+        .map(SqliteDeviceRepository::all);
+  }
+
+  @Override
+  public Future<List<Device>> listEnrolled() {
+    return SqlTemplate.forQuery(pool, LIST_ENROLLED)
+        .mapTo(SqliteDeviceRepository::toDevice)
+        .execute(Map.of())
+        .map(SqliteDeviceRepository::all);
+  }
+
+  @Override
+  public Future<Optional<EnrollmentToken>> findToken(String tokenHash) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    return findToken(pool, tokenHash);
+  }
+
+  private static Future<Optional<EnrollmentToken>> findToken(SqlClient client, String tokenHash) {
+    return SqlTemplate.forQuery(client, SELECT_TOKEN)
+        .mapTo(SqliteDeviceRepository::toToken)
+        .execute(Map.of("tokenHash", tokenHash))
+        .map(rows -> first(rows));
+  }
+
+  @Override
+  public Future<List<String>> revokedCertificateSerials() {
+    return SqlTemplate.forQuery(pool, REVOKED_SERIALS)
+        .mapTo(row -> row.getString("serial"))
+        .execute(Map.of())
+        .map(SqliteDeviceRepository::all);
+  }
+
+  // -------------------------------------------------------------------------------------- addToken
+
+  @Override
+  public Future<Void> addToken(EnrollmentToken token) {
+    Objects.requireNonNull(token, "token");
+    // one statement: the token is inserted only if the device exists and is not revoked
+    return update(pool, INSERT_TOKEN_FOR_ACTIVE_DEVICE, tokenParams(token))
+        .recover(e -> Future.failedFuture(duplicateOr(e, token.deviceId(), null)))
+        .compose(inserted -> {
+          if (inserted == 1) {
+            LOG.debug("added an enrollment token for device {}", token.deviceId());
+            return Future.<Void>succeededFuture();
+          }
+          return findDevice(pool, token.deviceId()).compose(device -> Future.failedFuture(new NotFoundException(
+              device.isEmpty()
+                  ? "device " + token.deviceId() + " does not exist"
+                  : "device " + token.deviceId() + " is revoked")));
+        });
+  }
+
+  // ---------------------------------------------------------------------------------------- enroll
+
+  @Override
+  public Future<Device> enroll(Enrollment enrollment) {
+    Objects.requireNonNull(enrollment, "enrollment");
+    String deviceId = enrollment.deviceId();
+    Map<String, Object> p = new HashMap<>();
+    p.put("tokenHash", enrollment.tokenHash());
+    p.put("deviceId", deviceId);
+    p.put("at", millis(enrollment.at()));
+    p.put("keep", enrollment.certificateSerial());
+    p.put("certificateSerial", enrollment.certificateSerial());
+    p.put("certificateNotAfter", millis(enrollment.certificateNotAfter()));
+    p.put("beaconKey", enrollment.beaconKey().clone());
+    return pool.withTransaction(conn -> update(conn, USE_TOKEN, p)
+            .compose(used -> used == 1
+                ? Future.succeededFuture()
+                : whyNotEnrollable(conn, enrollment).compose(Future::<Void>failedFuture))
+            .compose(v -> update(conn, RECORD_REVOKED_SERIAL, p))
+            .compose(v -> update(conn, SET_ENROLLED, p))
+            .compose(v -> findDevice(conn, deviceId))
+            .map(device -> device.orElseThrow(() -> new StoreException("device " + deviceId + " vanished"))))
+        .onSuccess(d -> LOG.debug("enrolled device {} with certificate {}", deviceId, d.certificateSerial()));
+  }
+
+  /** Explains why the conditional token update matched no row; runs inside the failing transaction. */
+  private static Future<ConflictException> whyNotEnrollable(SqlConnection conn, Enrollment enrollment) {
+    String deviceId = enrollment.deviceId();
+    return findToken(conn, enrollment.tokenHash()).compose(token -> findDevice(conn, deviceId).map(device -> {
+      String reason;
+      if (token.isEmpty()) {
+        reason = "the enrollment token is not known (never issued, or deleted when the device was revoked or deleted)";
+      } else if (!token.get().deviceId().equals(deviceId)) {
+        reason = "the enrollment token was issued for another device";
+      } else if (device.isEmpty()) {
+        reason = "the device does not exist";
+      } else if (device.get().state() == DeviceState.REVOKED) {
+        reason = "the device is revoked";
+      } else if (token.get().isUsed()) {
+        reason = "the enrollment token was already used at " + token.get().usedAt();
+      } else if (token.get().isExpiredAt(enrollment.at())) {
+        reason = "the enrollment token expired at " + token.get().expiresAt();
+      } else {
+        reason = "the device is not enrollable";
+      }
+      LOG.debug("enrollment of {} refused: {} (token hash {})", deviceId, reason, enrollment.tokenHash());
+      return new ConflictException("cannot enroll device " + deviceId + ": " + reason);
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------- revoke
+
+  @Override
+  public Future<Optional<Device>> revoke(String id, Instant at) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(at, "at");
+    Map<String, Object> p = new HashMap<>();
+    p.put("deviceId", id);
+    p.put("at", millis(at));
+    p.put("keep", NO_SERIAL);
+    return pool.withTransaction(conn -> update(conn, SET_REVOKED, p)
+        .compose(revoked -> {
+          if (revoked == 0) {
+            return Future.succeededFuture(); // unknown, or revoked before: change nothing
+          }
+          LOG.debug("revoking device {}", id);
+          return update(conn, RECORD_REVOKED_SERIAL, p)
+              .compose(v -> update(conn, DELETE_UNUSED_TOKENS, p))
+              .mapEmpty();
+        })
+        .compose(v -> findDevice(conn, id)));
+  }
+
+  // ---------------------------------------------------------------------------------------- delete
+
+  @Override
+  public Future<Optional<Device>> delete(String id, Instant at) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(at, "at");
+    Map<String, Object> p = new HashMap<>();
+    p.put("deviceId", id);
+    p.put("at", millis(at));
+    p.put("keep", NO_SERIAL);
+    // the revocation record is written first (a no-op for an unknown device), so the transaction
+    // starts with a write; a device revoked earlier keeps its first revocation time
+    return pool.withTransaction(conn -> update(conn, RECORD_REVOKED_SERIAL, p)
+        .compose(v -> findDevice(conn, id))
+        .compose(device -> device.isEmpty()
+            ? Future.succeededFuture(device)
+            : update(conn, DELETE_DEVICE, p).map(n -> device)))
+        .onSuccess(d -> d.ifPresent(device -> LOG.debug("deleted device {}", id)));
+  }
+
+  // --------------------------------------------------------------------------------------- helpers
+
+  private static Future<Integer> update(SqlClient client, String sql, Map<String, Object> params) {
+    return SqlTemplate.forUpdate(client, sql).execute(params).map(result -> result.rowCount());
+  }
+
+  private static Map<String, Object> deviceParams(Device d) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("id", d.id());
+    p.put("name", d.name());
+    p.put("vendor", d.vendor());
+    p.put("metadata", d.metadataJson());
+    p.put("state", d.state().name());
+    p.put("createdAt", millis(d.createdAt()));
+    p.put("enrolledAt", millis(d.enrolledAt()));
+    p.put("revokedAt", millis(d.revokedAt()));
+    p.put("certificateSerial", d.certificateSerial());
+    p.put("certificateNotAfter", millis(d.certificateNotAfter()));
+    p.put("beaconKey", d.beaconKey() == null ? null : d.beaconKey().clone());
+    return p;
+  }
+
+  private static Map<String, Object> tokenParams(EnrollmentToken t) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("tokenHash", t.tokenHash());
+    p.put("deviceId", t.deviceId());
+    p.put("createdAt", millis(t.createdAt()));
+    p.put("expiresAt", millis(t.expiresAt()));
+    p.put("usedAt", millis(t.usedAt()));
+    return p;
+  }
+
+  static Device toDevice(Row row) {
+    return new Device(
+        row.getString("id"),
+        row.getString("name"),
+        row.getString("vendor"),
+        row.getString("metadata"),
+        DeviceState.valueOf(row.getString("state")),
+        instant(row, "created_at"),
+        instant(row, "enrolled_at"),
+        instant(row, "revoked_at"),
+        row.getString("certificate_serial"),
+        instant(row, "certificate_not_after"),
+        bytes(row, "beacon_key"));
+  }
+
+  static EnrollmentToken toToken(Row row) {
+    return new EnrollmentToken(
+        row.getString("token_hash"),
+        row.getString("device_id"),
+        instant(row, "created_at"),
+        instant(row, "expires_at"),
+        instant(row, "used_at"));
+  }
+
+  private static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
+  }
+
+  private static Instant instant(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Number number) {
+      return Instant.ofEpochMilli(number.longValue());
+    }
+    throw new StoreException("column " + column + " holds " + value.getClass().getSimpleName() + ", not epoch millis");
+  }
+
+  private static byte[] bytes(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Buffer buffer) {
+      return buffer.getBytes();
+    }
+    if (value instanceof byte[] array) {
+      return array.clone();
+    }
+    throw new StoreException("column " + column + " holds " + value.getClass().getSimpleName() + ", not bytes");
+  }
+
+  private static <T> Optional<T> first(RowSet<T> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+  }
+
+  private static <T> List<T> all(RowSet<T> rows) {
+    List<T> list = new ArrayList<>(rows.size());
+    rows.forEach(list::add);
+    return List.copyOf(list);
+  }
+}

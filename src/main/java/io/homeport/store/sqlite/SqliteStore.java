@@ -1,0 +1,226 @@
+package io.homeport.store.sqlite;
+
+import io.homeport.store.DeviceRepository;
+import io.homeport.store.Migrations;
+import io.homeport.store.Store;
+import io.homeport.store.StoreException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded store: one SQLite file in the data directory, needing no setup.
+ *
+ * <p>{@link #open} creates the file with mode 0600 before SQLite first opens it (it holds beacon keys;
+ * SQLite gives its {@code -wal} and {@code -shm} files the same mode), opens a small vertx-jdbc-client
+ * pool whose every connection runs with {@code journal_mode=WAL}, {@code synchronous=NORMAL},
+ * {@code foreign_keys=ON} and a {@code busy_timeout}, and applies the schema migrations of
+ * {@code db/migration/sqlite/}. JDBC calls run on the pool's worker threads, never on an event loop.
+ *
+ * <p>Concurrency: SQLite allows one writer at a time; WAL lets readers proceed beside it. Transactions
+ * are {@code BEGIN DEFERRED} ({@code IMMEDIATE} would make sqlite-jdbc take the write lock again
+ * right after each commit, see {@link AutoCommitRestoringDataSource}). Rule for every repository of
+ * this package: <b>a writing transaction starts with a write statement</b>. Its first statement then
+ * takes the write lock, waiting up to the busy timeout; a transaction that reads first and writes
+ * later fails at once with {@code SQLITE_BUSY} whenever another connection committed in between
+ * (the contract test with concurrent enrollments shows it).
+ */
+public final class SqliteStore implements Store {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
+
+  /** The migration folder, {@code db/migration/sqlite/}. */
+  public static final String DIALECT = "sqlite";
+
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+
+  /**
+   * Tuning of the store.
+   *
+   * @param poolSize connections in the pool (readers run in parallel, writers one at a time)
+   * @param busyTimeout how long a statement waits for a lock held by another connection before failing
+   */
+  public record Options(int poolSize, Duration busyTimeout) {
+    public static final Options DEFAULTS = new Options(4, Duration.ofSeconds(5));
+
+    public Options {
+      if (poolSize < 1) {
+        throw new IllegalArgumentException("poolSize must be >= 1: " + poolSize);
+      }
+      Objects.requireNonNull(busyTimeout, "busyTimeout");
+      if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("busyTimeout out of range: " + busyTimeout);
+      }
+    }
+  }
+
+  private final Pool pool;
+  private final Path file;
+  private final int schemaVersion;
+  private final SqliteDeviceRepository devices;
+
+  private SqliteStore(Pool pool, Path file, int schemaVersion) {
+    this.pool = pool;
+    this.file = file;
+    this.schemaVersion = schemaVersion;
+    this.devices = new SqliteDeviceRepository(pool);
+  }
+
+  /** Opens (creating when missing) the database file with {@link Options#DEFAULTS}. */
+  public static Future<SqliteStore> open(Vertx vertx, Path databaseFile) {
+    return open(vertx, databaseFile, Options.DEFAULTS);
+  }
+
+  /**
+   * Opens (creating when missing) the database file and brings its schema up to date.
+   *
+   * @return fails with {@link StoreException} when the file cannot be created or opened, a migration
+   *     fails, or the database was written by a newer Homeport (schema version newer than known here);
+   *     the pool is closed again in that case
+   */
+  public static Future<SqliteStore> open(Vertx vertx, Path databaseFile, Options options) {
+    Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(options, "options");
+    Path file = databaseFile.toAbsolutePath().normalize();
+    return Migrations.load(vertx, DIALECT)
+        .compose(migrations -> createPool(vertx, file, options)
+            .compose(pool -> migrations.apply(pool)
+                .transform(applied -> {
+                  if (applied.succeeded()) {
+                    LOG.info("SQLite store {} open at schema version {}", file, applied.result());
+                    return Future.succeededFuture(new SqliteStore(pool, file, applied.result()));
+                  }
+                  return pool.close().transform(closed -> Future.failedFuture(applied.cause()));
+                })))
+        .recover(e -> Future.failedFuture(e instanceof StoreException
+            ? e
+            : new StoreException("cannot open the SQLite database " + file + ": " + e.getMessage(), e)));
+  }
+
+  /**
+   * Creates the file (mode 0600) when missing, then a pool on it; no migration. Package-private for
+   * tests that need a bare database.
+   */
+  static Future<Pool> createPool(Vertx vertx, Path file, Options options) {
+    return vertx.executeBlocking(() -> {
+          prepareFile(file);
+          return dataSource(file, options);
+        }, false)
+        .map(dataSource -> JDBCPool.pool(vertx, dataSource,
+            new PoolOptions().setMaxSize(options.poolSize())));
+  }
+
+  private static AutoCommitRestoringDataSource dataSource(Path file, Options options) {
+    // sqlite-jdbc applies these pragmas to every connection it opens (they are per connection,
+    // except journal_mode, which WAL makes persistent in the file)
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.enforceForeignKeys(true);
+    config.setBusyTimeout((int) options.busyTimeout().toMillis());
+    config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+    SQLiteDataSource sqlite = new SQLiteDataSource(config);
+    sqlite.setUrl("jdbc:sqlite:" + file);
+    return new AutoCommitRestoringDataSource(sqlite);
+  }
+
+  /** Makes sure the database file exists with owner-only permissions before SQLite opens it. */
+  private static void prepareFile(Path file) {
+    try {
+      Path parent = file.getParent();
+      boolean posix = Files.getFileStore(existingAncestor(parent))
+          .supportsFileAttributeView(PosixFileAttributeView.class);
+      if (parent != null && !Files.isDirectory(parent)) {
+        if (posix) {
+          Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+        } else {
+          Files.createDirectories(parent);
+        }
+      }
+      if (!posix) {
+        LOG.warn("{} is not on a POSIX file system: cannot restrict the database file to its owner", file);
+        if (!Files.exists(file)) {
+          Files.createFile(file);
+        }
+        return;
+      }
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        // the umask cannot add bits, but make the mode explicit all the same
+        Files.setPosixFilePermissions(file, OWNER_ONLY);
+        LOG.info("created SQLite database file {}", file);
+      } catch (FileAlreadyExistsException exists) {
+        if (!Files.isRegularFile(file)) {
+          throw new StoreException("database path is not a regular file: " + file);
+        }
+        for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+          restrict(Path.of(file + suffix));
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot create the database file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void restrict(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    Set<PosixFilePermission> current = Files.getPosixFilePermissions(path);
+    if (!current.equals(OWNER_ONLY)) {
+      LOG.warn("{} had mode {}; restricting it to rw------- because it holds device secrets",
+          path, PosixFilePermissions.toString(current));
+      Files.setPosixFilePermissions(path, OWNER_ONLY);
+    }
+  }
+
+  private static Path existingAncestor(Path dir) {
+    Path p = dir == null ? Path.of("").toAbsolutePath() : dir;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    return p == null ? Path.of("").toAbsolutePath() : p;
+  }
+
+  @Override
+  public DeviceRepository devices() {
+    return devices;
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
+  }
+
+  /** The schema version the database was brought to at open. */
+  public int schemaVersion() {
+    return schemaVersion;
+  }
+
+  /** The pool, for repositories of this package and tests. */
+  Pool pool() {
+    return pool;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return pool.close();
+  }
+}
