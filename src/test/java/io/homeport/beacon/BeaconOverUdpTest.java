@@ -118,7 +118,14 @@ class BeaconOverUdpTest {
 
       // when the fuzzer sends random and mutated datagrams from another address, paced so that no socket buffer overflows
       for (int sent = 0; sent < total; sent++) {
-        byte[] d = mutate(seeds.get(random.nextInt(seeds.size())), random);
+        byte[] seed = seeds.get(random.nextInt(seeds.size()));
+        byte[] d = mutate(seed, random);
+        if (random.nextBoolean()) {
+          refingerprint(d); // half of them get past the FINGERPRINT check, deeper into the protocol
+        }
+        while (java.util.Arrays.equals(d, seed)) {
+          d = mutate(seed, random); // a "mutation" that changed nothing is a genuine keepalive, not fuzz
+        }
         fuzzer.send(new DatagramPacket(d, d.length, loopback, port));
         if (sent % 1000 == 999) {
           long target = before + sent + 1;
@@ -133,6 +140,7 @@ class BeaconOverUdpTest {
       assertThat(counters.total() - before).isEqualTo(total);
       System.out.println("fuzz outcomes: " + counters.snapshot());
       assertThat(counters.get(KeepaliveOutcome.MALFORMED)).isPositive();
+      assertThat(counters.get(KeepaliveOutcome.BAD_INTEGRITY)).isPositive();
       // and no mutation was accepted: the device's mapping is unchanged
       assertThat(counters.get(KeepaliveOutcome.ACCEPTED)).isEqualTo(acceptedBefore);
       assertThat(server.presence("fuzz-seed").getString("publicAddress")).isEqualTo(addressBefore);
@@ -140,6 +148,21 @@ class BeaconOverUdpTest {
       assertThat(device.keepalive()).isInstanceOf(KeepaliveSession.Accepted.class);
       assertThat(server.api("GET", "/health", null, null).statusCode()).isEqualTo(200);
     }
+  }
+
+  /** Rewrites a trailing FINGERPRINT so that it matches the (mutated) bytes before it. */
+  private static void refingerprint(byte[] b) {
+    int n = b.length;
+    if (n < 28 || ((b[2] & 0xff) << 8 | (b[3] & 0xff)) != n - 20 || (b[n - 8] & 0xff) != 0x80 || (b[n - 7] & 0xff) != 0x28) {
+      return;
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b, 0, n - 8);
+    int v = (int) crc.getValue() ^ 0x5354554e;
+    b[n - 4] = (byte) (v >>> 24);
+    b[n - 3] = (byte) (v >>> 16);
+    b[n - 2] = (byte) (v >>> 8);
+    b[n - 1] = (byte) v;
   }
 
   /** Random bytes, truncations, bit flips, byte overwrites and splices of a genuine keepalive. */
