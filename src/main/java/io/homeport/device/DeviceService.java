@@ -93,7 +93,7 @@ public final class DeviceService {
     if (request.name() != null) {
       DeviceIds.checkName(request.name());
     }
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     Device device = Device.pending(id, request.name(), request.vendor(), request.metadataJson(), now);
     String token = EnrollmentTokens.create(id, caPin);
     EnrollmentToken stored = new EnrollmentToken(EnrollmentTokens.parse(token).hash(), id, now, now.plus(tokenTtl), null);
@@ -113,7 +113,7 @@ public final class DeviceService {
       if (device.state() == DeviceState.REVOKED) {
         return Future.failedFuture(new DeviceException(GONE, "device-revoked", "device " + id + " is revoked"));
       }
-      Instant now = clock.instant();
+      Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
       String token = EnrollmentTokens.create(id, caPin);
       EnrollmentToken stored = new EnrollmentToken(EnrollmentTokens.parse(token).hash(), id, now, now.plus(tokenTtl), null);
       return devices.addToken(stored)
@@ -170,7 +170,7 @@ public final class DeviceService {
       return Future.failedFuture(new DeviceException(INVALID, "enrollment-token-wrong-server",
           "the enrollment token was issued by another Homeport server (its CA pin does not match this server's CA)"));
     }
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     return devices.findToken(token.hash()).compose(found -> {
       if (found.isEmpty() || !found.get().deviceId().equals(token.deviceId())) {
         return Future.failedFuture(new DeviceException(UNAUTHORIZED, "enrollment-token-unknown",

@@ -72,8 +72,9 @@ public final class HomeportServer {
   private Future<Void> startParts() {
     Path dataDir = config.dataDir().toAbsolutePath();
     LOG.info("starting Homeport: data directory {}, transport {}", dataDir,
-        vertx.isNativeTransportEnabled() ? "native epoll" : "NIO (native transport unavailable: "
-            + vertx.unavailableNativeTransportCause() + ")");
+        vertx.isNativeTransportEnabled() ? "native epoll"
+            : vertx.unavailableNativeTransportCause() == null ? "NIO (native transport not requested)"
+            : "NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause().getMessage() + ")");
     EventPublisher events = new EventBusPublisher(vertx.eventBus());
     return vertx.executeBlocking(() -> {
           SecretFiles.ensurePrivateDirectory(dataDir);

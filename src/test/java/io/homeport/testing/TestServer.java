@@ -8,6 +8,7 @@ import io.homeport.config.Endpoint;
 import io.homeport.config.HomeportConfig;
 import io.homeport.server.HomeportServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +49,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(HomeportConfig config) throws Exception {
-    TestServer t = new TestServer(Vertx.vertx(), config);
+    TestServer t = new TestServer(Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)), config);
     t.startServer();
     return t;
   }
