@@ -73,6 +73,44 @@ class BeaconOverUdpTest {
   }
 
   @Test
+  @DisplayName("Verifies that enrollment, coming online, a new NAT mapping, going offline and revocation are published as events")
+  void presenceEvents() throws Exception {
+    // given a subscriber to the event bus
+    List<io.vertx.core.json.JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.vertx().eventBus().<io.vertx.core.json.JsonObject>consumer(io.homeport.event.EventAddresses.EVENTS,
+        m -> {
+          if ("events-1".equals(m.body().getString("deviceId"))) {
+            events.add(m.body());
+          }
+        }).completion().await();
+    DeviceBundle bundle = server.enrollDevice("events-1");
+    try (UdpDevice device = new UdpDevice(bundle);
+        DatagramSocket moved = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      // when the device comes online, then sends from another port (its NAT mapping changed), then falls silent
+      assertThat(device.keepalive()).isInstanceOf(KeepaliveSession.Accepted.class);
+      byte[] k = device.session.nextKeepalive();
+      moved.send(new DatagramPacket(k, k.length, InetAddress.getLoopbackAddress(), server.server().beaconPort()));
+      TestServer.await("the new mapping is recorded", Duration.ofSeconds(2), () -> {
+        try {
+          return server.presence("events-1").getString("publicAddress").endsWith(":" + moved.getLocalPort());
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      TestServer.await("the device is offline", TestServer.GRACE.plusSeconds(2), () -> events.stream()
+          .anyMatch(e -> e.getString("type").equals("device.offline")));
+      server.admin("POST", "/api/v1/devices/events-1/revoke", null, 200);
+      TestServer.await("the revocation is published", Duration.ofSeconds(2), () -> events.size() >= 5);
+    }
+    // then the events came in order, with the addresses
+    assertThat(events).extracting(e -> e.getString("type")).containsExactly(
+        "device.enrolled", "device.online", "device.address-changed", "device.offline", "device.revoked");
+    assertThat(events.get(2).getJsonObject("data").getString("publicAddress"))
+        .isNotEqualTo(events.get(2).getJsonObject("data").getString("previousAddress"));
+    assertThat(events).allSatisfy(e -> assertThat(e.getString("time")).isNotBlank());
+  }
+
+  @Test
   @DisplayName("Verifies that revoking a device refuses its next keepalive and takes it offline at once, without restart")
   void revocation() throws Exception {
     DeviceBundle bundle = server.enrollDevice("revoke-me");
