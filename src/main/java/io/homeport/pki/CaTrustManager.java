@@ -1,12 +1,9 @@
 package io.homeport.pki;
 
-import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Objects;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * A device's check of the server after enrollment: the server certificate must be issued by the
@@ -16,7 +13,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * server only (device certificates are clientAuth-only and are refused here), so "issued by the CA
  * for serverAuth" already identifies the server, whatever address NAT or DNS made the device use.
  */
-public final class CaTrustManager extends X509ExtendedTrustManager {
+public final class CaTrustManager extends OneWayTrustManager {
   private final X509Certificate ca;
   private final Clock clock;
 
@@ -35,30 +32,8 @@ public final class CaTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    checkServerTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    checkServerTrusted(chain, authType);
-  }
-
-  @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
     throw new CertificateException("this trust manager only verifies the server");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    checkClientTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    checkClientTrusted(chain, authType);
   }
 
   @Override

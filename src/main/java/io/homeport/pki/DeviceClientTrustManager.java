@@ -1,14 +1,11 @@
 package io.homeport.pki;
 
-import java.net.Socket;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The device channel's client-certificate check: the certificate must be issued by the device CA,
@@ -22,7 +19,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * a device revoked after its first handshake could still resume. The device channel therefore also
  * calls {@link #authorize} with the connection's peer certificates on every request.
  */
-public final class DeviceClientTrustManager extends X509ExtendedTrustManager {
+public final class DeviceClientTrustManager extends OneWayTrustManager {
   private final X509Certificate ca;
   private final CertificateAcceptance acceptance;
   private final Clock clock;
@@ -85,30 +82,8 @@ public final class DeviceClientTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    checkClientTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    checkClientTrusted(chain, authType);
-  }
-
-  @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
     throw new CertificateException("this trust manager only verifies device client certificates");
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    checkServerTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    checkServerTrusted(chain, authType);
   }
 
   @Override

@@ -1,13 +1,10 @@
 package io.homeport.pki;
 
-import java.net.Socket;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Objects;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * A device's check of the server during enrollment, before it has the CA: the server must send a
@@ -15,7 +12,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * leaf must be issued by that certificate, be within its validity and carry serverAuth. The pinned
  * certificate then becomes the device's CA. Host names are not matched (see {@link CaTrustManager}).
  */
-public final class PinnedCaTrustManager extends X509ExtendedTrustManager {
+public final class PinnedCaTrustManager extends OneWayTrustManager {
   private final byte[] caSha256;
   private final Clock clock;
 
@@ -51,30 +48,8 @@ public final class PinnedCaTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    checkServerTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    checkServerTrusted(chain, authType);
-  }
-
-  @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
     throw new CertificateException("this trust manager only verifies the server");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    checkClientTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    checkClientTrusted(chain, authType);
   }
 
   /** Empty: the CA is known only by its pin. */

@@ -1,5 +1,6 @@
 package io.homeport.api;
 
+import static io.homeport.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeport.auth.Role;
@@ -26,16 +27,6 @@ class DevicesApiTest {
   @AfterAll
   static void stop() throws Exception {
     server.close();
-  }
-
-  private static void assertProblem(HttpResponse<String> r, int status, String slug) {
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    JsonObject p = new JsonObject(r.body());
-    assertThat(p.getString("type")).isEqualTo("urn:homeport:problem:" + slug);
-    assertThat(p.getInteger("status")).isEqualTo(status);
-    assertThat(p.getString("title")).isNotBlank();
-    assertThat(p.getString("detail")).isNotBlank();
   }
 
   private static int deviceCount() throws Exception {

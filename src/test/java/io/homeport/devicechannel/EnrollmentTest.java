@@ -1,5 +1,6 @@
 package io.homeport.devicechannel;
 
+import static io.homeport.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,15 +52,6 @@ class EnrollmentTest {
     return client.send(HttpRequest.newBuilder(server.deviceChannel().resolve("/device/v1/enroll"))
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("token", token).put("csr", csr).encode()))
         .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void assertProblem(HttpResponse<String> r, int status, String slug) {
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    JsonObject p = new JsonObject(r.body());
-    assertThat(p.getString("type")).isEqualTo("urn:homeport:problem:" + slug);
-    assertThat(p.getInteger("status")).isEqualTo(status);
-    assertThat(p.getString("detail")).isNotBlank();
   }
 
   @Test
