@@ -62,7 +62,8 @@ public final class DeviceAgent extends VerticleBase {
           return socket.listen(0, address.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0");
         })
         .onSuccess(s -> {
-          LOG.info("device {}: sending keepalives to {} from local port {}", bundle.deviceId(), server,
+          LOG.info("device {}: sending keepalives to {}:{} from local port {}", bundle.deviceId(),
+              server.getAddress().getHostAddress(), server.getPort(),
               s.localAddress().port());
           send();
         });
@@ -116,8 +117,8 @@ public final class DeviceAgent extends VerticleBase {
     immediateRetries = 0;
     intervalSeconds = Math.max(1, accepted.intervalSeconds());
     if (state != AgentState.ONLINE || !accepted.mappedAddress().equals(mappedAddress)) {
-      LOG.info("device {}: online, public address {}, keepalive every {}s", bundle.deviceId(),
-          accepted.mappedAddress(), intervalSeconds);
+      LOG.info("device {}: online, public address {}:{}, keepalive every {}s", bundle.deviceId(),
+          accepted.mappedAddress().getAddress().getHostAddress(), accepted.mappedAddress().getPort(), intervalSeconds);
     }
     mappedAddress = accepted.mappedAddress();
     state = AgentState.ONLINE;

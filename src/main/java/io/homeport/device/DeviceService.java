@@ -74,17 +74,11 @@ public final class DeviceService {
 
   /** Fills the keyring from the store; call once before serving. */
   public Future<Void> loadKeyring() {
-    return devices.listEnrolled().compose(enrolled -> revokedIds().map(revoked -> {
+    return devices.listEnrolled().compose(enrolled -> devices.listRevokedIds().map(revoked -> {
       keyring.load(enrolled, revoked);
       LOG.info("loaded credentials of {} enrolled devices", enrolled.size());
       return null;
     }));
-  }
-
-  private Future<List<String>> revokedIds() {
-    // revoked devices stay in the table until deleted; list() pages over all of them
-    return devices.list(0, Integer.MAX_VALUE).map(all -> all.stream()
-        .filter(d -> d.state() == DeviceState.REVOKED).map(Device::id).toList());
   }
 
   public Future<WithToken> create(NewDevice request) {

@@ -79,6 +79,9 @@ public interface DeviceRepository {
    */
   Future<Optional<Device>> delete(String id, Instant at);
 
+  /** Ids of every device in state REVOKED, to load the in-memory credential cache at start. */
+  Future<List<String>> listRevokedIds();
+
   /** Hex serials of every revoked certificate. */
   Future<List<String>> revokedCertificateSerials();
 }

@@ -46,7 +46,7 @@ class DeviceAgentEndToEndTest {
         // then the device is online within one keepalive interval, at its loopback mapping
         TestServer.await("fridge-1 is online", INTERVAL.plus(SLACK), () -> online(server, "fridge-1"));
         System.out.printf("online after %d ms%n", (System.nanoTime() - started) / 1_000_000);
-        assertThat(agent.state()).isEqualTo(AgentState.ONLINE);
+        TestServer.await("the agent has the answer", Duration.ofSeconds(1), () -> agent.state() == AgentState.ONLINE);
         assertThat(server.presence("fridge-1").getString("publicAddress")).startsWith("127.0.0.1:");
         assertThat(server.presence("fridge-1").getInteger("keepaliveInterval")).isEqualTo(1);
 

@@ -146,6 +146,7 @@ public abstract class DeviceRepositoryContract {
     assertThat(await(repo.list(0, 10))).isEmpty();
     assertThat(await(repo.listEnrolled())).isEmpty();
     assertThat(await(repo.revokedCertificateSerials())).isEmpty();
+    assertThat(await(repo.listRevokedIds())).isEmpty();
   }
 
   @Test
@@ -560,6 +561,7 @@ public abstract class DeviceRepositoryContract {
     assertThat(await(repo.findToken(spare.tokenHash()))).isEmpty();
     assertThat(await(repo.findToken(usedToken))).isPresent(); // the used one stays as history
     assertThat(await(repo.listEnrolled())).isEmpty();
+    assertThat(await(repo.listRevokedIds())).containsExactly("dev-1");
   }
 
   @Test

@@ -81,6 +81,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   private static final String DELETE_UNUSED_TOKENS =
       "DELETE FROM enrollment_tokens WHERE device_id = #{deviceId} AND used_at IS NULL";
   private static final String DELETE_DEVICE = "DELETE FROM devices WHERE id = #{deviceId}";
+  private static final String REVOKED_IDS = "SELECT id FROM devices WHERE state = 'REVOKED' ORDER BY id";
   private static final String REVOKED_SERIALS = "SELECT serial FROM revoked_certificates ORDER BY revoked_at, serial";
 
   /** SQLite's message for a violated UNIQUE or PRIMARY KEY constraint names table and column. */
@@ -193,6 +194,14 @@ final class SqliteDeviceRepository implements DeviceRepository {
         .mapTo(SqliteDeviceRepository::toToken)
         .execute(Map.of("tokenHash", tokenHash))
         .map(rows -> first(rows));
+  }
+
+  @Override
+  public Future<List<String>> listRevokedIds() {
+    return SqlTemplate.forQuery(pool, REVOKED_IDS)
+        .mapTo(row -> row.getString("id"))
+        .execute(Map.of())
+        .map(SqliteDeviceRepository::all);
   }
 
   @Override
