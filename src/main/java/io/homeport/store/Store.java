@@ -7,6 +7,8 @@ public interface Store {
 
   DeviceRepository devices();
 
+  CommandRepository commands();
+
   /** Closes the connection pool. */
   Future<Void> close();
 }

@@ -1,0 +1,44 @@
+package io.homeport.command;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** The command state machine of DESIGN.md 3. */
+public enum CommandState {
+  /** Stored, waiting for its device (and its notBefore). */
+  QUEUED,
+  /** A wake was sent to the device. */
+  WOKEN,
+  /** Handed to the device in a hello; waiting for the result. */
+  DELIVERED,
+  SUCCEEDED,
+  FAILED,
+  /** The TTL passed before delivery. */
+  EXPIRED,
+  /** Delivered, but no result before the deadline. */
+  TIMED_OUT,
+  CANCELLED;
+
+  /** States in which a command may still be delivered. */
+  public static final Set<CommandState> UNDELIVERED = EnumSet.of(QUEUED, WOKEN);
+  /** States a command never leaves. */
+  public static final Set<CommandState> FINAL = EnumSet.of(SUCCEEDED, FAILED, EXPIRED, TIMED_OUT, CANCELLED);
+
+  public boolean isFinal() {
+    return FINAL.contains(this);
+  }
+
+  /** {@code timed-out} and so on: the name on the API and in events. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public static Optional<CommandState> fromWireName(String name) {
+    for (CommandState s : values()) {
+      if (s.wireName().equals(name)) return Optional.of(s);
+    }
+    return Optional.empty();
+  }
+}
