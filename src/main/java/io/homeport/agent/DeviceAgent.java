@@ -8,15 +8,22 @@ import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import io.homeport.command.CommandResult;
+import io.homeport.stun.StunAttributes;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reference device agent's keepalive loop: sends a keepalive every interval the server suggests,
- * retries at once when the server asks for a fresh nonce, backs off (1 s, 2 s, 4 s ... capped at the
- * interval) when keepalives go unanswered, and so rides out a server restart without re-enrolling.
- * Answers from any address but the server's beacon endpoint are ignored.
+ * The reference device agent. Keepalives: one every interval the server suggests, at once again when
+ * the server asks for a fresh nonce, with backoff (1 s, 2 s, 4 s ... capped at the interval) when
+ * unanswered, so it rides out a server restart without re-enrolling. Commands: on a valid wake
+ * (acknowledged in the next keepalive), on a pending flag in a keepalive answer, or on its own poll
+ * schedule (the seed's "inquiry"), it calls hello on the device channel, runs each command through
+ * its {@link CommandHandler} and posts the results. Invalid wakes are dropped and logged.
  */
 public final class DeviceAgent extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
@@ -25,7 +32,17 @@ public final class DeviceAgent extends VerticleBase {
 
   private final DeviceBundle bundle;
   private final Clock clock;
+  private final CommandHandler handler;
+  private final long pollMillis;
   private KeepaliveSession session;
+  private CommandHandler commandHandler;
+  private WakeValidator wakes;
+  private DeviceChannelClient channel;
+  private boolean inquiring;
+  private boolean inquireAgain;
+  private final AtomicLong wakesAccepted = new AtomicLong();
+  private final AtomicLong wakesDropped = new AtomicLong();
+  private final AtomicLong commandsHandled = new AtomicLong();
   private DatagramSocket socket;
   private InetSocketAddress server;
   private volatile AgentState state = AgentState.CONNECTING;
@@ -36,9 +53,30 @@ public final class DeviceAgent extends VerticleBase {
   private long answerTimer = -1;
   private long nextTimer = -1;
 
-  public DeviceAgent(DeviceBundle bundle, Clock clock) {
+  /**
+   * @param handler runs commands; null for the built-in {@link EchoHandler}
+   * @param pollInterval how often to call hello unprompted; zero for never
+   */
+  public DeviceAgent(DeviceBundle bundle, Clock clock, CommandHandler handler, Duration pollInterval) {
     this.bundle = bundle;
     this.clock = clock;
+    this.handler = handler;
+    this.pollMillis = pollInterval.toMillis();
+  }
+
+  /** Wakes that passed validation. */
+  public long wakesAccepted() {
+    return wakesAccepted.get();
+  }
+
+  /** Datagrams that looked like wakes but failed validation. */
+  public long wakesDropped() {
+    return wakesDropped.get();
+  }
+
+  /** Commands run and reported. */
+  public long commandsHandled() {
+    return commandsHandled.get();
   }
 
   public AgentState state() {
@@ -57,6 +95,9 @@ public final class DeviceAgent extends VerticleBase {
     return vertx.executeBlocking(() -> new InetSocketAddress(InetAddress.getByName(bundle.beaconHost()), bundle.beaconPort()))
         .compose(address -> {
           server = address;
+          wakes = new WakeValidator(bundle.deviceId(), bundle.beaconKey(), address);
+          channel = new DeviceChannelClient(vertx, bundle);
+          commandHandler = handler != null ? handler : new EchoHandler(vertx);
           socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(address.getAddress() instanceof java.net.Inet6Address));
           socket.handler(this::onDatagram);
           return socket.listen(0, address.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0");
@@ -66,11 +107,17 @@ public final class DeviceAgent extends VerticleBase {
               server.getAddress().getHostAddress(), server.getPort(),
               s.localAddress().port());
           send();
+          if (pollMillis > 0) {
+            vertx.setPeriodic(pollMillis, id -> inquire("poll schedule"));
+          }
         });
   }
 
   @Override
   public Future<?> stop() {
+    if (channel != null) {
+      channel.close();
+    }
     return socket == null ? Future.succeededFuture() : socket.close();
   }
 
@@ -94,11 +141,16 @@ public final class DeviceAgent extends VerticleBase {
   }
 
   private void onDatagram(DatagramPacket packet) {
+    byte[] data = packet.data().getBytes();
+    if (WakeValidator.looksLikeWake(data)) {
+      onWake(data, packet);
+      return;
+    }
     if (packet.sender().port() != server.getPort() || !packet.sender().hostAddress().equals(server.getAddress().getHostAddress())) {
       LOG.debug("device {}: ignored a datagram from {}", bundle.deviceId(), packet.sender());
       return;
     }
-    KeepaliveSession.Answer answer = session.onDatagram(packet.data().getBytes());
+    KeepaliveSession.Answer answer = session.onDatagram(data);
     if (answer instanceof KeepaliveSession.Accepted accepted) {
       onAccepted(accepted);
     } else if (answer instanceof KeepaliveSession.NonceRefreshed) {
@@ -111,8 +163,74 @@ public final class DeviceAgent extends VerticleBase {
     }
   }
 
+  private void onWake(byte[] data, DatagramPacket packet) {
+    InetSocketAddress source;
+    try {
+      source = new InetSocketAddress(InetAddress.getByName(packet.sender().hostAddress()), packet.sender().port());
+    } catch (java.net.UnknownHostException e) {
+      return;
+    }
+    WakeValidator.Verdict verdict = wakes.validate(data, source, clock.millis());
+    if (verdict instanceof WakeValidator.Valid valid) {
+      wakesAccepted.incrementAndGet();
+      LOG.info("device {}: wake {} ({})", bundle.deviceId(), Long.toUnsignedString(valid.wakeId()),
+          valid.reason().name().toLowerCase(java.util.Locale.ROOT));
+      socket.send(Buffer.buffer(session.nextKeepalive(valid.wakeId())), server.getPort(), server.getAddress().getHostAddress());
+      inquire("wake");
+    } else if (verdict instanceof WakeValidator.Invalid invalid) {
+      wakesDropped.incrementAndGet();
+      LOG.warn("device {}: dropped a wake from {}: {}", bundle.deviceId(), source, invalid.reason());
+    }
+  }
+
+  /** Calls hello and works through the delivered commands; one inquiry at a time, repeated while work arrives. */
+  private void inquire(String why) {
+    if (inquiring) {
+      inquireAgain = true;
+      return;
+    }
+    inquiring = true;
+    inquireAgain = false;
+    LOG.debug("device {}: calling hello ({})", bundle.deviceId(), why);
+    channel.hello(0)
+        .compose(this::runAll)
+        .onComplete(done -> {
+          inquiring = false;
+          if (done.failed()) {
+            LOG.warn("device {}: hello failed: {}", bundle.deviceId(), done.cause().getMessage());
+          } else if (done.result() > 0 || inquireAgain) {
+            inquire("more work");
+          }
+        });
+  }
+
+  /** Runs the commands one after the other, posting each result; completes with how many there were. */
+  private Future<Integer> runAll(java.util.List<JsonObject> commands) {
+    Future<Void> chain = Future.succeededFuture();
+    for (JsonObject command : commands) {
+      chain = chain.compose(v -> commandHandler.handle(command)
+          .recover(e -> Future.succeededFuture(new CommandResult(CommandResult.Status.ERROR, "handler-failed", null)))
+          .compose(result -> channel.result(command.getString("id"), result))
+          .onSuccess(v2 -> {
+            commandsHandled.incrementAndGet();
+            LOG.info("device {}: command {} ({}) done", bundle.deviceId(), command.getString("id"), command.getString("action"));
+          })
+          .recover(e -> {
+            LOG.warn("device {}: command {}: {}", bundle.deviceId(), command.getString("id"), e.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    return chain.map(commands.size());
+  }
+
   private void onAccepted(KeepaliveSession.Accepted accepted) {
     cancelTimers();
+    if (accepted.serverTimeMillis() > 0) {
+      wakes.serverTime(accepted.serverTimeMillis(), clock.millis());
+    }
+    if (accepted.pending().contains(StunAttributes.Pending.COMMANDS)) {
+      inquire("pending flag");
+    }
     unanswered = 0;
     immediateRetries = 0;
     intervalSeconds = Math.max(1, accepted.intervalSeconds());

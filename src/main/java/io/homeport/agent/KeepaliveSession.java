@@ -58,12 +58,20 @@ public final class KeepaliveSession {
 
   /** The next keepalive; it supersedes any earlier one still unanswered. */
   public byte[] nextKeepalive() {
+    return nextKeepalive(null);
+  }
+
+  /** The next keepalive, acknowledging a wake when {@code wakeAck} is not null. */
+  public byte[] nextKeepalive(Long wakeAck) {
     outstandingTransaction = StunMessage.randomTransactionId();
     List<StunAttribute> attributes = new ArrayList<>();
     attributes.add(StunAttributes.username(deviceId));
     attributes.add(StunAttributes.sequence(++sequence));
     if (serverNonce != null) {
       attributes.add(StunAttributes.serverNonce(serverNonce));
+    }
+    if (wakeAck != null) {
+      attributes.add(StunAttributes.wakeAck(wakeAck));
     }
     // header + attributes + MESSAGE-INTEGRITY-SHA256 (4 + 32) + FINGERPRINT (4 + 4)
     int length = StunMessage.HEADER_LENGTH + 36 + 8;

@@ -4,13 +4,19 @@ import io.homeport.auth.ApiTokens;
 import io.homeport.auth.Role;
 import io.homeport.beacon.BeaconCounters;
 import io.homeport.beacon.PresenceTable;
+import io.homeport.command.Command;
+import io.homeport.command.CommandService;
+import io.homeport.command.CommandState;
 import io.homeport.config.Endpoint;
 import io.homeport.device.Device;
 import io.homeport.device.DeviceService;
 import io.homeport.device.DeviceService.WithToken;
+import io.homeport.event.EventAddresses;
+import io.homeport.http.CommandJson;
 import io.homeport.http.JsonBodies;
 import io.homeport.http.Problems;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -19,6 +25,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
+import java.time.Duration;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +42,13 @@ public final class ApiVerticle extends VerticleBase {
   private final DeviceService devices;
   private final PresenceTable presence;
   private final BeaconCounters beaconCounters;
+  private final CommandService commands;
+  private final CommandWaiters waiters = new CommandWaiters();
   private HttpServer server;
 
   public ApiVerticle(Endpoint endpoint, ApiTokens tokens, DeviceService devices, PresenceTable presence,
-      BeaconCounters beaconCounters) {
+      BeaconCounters beaconCounters, CommandService commands) {
+    this.commands = commands;
     this.endpoint = endpoint;
     this.tokens = tokens;
     this.devices = devices;
@@ -64,6 +74,17 @@ public final class ApiVerticle extends VerticleBase {
     router.post("/api/v1/devices/:id/revoke").handler(write).handler(this::revokeDevice);
     router.post("/api/v1/devices/:id/enrollment-tokens").handler(write).handler(this::newEnrollmentToken);
     router.get("/api/v1/beacon/counters").handler(read).handler(this::beaconCounters);
+    router.post("/api/v1/devices/:id/commands").handler(write).handler(this::createCommand);
+    router.get("/api/v1/devices/:id/commands").handler(read).handler(this::listCommands);
+    router.get("/api/v1/commands/:id").handler(read).handler(this::getCommand);
+    router.delete("/api/v1/commands/:id").handler(write).handler(this::cancelCommand);
+    vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, msg -> {
+      String state = msg.body().getJsonObject("data", new JsonObject()).getString("state");
+      if (msg.body().getString("type", "").startsWith("command.") && state != null
+          && CommandState.fromWireName(state).map(CommandState::isFinal).orElse(false)) {
+        waiters.finished(msg.body().getJsonObject("data").getString("commandId"));
+      }
+    });
     router.route().last().handler(Problems::notFound);
 
     return vertx.createHttpServer()
@@ -157,6 +178,83 @@ public final class ApiVerticle extends VerticleBase {
         .put("outcomes", new JsonObject(new java.util.LinkedHashMap<>(beaconCounters.snapshot())))
         .put("suppressedResponses", beaconCounters.suppressedResponses())
         .put("online", presence.onlineCount()));
+  }
+
+  /**
+   * Stores a command. Without {@code ?wait}: 201 (200 for a repeated idempotency key). With it: holds
+   * the request until the command is final (200) or the wait is over (202); both carry the command.
+   */
+  private void createCommand(RoutingContext ctx) {
+    Duration wait = CommandRequests.waitParam(ctx.queryParams().get("wait"));
+    CommandService.NewCommand request = CommandRequests.parse(JsonBodies.object(ctx));
+    commands.create(ctx.pathParam("id"), request).onComplete(created -> {
+      if (created.failed()) {
+        ctx.fail(created.cause());
+        return;
+      }
+      Command c = created.result().command();
+      ctx.response().putHeader("Location", "/api/v1/commands/" + c.id());
+      if (wait.isZero()) {
+        ctx.response().setStatusCode(created.result().created() ? 201 : 200);
+        ctx.json(CommandJson.api(c));
+      } else {
+        awaitFinal(c.id(), wait).onComplete(done -> {
+          if (done.failed()) {
+            ctx.fail(done.cause());
+          } else {
+            ctx.response().setStatusCode(done.result().state().isFinal() ? 200 : 202);
+            ctx.json(CommandJson.api(done.result()));
+          }
+        });
+      }
+    });
+  }
+
+  /** The command once it is final, or as it is when the wait is over. */
+  private Future<Command> awaitFinal(String commandId, Duration wait) {
+    Promise<Void> finished = Promise.promise();
+    waiters.add(commandId, finished);
+    long timer = vertx.setTimer(wait.toMillis(), id -> finished.tryComplete());
+    // registered first, then read: a command that finished in between is seen by the read
+    commands.get(commandId).onSuccess(c -> {
+      if (c.state().isFinal()) {
+        finished.tryComplete();
+      }
+    });
+    return finished.future().compose(v -> {
+      vertx.cancelTimer(timer);
+      waiters.remove(commandId, finished);
+      return commands.get(commandId);
+    });
+  }
+
+  private void listCommands(RoutingContext ctx) {
+    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    int limit = intParam(ctx, "limit", 100, 1, 1000);
+    Set<CommandState> states = java.util.EnumSet.noneOf(CommandState.class);
+    for (String value : ctx.queryParam("state")) {
+      for (String name : value.split(",")) {
+        states.add(CommandState.fromWireName(name.trim()).orElseThrow(() -> JsonBodies.invalid("state",
+            "unknown state '" + name.trim() + "' (states: queued, woken, delivered, succeeded, failed, expired, timed-out, cancelled)")));
+      }
+    }
+    commands.list(ctx.pathParam("id"), states, offset, limit).onComplete(list -> {
+      if (list.failed()) {
+        ctx.fail(list.cause());
+        return;
+      }
+      JsonArray items = new JsonArray();
+      list.result().forEach(c -> items.add(CommandJson.api(c)));
+      ctx.json(new JsonObject().put("items", items).put("offset", offset).put("limit", limit));
+    });
+  }
+
+  private void getCommand(RoutingContext ctx) {
+    commands.get(ctx.pathParam("id")).onComplete(c -> respond(ctx, c.map(CommandJson::api)));
+  }
+
+  private void cancelCommand(RoutingContext ctx) {
+    commands.cancel(ctx.pathParam("id")).onComplete(c -> respond(ctx, c.map(CommandJson::api)));
   }
 
   private JsonObject deviceJson(Device d) {

@@ -1,11 +1,13 @@
 package io.homeport.beacon;
 
+import io.homeport.command.PendingCommands;
 import io.homeport.config.HomeportConfig;
 import io.homeport.device.DeviceKeyring;
 import io.homeport.event.Event;
 import io.homeport.event.EventAddresses;
 import io.homeport.event.EventPublisher;
 import io.homeport.event.EventType;
+import io.homeport.wake.WakeDispatcher;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -38,11 +40,14 @@ public final class BeaconVerticle extends VerticleBase {
   private final Clock clock;
   private final PresenceTable presence;
   private final NonceService nonces;
+  private final PendingCommands pending;
   private KeepaliveProcessor processor;
+  private WakeDispatcher wakes;
   private DatagramSocket socket;
 
   public BeaconVerticle(HomeportConfig config, DeviceKeyring keyring, BeaconCounters counters, EventPublisher events,
-      Clock clock) {
+      Clock clock, PendingCommands pending) {
+    this.pending = pending;
     this.config = config;
     this.keyring = keyring;
     this.counters = counters;
@@ -60,12 +65,32 @@ public final class BeaconVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    processor = new KeepaliveProcessor(keyring, nonces, presence, counters, (int) config.keepaliveInterval().toSeconds());
+    processor = new KeepaliveProcessor(keyring, nonces, presence, counters, (int) config.keepaliveInterval().toSeconds(),
+        pending::hasDue);
+    wakes = new WakeDispatcher(keyring,
+        deviceId -> presence.get(deviceId).filter(Presence::online).map(Presence::publicAddress).orElse(null), pending,
+        (to, datagram) -> socket.send(Buffer.buffer(datagram), to.getPort(), to.getAddress().getHostAddress()),
+        new WakeDispatcher.Timers() {
+          @Override
+          public long schedule(long delayMillis, Runnable action) {
+            return vertx.setTimer(delayMillis, id -> action.run());
+          }
+
+          @Override
+          public void cancel(long timerId) {
+            vertx.cancelTimer(timerId);
+          }
+        },
+        clock::millis, config.keepaliveInterval().toMillis(),
+        deviceId -> vertx.eventBus().publish(EventAddresses.WAKE_SENT, deviceId));
+    vertx.eventBus().<String>consumer(EventAddresses.WAKE_REQUEST, msg -> wakes.request(msg.body()));
+    vertx.eventBus().<String>consumer(EventAddresses.WAKE_STOP, msg -> wakes.stop(msg.body()));
     long grace = config.offlineGrace().toMillis();
     long forget = Math.max(grace, nonces.maxLifetimeMillis());
     vertx.setPeriodic(Math.max(100, Math.min(1000, grace / 4)), id -> presence.sweep(clock.millis(), grace, forget));
     vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, msg -> {
       if (EventType.DEVICE_REVOKED.wireName().equals(msg.body().getString("type"))) {
+        wakes.stop(msg.body().getString("deviceId"));
         presence.remove(msg.body().getString("deviceId"));
       }
     });
@@ -86,6 +111,15 @@ public final class BeaconVerticle extends VerticleBase {
     return socket == null ? Future.succeededFuture() : socket.close();
   }
 
+  /** The wake dispatcher's counters; read from any thread (values may lag by a moment). */
+  public long wakesSent() {
+    return wakes.wakesSent();
+  }
+
+  public long wakeRetransmissions() {
+    return wakes.retransmissions();
+  }
+
   public int actualPort() {
     return socket.localAddress().port();
   }
@@ -103,6 +137,9 @@ public final class BeaconVerticle extends VerticleBase {
     if (result.answer() != null) {
       socket.send(Buffer.buffer(result.answer()), port, host);
     }
+    if (result.acknowledgedWake() != null) {
+      wakes.acknowledged(result.deviceId(), result.acknowledgedWake());
+    }
   }
 
   /** Turns presence changes into events and log lines. */
@@ -110,6 +147,8 @@ public final class BeaconVerticle extends VerticleBase {
     @Override
     public void online(Presence now) {
       LOG.info("device {} online from {}", now.deviceId(), address(now));
+      // a device that comes online with due commands is woken at once (after this keepalive's answer)
+      vertx.runOnContext(v -> wakes.request(now.deviceId()));
       events.publish(new Event(EventType.DEVICE_ONLINE, Instant.ofEpochMilli(now.lastSeenMillis()), now.deviceId(),
           Map.of("publicAddress", address(now))));
     }

@@ -5,6 +5,7 @@ import static io.homeport.stun.StunAttributes.MESSAGE_INTEGRITY_SHA256;
 import static io.homeport.stun.StunAttributes.SEQUENCE;
 import static io.homeport.stun.StunAttributes.SERVER_NONCE;
 import static io.homeport.stun.StunAttributes.USERNAME;
+import static io.homeport.stun.StunAttributes.WAKE_ACK;
 
 import io.homeport.device.DeviceKeyring;
 import io.homeport.stun.StunAttribute;
@@ -15,6 +16,7 @@ import io.homeport.stun.StunParseException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The keepalive protocol of DESIGN.md 2.1, server side: decides what one datagram does and what, if
@@ -25,22 +27,34 @@ import java.util.Set;
  */
 public final class KeepaliveProcessor {
 
-  /** The outcome of one datagram and the answer to send to its source, or null for none. */
-  public record Result(KeepaliveOutcome outcome, byte[] answer) {}
+  /**
+   * The outcome of one datagram and the answer to send to its source, or null for none; for an
+   * accepted keepalive also the device and the wake id it acknowledges, if any.
+   */
+  public record Result(KeepaliveOutcome outcome, byte[] answer, String deviceId, Long acknowledgedWake) {
+    public Result(KeepaliveOutcome outcome, byte[] answer) {
+      this(outcome, answer, null, null);
+    }
+  }
+
+  private static final Set<StunAttributes.Pending> PENDING_COMMANDS = Set.of(StunAttributes.Pending.COMMANDS);
 
   private final DeviceKeyring keyring;
   private final NonceService nonces;
   private final PresenceTable presence;
   private final BeaconCounters counters;
   private final int intervalSeconds;
+  private final Predicate<String> hasPendingCommands;
 
+  /** @param hasPendingCommands whether a device has commands due: sets the PENDING flag of its answers */
   public KeepaliveProcessor(DeviceKeyring keyring, NonceService nonces, PresenceTable presence, BeaconCounters counters,
-      int intervalSeconds) {
+      int intervalSeconds, Predicate<String> hasPendingCommands) {
     this.keyring = keyring;
     this.nonces = nonces;
     this.presence = presence;
     this.counters = counters;
     this.intervalSeconds = intervalSeconds;
+    this.hasPendingCommands = hasPendingCommands;
   }
 
   public Result process(byte[] datagram, InetSocketAddress source, long nowMillis) {
@@ -75,6 +89,7 @@ public final class KeepaliveProcessor {
     // authenticated from here on
     long sequence;
     byte[] nonce;
+    Long wakeAck;
     try {
       Optional<StunAttribute> seq = request.attribute(SEQUENCE);
       if (seq.isEmpty()) {
@@ -83,6 +98,8 @@ public final class KeepaliveProcessor {
       sequence = StunAttributes.readSequence(seq.get());
       Optional<StunAttribute> n = request.attribute(SERVER_NONCE);
       nonce = n.isEmpty() ? null : StunAttributes.readServerNonce(n.get());
+      Optional<StunAttribute> ack = request.attribute(WAKE_ACK);
+      wakeAck = ack.isEmpty() ? null : StunAttributes.readWakeAck(ack.get());
     } catch (StunParseException e) {
       return drop(KeepaliveOutcome.MALFORMED);
     }
@@ -93,7 +110,8 @@ public final class KeepaliveProcessor {
       return drop(KeepaliveOutcome.REPLAYED);
     }
     presence.accept(deviceId, source, sequence, nowMillis, intervalSeconds);
-    return answer(KeepaliveOutcome.ACCEPTED, datagram, successAnswer(request, deviceId, key, source, nowMillis));
+    Result r = answer(KeepaliveOutcome.ACCEPTED, datagram, successAnswer(request, deviceId, key, source, nowMillis));
+    return new Result(r.outcome(), r.answer(), deviceId, wakeAck);
   }
 
   private byte[] successAnswer(StunMessage request, String deviceId, byte[] key, InetSocketAddress source, long now) {
@@ -101,8 +119,7 @@ public final class KeepaliveProcessor {
         .add(StunAttributes.xorMappedAddress(source, request.transactionId()),
             StunAttributes.serverNonce(nonces.issue(deviceId, now)),
             StunAttributes.keepaliveInterval(intervalSeconds),
-            // commands, sessions and address lists arrive in later releases; until then nothing is pending
-            StunAttributes.pending(Set.of()),
+            StunAttributes.pending(hasPendingCommands.test(deviceId) ? PENDING_COMMANDS : Set.of()),
             StunAttributes.serverTime(now))
         .messageIntegritySha256(key)
         .fingerprint()

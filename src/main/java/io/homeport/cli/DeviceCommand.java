@@ -3,12 +3,14 @@ package io.homeport.cli;
 import io.homeport.agent.DeviceAgent;
 import io.homeport.agent.DeviceBundle;
 import io.homeport.agent.Enroller;
+import io.homeport.config.Durations;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -56,6 +58,10 @@ final class DeviceCommand implements Runnable {
     @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "Bundle directory from `device enroll`.")
     Path bundleDir;
 
+    @Option(names = "--poll", defaultValue = "5m", paramLabel = "DURATION",
+        description = "Also call the server for commands this often without a wake (0s: never; default: ${DEFAULT-VALUE}).")
+    String poll;
+
     @Override
     public Integer call() throws Exception {
       DeviceBundle bundle;
@@ -66,7 +72,15 @@ final class DeviceCommand implements Runnable {
         return 1;
       }
       Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-      vertx.deployVerticle(new DeviceAgent(bundle, Clock.systemUTC())).await(30, TimeUnit.SECONDS);
+      Duration pollInterval;
+      try {
+        pollInterval = Durations.parse(poll);
+      } catch (IllegalArgumentException e) {
+        System.err.println("homeport: --poll: " + e.getMessage());
+        return 2;
+      }
+      // the built-in handler echoes commands; vendors plug in their own (see CommandHandler)
+      vertx.deployVerticle(new DeviceAgent(bundle, Clock.systemUTC(), null, pollInterval)).await(30, TimeUnit.SECONDS);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           vertx.close().await(5, TimeUnit.SECONDS);

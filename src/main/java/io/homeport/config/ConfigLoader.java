@@ -36,7 +36,8 @@ public final class ConfigLoader {
       "deviceChannel.bind", "deviceChannel.port", "deviceChannel.publicPort",
       "api.bind", "api.port",
       "store.url",
-      "enrollment.tokenTtl", "enrollment.certificateValidity");
+      "enrollment.tokenTtl", "enrollment.certificateValidity",
+      "commands.resultTimeout");
 
   private ConfigLoader() {}
 
@@ -120,7 +121,8 @@ public final class ConfigLoader {
         new Endpoint(get(v, "api.bind", ConfigLoader::bindAddress), get(v, "api.port", ConfigLoader::port), 0),
         storeUrl,
         get(v, "enrollment.tokenTtl", ConfigLoader::positiveDuration),
-        get(v, "enrollment.certificateValidity", ConfigLoader::positiveDuration));
+        get(v, "enrollment.certificateValidity", ConfigLoader::positiveDuration),
+        get(v, "commands.resultTimeout", ConfigLoader::positiveDuration));
   }
 
   private static Endpoint endpoint(Map<String, Object> v, String prefix) {

@@ -21,7 +21,8 @@ public record HomeportConfig(
     Endpoint api,
     String storeUrl,
     Duration enrollmentTokenTtl,
-    Duration certificateValidity) {
+    Duration certificateValidity,
+    Duration commandResultTimeout) {
 
   public HomeportConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -40,16 +41,16 @@ public record HomeportConfig(
   public HomeportConfig withEphemeralLoopbackPorts() {
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
     return new HomeportConfig(dataDir, publicHosts, any, keepaliveInterval, offlineGrace, any, any, storeUrl,
-        enrollmentTokenTtl, certificateValidity);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout);
   }
 
   public HomeportConfig withDataDir(Path dir) {
     return new HomeportConfig(dir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout);
   }
 
   public HomeportConfig withKeepalive(Duration interval, Duration grace) {
     return new HomeportConfig(dataDir, publicHosts, beacon, interval, grace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout);
   }
 }

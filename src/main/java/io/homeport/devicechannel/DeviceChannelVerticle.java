@@ -1,7 +1,12 @@
 package io.homeport.devicechannel;
 
+import io.homeport.command.Command;
+import io.homeport.command.CommandResult;
+import io.homeport.command.CommandService;
 import io.homeport.device.DeviceKeyring;
 import io.homeport.device.DeviceService;
+import io.homeport.event.EventAddresses;
+import io.homeport.http.CommandJson;
 import io.homeport.http.JsonBodies;
 import io.homeport.http.Problem;
 import io.homeport.http.Problems;
@@ -12,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
@@ -40,6 +46,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceChannelVerticle.class);
   private static final int BODY_LIMIT = 64 * 1024;
   private static final String DEVICE_ID = "deviceId";
+  static final int MAX_WAIT_SECONDS = 60;
 
   /** What the channel needs from the server: TLS material, and the endpoints devices are told. */
   public record Settings(
@@ -50,12 +57,15 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private final Settings settings;
   private final DeviceService devices;
   private final DeviceKeyring keyring;
+  private final CommandService commands;
+  private final LongPolls polls = new LongPolls();
   private HttpServer server;
 
-  public DeviceChannelVerticle(Settings settings, DeviceService devices, DeviceKeyring keyring) {
+  public DeviceChannelVerticle(Settings settings, DeviceService devices, DeviceKeyring keyring, CommandService commands) {
     this.settings = settings;
     this.devices = devices;
     this.keyring = keyring;
+    this.commands = commands;
   }
 
   @Override
@@ -66,6 +76,9 @@ public final class DeviceChannelVerticle extends VerticleBase {
     router.post("/device/v1/enroll").handler(this::enroll);
     router.route("/device/v1/*").handler(this::authenticated);
     router.get("/device/v1/self").handler(this::self);
+    router.post("/device/v1/hello").handler(this::hello);
+    router.post("/device/v1/commands/:id/result").handler(this::result);
+    vertx.eventBus().<String>consumer(EventAddresses.COMMANDS_AVAILABLE, msg -> polls.available(msg.body()));
     router.route().last().handler(Problems::notFound);
 
     HttpServerOptions options = new HttpServerOptions()
@@ -156,6 +169,90 @@ public final class DeviceChannelVerticle extends VerticleBase {
             .put("name", d.result().name())
             .put("state", d.result().state().wireName())
             .put("certificateSerial", d.result().certificateSerial()));
+      }
+    });
+  }
+
+  /**
+   * The device calls in (after a wake, a pending flag or on its own schedule): its due commands are
+   * delivered. With {@code ?wait=N} (seconds, at most {@value #MAX_WAIT_SECONDS}) and nothing due, the
+   * request is held until commands arrive or the time is up.
+   */
+  private void hello(RoutingContext ctx) {
+    String deviceId = ctx.get(DEVICE_ID);
+    int wait = waitSeconds(ctx);
+    JsonBodies.object(ctx); // the body is optional, but when present it must be JSON
+    vertx.eventBus().send(EventAddresses.WAKE_STOP, deviceId);
+    long deadline = System.nanoTime() + wait * 1_000_000_000L;
+    deliver(ctx, deviceId, wait > 0 ? vertx.setTimer(wait * 1000L, id -> polls.expire(deviceId, ctx)) : -1, deadline);
+  }
+
+  private void deliver(RoutingContext ctx, String deviceId, long timer, long deadlineNanos) {
+    commands.deliver(deviceId).onComplete(result -> {
+      if (ctx.response().ended() || ctx.response().closed()) {
+        return; // a delivered command of a vanished poll times out, or is retried if retryable
+      }
+      if (result.failed()) {
+        cancel(timer);
+        ctx.fail(result.cause());
+      } else if (!result.result().isEmpty() || timer < 0 || System.nanoTime() >= deadlineNanos) {
+        cancel(timer);
+        respondCommands(ctx, result.result());
+      } else {
+        polls.hold(deviceId, ctx, () -> deliver(ctx, deviceId, timer, deadlineNanos), () -> {
+          cancel(timer);
+          respondCommands(ctx, java.util.List.of());
+        });
+      }
+    });
+  }
+
+  private void cancel(long timer) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private static void respondCommands(RoutingContext ctx, java.util.List<Command> delivered) {
+    JsonArray list = new JsonArray();
+    delivered.forEach(c -> list.add(CommandJson.device(c)));
+    ctx.json(new JsonObject().put("commands", list));
+  }
+
+  private static int waitSeconds(RoutingContext ctx) {
+    String v = ctx.queryParams().get("wait");
+    if (v == null) {
+      return 0;
+    }
+    try {
+      int n = Integer.parseInt(v.endsWith("s") ? v.substring(0, v.length() - 1) : v);
+      if (n >= 0 && n <= MAX_WAIT_SECONDS) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw JsonBodies.invalid("wait", "query parameter 'wait' must be 0 to " + MAX_WAIT_SECONDS + " seconds");
+  }
+
+  /** The device reports the outcome of one of its delivered commands; once. */
+  private void result(RoutingContext ctx) {
+    String deviceId = ctx.get(DEVICE_ID);
+    JsonObject body = JsonBodies.object(ctx);
+    JsonBodies.onlyFields(body, Set.of("status", "code", "data"));
+    CommandResult.Status status = CommandResult.Status.fromWireName(JsonBodies.requiredString(body, "status"))
+        .orElseThrow(() -> JsonBodies.invalid("status", "'status' must be one of ok, error, rejected"));
+    String code = JsonBodies.optionalString(body, "code");
+    if (code != null && code.length() > 128) {
+      throw JsonBodies.invalid("code", "'code' must be at most 128 characters");
+    }
+    Object data = body.getValue("data");
+    String dataJson = data == null ? null : io.vertx.core.json.Json.encode(data);
+    commands.complete(deviceId, ctx.pathParam("id"), new CommandResult(status, code, dataJson)).onComplete(c -> {
+      if (c.failed()) {
+        ctx.fail(c.cause());
+      } else {
+        ctx.json(new JsonObject().put("id", c.result().id()).put("state", c.result().state().wireName()));
       }
     });
   }

@@ -9,4 +9,16 @@ public final class EventAddresses {
    * every interested verticle (event log, stream, command dispatcher) receives each one.
    */
   public static final String EVENTS = "homeport.events";
+
+  /** Point to point to the beacon: start waking this device (body: device id) if it has due commands. */
+  public static final String WAKE_REQUEST = "homeport.wake.request";
+
+  /** Point to point to the beacon: the device called in, stop retransmitting its wake (body: device id). */
+  public static final String WAKE_STOP = "homeport.wake.stop";
+
+  /** Published by the beacon when it sends a device's first wake for its due commands (body: device id). */
+  public static final String WAKE_SENT = "homeport.wake.sent";
+
+  /** Published when a device has new due commands, for long-polling hellos (body: device id). */
+  public static final String COMMANDS_AVAILABLE = "homeport.commands.available";
 }

@@ -6,7 +6,15 @@ public enum EventType {
   DEVICE_ONLINE("device.online"),
   DEVICE_OFFLINE("device.offline"),
   DEVICE_ADDRESS_CHANGED("device.address-changed"),
-  DEVICE_REVOKED("device.revoked");
+  DEVICE_REVOKED("device.revoked"),
+  COMMAND_QUEUED("command.queued"),
+  COMMAND_WOKEN("command.woken"),
+  COMMAND_DELIVERED("command.delivered"),
+  COMMAND_SUCCEEDED("command.succeeded"),
+  COMMAND_FAILED("command.failed"),
+  COMMAND_EXPIRED("command.expired"),
+  COMMAND_TIMED_OUT("command.timed-out"),
+  COMMAND_CANCELLED("command.cancelled");
 
   private final String wireName;
 

@@ -7,10 +7,14 @@ import io.homeport.auth.Role;
 import io.homeport.beacon.BeaconCounters;
 import io.homeport.beacon.BeaconVerticle;
 import io.homeport.beacon.PresenceTable;
+import io.homeport.command.CommandService;
+import io.homeport.command.CommandsVerticle;
+import io.homeport.command.PendingCommands;
 import io.homeport.config.HomeportConfig;
 import io.homeport.device.DeviceKeyring;
 import io.homeport.device.DeviceService;
 import io.homeport.devicechannel.DeviceChannelVerticle;
+import io.homeport.event.EventAddresses;
 import io.homeport.event.EventBusPublisher;
 import io.homeport.event.EventPublisher;
 import io.homeport.pki.DeviceClientTrustManager;
@@ -35,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class HomeportServer {
   private static final Logger LOG = LoggerFactory.getLogger(HomeportServer.class);
   public static final String DATABASE_FILE = "homeport.db";
+  /** How often TTLs, result deadlines and scheduled commands are checked. */
+  static final long COMMAND_SWEEP_MILLIS = 500;
 
   private final Vertx vertx;
   private final HomeportConfig config;
@@ -47,6 +53,8 @@ public final class HomeportServer {
   private final BeaconCounters beaconCounters = new BeaconCounters();
   private PresenceTable presence;
   private DeviceService devices;
+  private final PendingCommands pendingCommands = new PendingCommands();
+  private CommandService commands;
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
   private ApiVerticle api;
@@ -91,10 +99,14 @@ public final class HomeportServer {
           devices = new DeviceService(vertx, store.devices(), keyring, pki.certificateAuthority(),
               Fingerprints.sha256(pki.caCertificate()), events, clock, config.enrollmentTokenTtl(),
               config.certificateValidity());
+          commands = new CommandService(store.commands(), store.devices(), pendingCommands, deviceId -> {
+            vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
+            vertx.eventBus().publish(EventAddresses.COMMANDS_AVAILABLE, deviceId);
+          }, events, clock, config.commandResultTimeout());
           return devices.loadKeyring();
         })
         .compose(v -> {
-          beacon = new BeaconVerticle(config, keyring, beaconCounters, events, clock);
+          beacon = new BeaconVerticle(config, keyring, beaconCounters, events, clock, pendingCommands);
           presence = beacon.presence();
           return deploy(beacon);
         })
@@ -104,13 +116,15 @@ public final class HomeportServer {
               pki.caCertificatePem(), new DeviceClientTrustManager(pki.caCertificate(), keyring::acceptsCertificate),
               config.primaryHost(), () -> config.beacon().advertisedPort(beacon.actualPort()),
               () -> config.deviceChannel().advertisedPort(deviceChannel.actualPort()),
-              (int) config.keepaliveInterval().toSeconds()), devices, keyring);
+              (int) config.keepaliveInterval().toSeconds()), devices, keyring, commands);
           return deploy(deviceChannel);
         })
         .compose(v -> {
-          api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters);
+          api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters, commands);
           return deploy(api);
         })
+        // last: its first sweep wakes devices with commands stored before a restart
+        .compose(v -> deploy(new CommandsVerticle(commands, COMMAND_SWEEP_MILLIS)))
         .onSuccess(v -> LOG.info("Homeport is up: API port {}, beacon UDP port {}, device channel port {}",
             api.actualPort(), beacon.actualPort(), deviceChannel.actualPort()))
         .mapEmpty();
@@ -165,6 +179,14 @@ public final class HomeportServer {
 
   public BeaconCounters beaconCounters() {
     return beaconCounters;
+  }
+
+  public CommandService commands() {
+    return commands;
+  }
+
+  public BeaconVerticle beacon() {
+    return beacon;
   }
 
   public DeviceService devices() {

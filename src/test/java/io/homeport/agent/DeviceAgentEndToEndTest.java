@@ -40,7 +40,7 @@ class DeviceAgentEndToEndTest {
       // when the agent starts
       Vertx agentVertx = Vertx.vertx();
       try {
-        DeviceAgent agent = new DeviceAgent(bundle, Clock.systemUTC());
+        DeviceAgent agent = new DeviceAgent(bundle, Clock.systemUTC(), null, java.time.Duration.ZERO);
         long started = System.nanoTime();
         agentVertx.deployVerticle(agent).await(10, TimeUnit.SECONDS);
         // then the device is online within one keepalive interval, at its loopback mapping

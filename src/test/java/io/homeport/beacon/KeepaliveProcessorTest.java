@@ -43,7 +43,9 @@ class KeepaliveProcessorTest {
     }
   });
   private final NonceService nonces = new NonceService(60_000);
-  private final KeepaliveProcessor processor = new KeepaliveProcessor(keyring, nonces, presence, counters, 25);
+  private final java.util.Set<String> pendingDevices = new java.util.HashSet<>();
+  private final KeepaliveProcessor processor =
+      new KeepaliveProcessor(keyring, nonces, presence, counters, 25, pendingDevices::contains);
 
   KeepaliveProcessorTest() {
     keyring.load(List.of(enrolled("dev-1", KEY), enrolled("dev-2", filled(32, (byte) 9))), List.of("dev-revoked"));
@@ -104,6 +106,23 @@ class KeepaliveProcessorTest {
       assertThat(p.publicAddress()).isEqualTo(HOME);
     });
     assertThat(changes).containsExactly("online " + HOME);
+  }
+
+  @Test
+  @DisplayName("Verifies that the answer carries the pending flag while the device has due commands, and a wake ack is reported")
+  void pendingFlagAndWakeAck() {
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    pendingDevices.add("dev-1");
+    KeepaliveProcessor.Result r = processor.process(session.nextKeepalive(42L), HOME, NOW + 1);
+    assertThat(r.acknowledgedWake()).isEqualTo(42L);
+    assertThat(r.deviceId()).isEqualTo("dev-1");
+    assertThat(session.onDatagram(r.answer())).isInstanceOfSatisfying(KeepaliveSession.Accepted.class,
+        a -> assertThat(a.pending()).containsExactly(StunAttributes.Pending.COMMANDS));
+    pendingDevices.clear();
+    KeepaliveProcessor.Result later = processor.process(session.nextKeepalive(), HOME, NOW + 2);
+    assertThat(later.acknowledgedWake()).isNull();
+    assertThat(session.onDatagram(later.answer())).isInstanceOfSatisfying(KeepaliveSession.Accepted.class,
+        a -> assertThat(a.pending()).isEmpty());
   }
 
   @Test

@@ -1,0 +1,81 @@
+package io.homeport.agent;
+
+import io.homeport.command.CommandResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.util.List;
+
+/** The device's side of the device channel: mutual TLS with the bundle's certificate, trusting only the device CA. */
+public final class DeviceChannelClient {
+  private final WebClient client;
+  private final URI base;
+
+  public DeviceChannelClient(Vertx vertx, DeviceBundle bundle) {
+    this.base = URI.create(bundle.deviceChannelUrl());
+    this.client = WebClient.create(vertx, new WebClientOptions()
+        .setSsl(true)
+        .setDefaultHost(base.getHost().replace("[", "").replace("]", ""))
+        .setDefaultPort(base.getPort())
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setKeyValue(Buffer.buffer(bundle.privateKeyPem()))
+            .setCertValue(Buffer.buffer(bundle.certificateChainPem())))
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(bundle.caCertificatePem())))
+        .setConnectTimeout(10_000)
+        .setIdleTimeout(90));
+  }
+
+  /** Calls hello; with {@code waitSeconds} > 0 the server holds the call until commands arrive or the time is up. */
+  public Future<List<JsonObject>> hello(int waitSeconds) {
+    return client.post("/device/v1/hello" + (waitSeconds > 0 ? "?wait=" + waitSeconds : ""))
+        .timeout((waitSeconds + 15) * 1000L)
+        .sendJsonObject(new JsonObject())
+        .compose(r -> expect(r, 200))
+        .map(body -> {
+          JsonArray list = body.getJsonArray("commands", new JsonArray());
+          return list.stream().map(JsonObject.class::cast).toList();
+        });
+  }
+
+  public Future<Void> result(String commandId, CommandResult result) {
+    JsonObject body = new JsonObject().put("status", result.status().wireName());
+    if (result.code() != null) {
+      body.put("code", result.code());
+    }
+    if (result.dataJson() != null) {
+      body.put("data", Json.decodeValue(result.dataJson()));
+    }
+    return client.post("/device/v1/commands/" + commandId + "/result")
+        .timeout(15_000)
+        .sendJsonObject(body)
+        .compose(r -> expect(r, 200))
+        .mapEmpty();
+  }
+
+  public Future<Void> close() {
+    client.close();
+    return Future.succeededFuture();
+  }
+
+  private static Future<JsonObject> expect(HttpResponse<Buffer> r, int status) {
+    if (r.statusCode() != status) {
+      String detail = r.bodyAsString();
+      try {
+        detail = new JsonObject(detail).getString("detail", detail);
+      } catch (RuntimeException ignored) {
+        // not a problem document
+      }
+      return Future.failedFuture("device channel answered " + r.statusCode() + ": " + detail);
+    }
+    return Future.succeededFuture(r.bodyAsJsonObject());
+  }
+}

@@ -1,0 +1,216 @@
+package io.homeport.command;
+
+import io.homeport.device.DeviceException;
+import io.homeport.device.DeviceState;
+import io.homeport.event.Event;
+import io.homeport.event.EventPublisher;
+import io.homeport.event.EventType;
+import io.homeport.store.CommandRepository;
+import io.homeport.store.ConflictException;
+import io.homeport.store.DeviceRepository;
+import io.homeport.store.NotFoundException;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command state machine (DESIGN.md 3): creation, delivery in a device's hello, results,
+ * cancellation and the sweeps for TTL, result deadlines and scheduled commands. Every transition is
+ * stored first and then published as an event. Keeps {@link PendingCommands} in step with the store.
+ */
+public final class CommandService {
+  private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
+  /** At most this many commands are handed out per hello; the device calls again for more. */
+  public static final int DELIVERY_BATCH = 20;
+
+  /** A request for a new command; ttl and the flags are already validated by the caller's parser. */
+  public record NewCommand(String action, String paramsJson, Duration ttl, Instant notBefore, String idempotencyKey,
+      boolean retryable) {}
+
+  private final CommandRepository commands;
+  private final DeviceRepository devices;
+  private final PendingCommands pending;
+  private final DueSignal dueSignal;
+  private final EventPublisher events;
+  private final Clock clock;
+  private final Duration resultTimeout;
+
+  public CommandService(CommandRepository commands, DeviceRepository devices, PendingCommands pending,
+      DueSignal dueSignal, EventPublisher events, Clock clock, Duration resultTimeout) {
+    this.commands = commands;
+    this.devices = devices;
+    this.pending = pending;
+    this.dueSignal = dueSignal;
+    this.events = events;
+    this.clock = clock;
+    this.resultTimeout = resultTimeout;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /**
+   * Stores a command for the device. A repeated idempotency key returns the original command.
+   *
+   * @return the command and whether it was created by this call
+   */
+  public Future<CommandRepository.Created> create(String deviceId, NewCommand request) {
+    Instant now = now();
+    Instant expiresAt = now.plus(request.ttl());
+    if (request.notBefore() != null && !request.notBefore().isBefore(expiresAt)) {
+      return Future.failedFuture(CommandException.invalid("invalid-field",
+          "notBefore (" + request.notBefore() + ") is not before the command expires (" + expiresAt + "): raise ttl"));
+    }
+    return devices.findById(deviceId).compose(device -> {
+      if (device.isEmpty()) {
+        return Future.failedFuture(new DeviceException(DeviceException.Kind.NOT_FOUND, "device-not-found",
+            "no device with id '" + deviceId + "'"));
+      }
+      if (device.get().state() == DeviceState.REVOKED) {
+        return Future.failedFuture(new DeviceException(DeviceException.Kind.GONE, "device-revoked",
+            "device " + deviceId + " is revoked"));
+      }
+      Command command = Command.queued(UUID.randomUUID().toString(), deviceId, request.action(), request.paramsJson(),
+          now, request.notBefore(), expiresAt, request.idempotencyKey(), request.retryable());
+      return commands.create(command);
+    }).recover(e -> Future.failedFuture(e instanceof NotFoundException
+        ? new DeviceException(DeviceException.Kind.NOT_FOUND, "device-not-found", "no device with id '" + deviceId + "'")
+        : e))
+        .onSuccess(created -> {
+          if (created.created()) {
+            Command c = created.command();
+            LOG.info("command {} ({}) queued for device {}", c.id(), c.action(), deviceId);
+            publish(EventType.COMMAND_QUEUED, c);
+            if (c.isDueAt(now)) {
+              markDue(deviceId);
+            }
+          }
+        });
+  }
+
+  public Future<Command> get(String id) {
+    return commands.findById(id).compose(c -> c.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(CommandException.notFound(id))));
+  }
+
+  public Future<List<Command>> list(String deviceId, Set<CommandState> states, int offset, int limit) {
+    return devices.findById(deviceId).compose(d -> d.isEmpty()
+        ? Future.failedFuture(new DeviceException(DeviceException.Kind.NOT_FOUND, "device-not-found",
+            "no device with id '" + deviceId + "'"))
+        : commands.listByDevice(deviceId, states, offset, limit));
+  }
+
+  public Future<Command> cancel(String id) {
+    return commands.cancel(id, now())
+        .recover(e -> Future.failedFuture(translate(e, id, "command-not-cancellable")))
+        .onSuccess(c -> {
+          LOG.info("command {} cancelled", id);
+          publish(EventType.COMMAND_CANCELLED, c);
+          refreshPending(c.deviceId());
+        });
+  }
+
+  /** Hands the device its due commands (marking them delivered); empty when none are due. */
+  public Future<List<Command>> deliver(String deviceId) {
+    Instant now = now();
+    return commands.deliver(deviceId, now, resultTimeout, DELIVERY_BATCH).onSuccess(delivered -> {
+      delivered.forEach(c -> publish(EventType.COMMAND_DELIVERED, c));
+      if (!delivered.isEmpty()) {
+        LOG.info("delivered {} command(s) to device {}", delivered.size(), deviceId);
+      }
+      if (delivered.size() < DELIVERY_BATCH) {
+        pending.clear(deviceId); // a concurrent create marks it again after its own store write
+        refreshPending(deviceId);
+      }
+    });
+  }
+
+  /** Records a device's result for one of its delivered commands; a second result is refused. */
+  public Future<Command> complete(String deviceId, String commandId, CommandResult result) {
+    return commands.complete(commandId, deviceId, result, now())
+        .recover(e -> Future.failedFuture(translate(e, commandId, "result-already-recorded")))
+        .onSuccess(c -> {
+          LOG.info("command {} {} ({})", c.id(), c.state().wireName(), result.status().wireName());
+          publish(c.state() == CommandState.SUCCEEDED ? EventType.COMMAND_SUCCEEDED : EventType.COMMAND_FAILED, c);
+        });
+  }
+
+  /** The device's due commands were announced by a wake. */
+  public Future<Void> woken(String deviceId) {
+    return commands.markWoken(deviceId, now()).onSuccess(woken -> woken.forEach(c -> publish(EventType.COMMAND_WOKEN, c)))
+        .mapEmpty();
+  }
+
+  /**
+   * One sweep: expires commands past their TTL, times out (or requeues) delivered commands past
+   * their deadline, and brings {@link PendingCommands} in step with the store, signalling devices
+   * whose commands became due (a notBefore passed, a requeue, or the first sweep after a restart).
+   */
+  public Future<Void> sweep() {
+    Instant now = now();
+    return commands.expire(now)
+        .onSuccess(expired -> expired.forEach(c -> {
+          LOG.info("command {} expired before delivery", c.id());
+          publish(EventType.COMMAND_EXPIRED, c);
+        }))
+        .compose(v -> commands.timeOut(now))
+        .onSuccess(timedOut -> timedOut.forEach(c -> {
+          if (c.state() == CommandState.TIMED_OUT) {
+            LOG.info("command {} timed out: no result from device {}", c.id(), c.deviceId());
+            publish(EventType.COMMAND_TIMED_OUT, c);
+          } else {
+            LOG.info("command {} had no result in time; queued again (retryable)", c.id());
+            publish(EventType.COMMAND_QUEUED, c);
+          }
+        }))
+        .compose(v -> commands.devicesWithDueCommands(now))
+        .map(due -> {
+          pending.replace(due).forEach(dueSignal::due);
+          return null;
+        });
+  }
+
+  private void markDue(String deviceId) {
+    pending.mark(deviceId);
+    dueSignal.due(deviceId);
+  }
+
+  private void refreshPending(String deviceId) {
+    commands.due(deviceId, now(), 1).onSuccess(due -> {
+      if (!due.isEmpty()) {
+        markDue(deviceId);
+      }
+    });
+  }
+
+  private void publish(EventType type, Command c) {
+    Map<String, Object> data = new HashMap<>();
+    data.put("commandId", c.id());
+    data.put("action", c.action());
+    data.put("state", c.state().wireName());
+    if (c.result() != null) {
+      data.put("status", c.result().status().wireName());
+    }
+    events.publish(new Event(type, clock.instant(), c.deviceId(), data));
+  }
+
+  private static Throwable translate(Throwable e, String id, String conflictProblem) {
+    if (e instanceof NotFoundException) {
+      return CommandException.notFound(id);
+    }
+    if (e instanceof ConflictException) {
+      return CommandException.conflict(conflictProblem, e.getMessage());
+    }
+    return e;
+  }
+}

@@ -1,0 +1,152 @@
+package io.homeport.wake;
+
+import io.homeport.command.PendingCommands;
+import io.homeport.device.DeviceKeyring;
+import io.homeport.stun.StunAttributes;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends wakes to online devices that have due commands, and retransmits them with backoff (0, 0.5,
+ * 1.5, 3.5 s, then every keepalive interval) until the device calls in, acknowledges the wake, goes
+ * offline, or has nothing due any more. One wake per device covers all its due commands. Each
+ * retransmission goes to the device's current mapping and carries the same wake id, so the device
+ * acts on the first copy that arrives and ignores the others.
+ *
+ * <p>Plain Java driven through {@link Transport} and {@link Timers}; not thread-safe: the beacon
+ * calls it from its event loop only.
+ */
+public final class WakeDispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(WakeDispatcher.class);
+  /** Gaps between the first transmissions; after them, one per keepalive interval. */
+  private static final long[] BACKOFF_MILLIS = {500, 1000, 2000};
+
+  /** Sends one datagram from the beacon socket. */
+  @FunctionalInterface
+  public interface Transport {
+    void send(InetSocketAddress to, byte[] datagram);
+  }
+
+  /** One-shot timers on the caller's event loop. */
+  public interface Timers {
+    long schedule(long delayMillis, Runnable action);
+
+    void cancel(long timerId);
+  }
+
+  /** The device's current NAT mapping, or null when it is offline. */
+  @FunctionalInterface
+  public interface Mappings {
+    InetSocketAddress of(String deviceId);
+  }
+
+  private record Waking(long wakeId, int transmissions, long timerId) {}
+
+  private final DeviceKeyring keyring;
+  private final Mappings mappings;
+  private final PendingCommands pending;
+  private final Transport transport;
+  private final Timers timers;
+  private final LongSupplier clock;
+  private final long intervalMillis;
+  private final Consumer<String> firstWakeSent;
+  private final Map<String, Waking> waking = new HashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private long sent;
+  private long retransmitted;
+
+  /** @param firstWakeSent told once per wake, when its first copy is sent (commands become WOKEN) */
+  public WakeDispatcher(DeviceKeyring keyring, Mappings mappings, PendingCommands pending, Transport transport,
+      Timers timers, LongSupplier clock, long intervalMillis, Consumer<String> firstWakeSent) {
+    this.keyring = keyring;
+    this.mappings = mappings;
+    this.pending = pending;
+    this.transport = transport;
+    this.timers = timers;
+    this.clock = clock;
+    this.intervalMillis = intervalMillis;
+    this.firstWakeSent = firstWakeSent;
+  }
+
+  /** Starts waking the device if it is online, has due commands and is not being woken already. */
+  public void request(String deviceId) {
+    if (waking.containsKey(deviceId) || !pending.hasDue(deviceId)) {
+      return;
+    }
+    long wakeId = random.nextLong() & Long.MAX_VALUE;
+    if (transmit(deviceId, wakeId)) {
+      sent++;
+      firstWakeSent.accept(deviceId);
+      schedule(deviceId, wakeId, 1);
+    }
+  }
+
+  /** The device called the device channel: its wake has done its job. */
+  public void stop(String deviceId) {
+    Waking w = waking.remove(deviceId);
+    if (w != null) {
+      timers.cancel(w.timerId());
+    }
+  }
+
+  /** A keepalive acknowledged this wake id. */
+  public void acknowledged(String deviceId, long wakeId) {
+    Waking w = waking.get(deviceId);
+    if (w != null && w.wakeId() == wakeId) {
+      LOG.debug("device {} acknowledged wake {}", deviceId, Long.toUnsignedString(wakeId));
+      stop(deviceId);
+    }
+  }
+
+  /** Wakes sent, counting each wake once. */
+  public long wakesSent() {
+    return sent;
+  }
+
+  /** Copies sent after the first. */
+  public long retransmissions() {
+    return retransmitted;
+  }
+
+  /** Devices being woken right now. */
+  public int active() {
+    return waking.size();
+  }
+
+  private void schedule(String deviceId, long wakeId, int transmissions) {
+    long delay = transmissions <= BACKOFF_MILLIS.length ? BACKOFF_MILLIS[transmissions - 1] : intervalMillis;
+    long timer = timers.schedule(delay, () -> retransmit(deviceId, wakeId));
+    waking.put(deviceId, new Waking(wakeId, transmissions, timer));
+  }
+
+  private void retransmit(String deviceId, long wakeId) {
+    Waking w = waking.get(deviceId);
+    if (w == null || w.wakeId() != wakeId) {
+      return;
+    }
+    if (!pending.hasDue(deviceId) || !transmit(deviceId, wakeId)) {
+      waking.remove(deviceId);
+      return;
+    }
+    retransmitted++;
+    schedule(deviceId, wakeId, w.transmissions() + 1);
+  }
+
+  /** Sends one copy to the device's current mapping; false when it cannot be woken now. */
+  private boolean transmit(String deviceId, long wakeId) {
+    InetSocketAddress mapping = mappings.of(deviceId);
+    byte[] key = keyring.beaconKey(deviceId);
+    if (mapping == null || key == null) {
+      return false;
+    }
+    transport.send(mapping,
+        WakeMessages.encode(deviceId, key, wakeId, StunAttributes.WakeReason.COMMAND, "", clock.getAsLong()));
+    return true;
+  }
+}
