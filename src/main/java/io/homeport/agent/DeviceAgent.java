@@ -29,6 +29,7 @@ public final class DeviceAgent extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
   /** Consecutive nonce refreshes tolerated before backing off (guards against a loop with a confused server). */
   private static final int MAX_IMMEDIATE_RETRIES = 3;
+  private static final long RESULT_RETRY_MILLIS = 1000;
 
   private final DeviceBundle bundle;
   private final Clock clock;
@@ -39,6 +40,8 @@ public final class DeviceAgent extends VerticleBase {
   private WakeValidator wakes;
   private DeviceChannelClient channel;
   private boolean inquiring;
+  private final java.util.Map<String, CommandResult> unsentResults = new java.util.LinkedHashMap<>();
+  private boolean retryingResults;
   private boolean inquireAgain;
   private final AtomicLong wakesAccepted = new AtomicLong();
   private final AtomicLong wakesDropped = new AtomicLong();
@@ -62,6 +65,11 @@ public final class DeviceAgent extends VerticleBase {
     this.clock = clock;
     this.handler = handler;
     this.pollMillis = pollInterval.toMillis();
+  }
+
+  /** The local UDP port keepalives leave from (and wakes arrive at). */
+  public int localPort() {
+    return socket.localAddress().port();
   }
 
   /** Wakes that passed validation. */
@@ -110,6 +118,7 @@ public final class DeviceAgent extends VerticleBase {
           if (pollMillis > 0) {
             vertx.setPeriodic(pollMillis, id -> inquire("poll schedule"));
           }
+          vertx.setPeriodic(RESULT_RETRY_MILLIS, id -> retryUnsentResults());
         });
   }
 
@@ -210,17 +219,45 @@ public final class DeviceAgent extends VerticleBase {
     for (JsonObject command : commands) {
       chain = chain.compose(v -> commandHandler.handle(command)
           .recover(e -> Future.succeededFuture(new CommandResult(CommandResult.Status.ERROR, "handler-failed", null)))
-          .compose(result -> channel.result(command.getString("id"), result))
-          .onSuccess(v2 -> {
+          .compose(result -> {
             commandsHandled.incrementAndGet();
-            LOG.info("device {}: command {} ({}) done", bundle.deviceId(), command.getString("id"), command.getString("action"));
-          })
-          .recover(e -> {
-            LOG.warn("device {}: command {}: {}", bundle.deviceId(), command.getString("id"), e.getMessage());
-            return Future.succeededFuture();
+            LOG.info("device {}: command {} ({}) done: {}", bundle.deviceId(), command.getString("id"),
+                command.getString("action"), result.status().wireName());
+            return report(command.getString("id"), result);
           }));
     }
     return chain.map(commands.size());
+  }
+
+  /**
+   * Posts a result. When the server cannot be reached it is kept and posted again later, so a result
+   * outlives a server restart; a refusal (already recorded, not ours) is final.
+   */
+  private Future<Void> report(String commandId, CommandResult result) {
+    return channel.result(commandId, result).recover(e -> {
+      if (e instanceof DeviceChannelException dce && dce.isFinal()) {
+        LOG.warn("device {}: result of command {} refused: {}", bundle.deviceId(), commandId, e.getMessage());
+      } else {
+        LOG.warn("device {}: result of command {} not delivered ({}); will retry", bundle.deviceId(), commandId,
+            e.getMessage());
+        unsentResults.put(commandId, result);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private void retryUnsentResults() {
+    if (unsentResults.isEmpty() || retryingResults) {
+      return;
+    }
+    retryingResults = true;
+    java.util.Map<String, CommandResult> batch = new java.util.LinkedHashMap<>(unsentResults);
+    unsentResults.clear();
+    Future<Void> chain = Future.succeededFuture();
+    for (var e : batch.entrySet()) {
+      chain = chain.compose(v -> report(e.getKey(), e.getValue()));
+    }
+    chain.onComplete(v -> retryingResults = false);
   }
 
   private void onAccepted(KeepaliveSession.Accepted accepted) {

@@ -57,6 +57,7 @@ public final class DeviceChannelClient {
     return client.post("/device/v1/commands/" + commandId + "/result")
         .timeout(15_000)
         .sendJsonObject(body)
+        .recover(e -> Future.failedFuture(new DeviceChannelException(0, e.getMessage())))
         .compose(r -> expect(r, 200))
         .mapEmpty();
   }
@@ -74,7 +75,8 @@ public final class DeviceChannelClient {
       } catch (RuntimeException ignored) {
         // not a problem document
       }
-      return Future.failedFuture("device channel answered " + r.statusCode() + ": " + detail);
+      return Future.failedFuture(new DeviceChannelException(r.statusCode(),
+          "device channel answered " + r.statusCode() + ": " + detail));
     }
     return Future.succeededFuture(r.bodyAsJsonObject());
   }
