@@ -1,5 +1,6 @@
 package io.homeport.store.sqlite;
 
+import io.homeport.store.CommandRepository;
 import io.homeport.store.DeviceRepository;
 import io.homeport.store.Migrations;
 import io.homeport.store.Store;
@@ -75,12 +76,14 @@ public final class SqliteStore implements Store {
   private final Path file;
   private final int schemaVersion;
   private final SqliteDeviceRepository devices;
+  private final SqliteCommandRepository commands;
 
   private SqliteStore(Pool pool, Path file, int schemaVersion) {
     this.pool = pool;
     this.file = file;
     this.schemaVersion = schemaVersion;
     this.devices = new SqliteDeviceRepository(pool);
+    this.commands = new SqliteCommandRepository(pool);
   }
 
   /** Opens (creating when missing) the database file with {@link Options#DEFAULTS}. */
@@ -202,6 +205,11 @@ public final class SqliteStore implements Store {
   @Override
   public DeviceRepository devices() {
     return devices;
+  }
+
+  @Override
+  public CommandRepository commands() {
+    return commands;
   }
 
   /** The database file. */

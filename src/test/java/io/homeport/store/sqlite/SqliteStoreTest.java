@@ -36,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteStoreTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
+  /** The schema version the shipped migrations produce: V1 devices, V2 commands. */
+  private static final int LATEST = 2;
 
   @TempDir Path dir;
 
@@ -71,7 +73,7 @@ class SqliteStoreTest {
 
     // then the file is rw------- and a working database
     assertThat(mode(file)).isEqualTo("rw-------");
-    assertThat(store.schemaVersion()).isEqualTo(1);
+    assertThat(store.schemaVersion()).isEqualTo(LATEST);
   }
 
   @Test
@@ -110,7 +112,7 @@ class SqliteStoreTest {
     // when it is opened twice more
     for (int i = 0; i < 2; i++) {
       SqliteStore again = await(SqliteStore.open(vertx, file));
-      assertThat(again.schemaVersion()).isEqualTo(1);
+      assertThat(again.schemaVersion()).isEqualTo(LATEST);
       assertThat(await(again.devices().findById("dev-1"))).isPresent();
       await(again.close());
     }
@@ -119,10 +121,13 @@ class SqliteStoreTest {
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("SELECT version, description, applied_at FROM schema_version ORDER BY version")) {
-      assertThat(rs.next()).isTrue();
-      assertThat(rs.getInt(1)).isEqualTo(1);
-      assertThat(rs.getString(2)).isEqualTo("devices");
-      assertThat(rs.getLong(3)).isPositive();
+      List<String> descriptions = List.of("devices", "commands");
+      for (int version = 1; version <= LATEST; version++) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(version);
+        assertThat(rs.getString(2)).isEqualTo(descriptions.get(version - 1));
+        assertThat(rs.getLong(3)).isPositive();
+      }
       assertThat(rs.next()).isFalse();
     }
   }
@@ -143,7 +148,7 @@ class SqliteStoreTest {
     // then opening fails clearly, naming both versions
     assertThat(failure).isInstanceOf(StoreException.class)
         .hasMessageContaining("99")
-        .hasMessageContaining("newer than version 1");
+        .hasMessageContaining("newer than version " + LATEST);
   }
 
   @Test
@@ -222,12 +227,14 @@ class SqliteStoreTest {
     // when they are loaded
     Migrations migrations = await(Migrations.load(vertx, SqliteStore.DIALECT));
 
-    // then V1 creates the three tables
-    assertThat(migrations.latestVersion()).isGreaterThanOrEqualTo(1);
+    // then V1 creates the three device tables and V2 the commands table
+    assertThat(migrations.latestVersion()).isEqualTo(LATEST);
     assertThat(migrations.migrations().get(0).statements())
         .anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE devices"))
         .anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE enrollment_tokens"))
         .anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE revoked_certificates"));
+    assertThat(migrations.migrations().get(1).statements())
+        .anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE commands"));
   }
 
   // ----------------------------------------------------------------------------------- helpers

@@ -1,0 +1,488 @@
+package io.homeport.store.sqlite;
+
+import io.homeport.command.Command;
+import io.homeport.command.CommandResult;
+import io.homeport.command.CommandState;
+import io.homeport.store.CommandRepository;
+import io.homeport.store.ConflictException;
+import io.homeport.store.DuplicateException;
+import io.homeport.store.NotFoundException;
+import io.homeport.store.StoreException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link CommandRepository} on SQLite, through vertx-jdbc-client and SQL templates.
+ *
+ * <p>Every state change is one conditional {@code UPDATE ... WHERE <state it leaves> ... RETURNING},
+ * so the write itself decides who wins and reports exactly the rows it changed; SQLite runs the
+ * statement (its sub-select included) under the write lock. A method that needs more than that statement
+ * runs in one transaction that starts with it (the rule of {@link SqliteStore}): reads that explain a
+ * refused write, or the lookup of the command an idempotency key already names, come after it.
+ *
+ * <p>{@code RETURNING} gives rows in no defined order; lists are sorted here, oldest first (creation
+ * time, then id).
+ */
+final class SqliteCommandRepository implements CommandRepository {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteCommandRepository.class);
+
+  private static final String COLUMNS =
+      "id, device_id, action, params, state, created_at, not_before, expires_at, idempotency_key, retryable, "
+          + "delivered_at, result_deadline, completed_at, result_status, result_code, result_data, deliveries";
+
+  /** A command that may be delivered at {@code #{now}}: {@link Command#isDueAt}. */
+  private static final String DUE =
+      "state IN ('QUEUED', 'WOKEN') AND (not_before IS NULL OR not_before <= #{now}) AND expires_at > #{now}";
+
+  private static final String INSERT =
+      "INSERT INTO commands (" + COLUMNS + ") VALUES (#{id}, #{deviceId}, #{action}, #{params}, #{state}, "
+          + "#{createdAt}, #{notBefore}, #{expiresAt}, #{idempotencyKey}, #{retryable}, #{deliveredAt}, "
+          + "#{resultDeadline}, #{completedAt}, #{resultStatus}, #{resultCode}, #{resultData}, #{deliveries}) "
+          + "ON CONFLICT (device_id, idempotency_key) DO NOTHING";
+  private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM commands WHERE id = #{id}";
+  private static final String SELECT_BY_DEVICE = "SELECT " + COLUMNS + " FROM commands WHERE device_id = #{deviceId}";
+  private static final String SELECT_BY_KEY =
+      "SELECT " + COLUMNS + " FROM commands WHERE device_id = #{deviceId} AND idempotency_key = #{idempotencyKey}";
+  private static final String SELECT_DUE =
+      "SELECT " + COLUMNS + " FROM commands WHERE device_id = #{deviceId} AND " + DUE
+          + " ORDER BY created_at, id LIMIT #{limit}";
+  private static final String DELIVER =
+      "UPDATE commands SET state = 'DELIVERED', delivered_at = #{now}, result_deadline = #{deadline}, "
+          + "deliveries = deliveries + 1 "
+          + "WHERE id IN (SELECT id FROM commands WHERE device_id = #{deviceId} AND " + DUE
+          + " ORDER BY created_at, id LIMIT #{limit}) "
+          + "AND state IN ('QUEUED', 'WOKEN') "
+          + "RETURNING " + COLUMNS;
+  private static final String MARK_WOKEN =
+      "UPDATE commands SET state = 'WOKEN' "
+          + "WHERE device_id = #{deviceId} AND state = 'QUEUED' AND (not_before IS NULL OR not_before <= #{now}) "
+          + "AND expires_at > #{now} "
+          + "RETURNING " + COLUMNS;
+  private static final String COMPLETE =
+      "UPDATE commands SET state = #{state}, completed_at = #{now}, result_status = #{resultStatus}, "
+          + "result_code = #{resultCode}, result_data = #{resultData} "
+          + "WHERE id = #{id} AND device_id = #{deviceId} AND state IN ('DELIVERED', 'TIMED_OUT') "
+          + "RETURNING " + COLUMNS;
+  private static final String CANCEL =
+      "UPDATE commands SET state = 'CANCELLED', completed_at = #{now} "
+          + "WHERE id = #{id} AND state IN ('QUEUED', 'WOKEN') "
+          + "RETURNING " + COLUMNS;
+  private static final String EXPIRE =
+      "UPDATE commands SET state = 'EXPIRED', completed_at = #{now} "
+          + "WHERE state IN ('QUEUED', 'WOKEN') AND expires_at <= #{now} "
+          + "RETURNING " + COLUMNS;
+  /** Retryable, unexpired commands past their result deadline go back to the queue. */
+  private static final String REQUEUE =
+      "UPDATE commands SET state = 'QUEUED', delivered_at = NULL, result_deadline = NULL "
+          + "WHERE state = 'DELIVERED' AND result_deadline <= #{now} AND retryable = 1 AND expires_at > #{now} "
+          + "RETURNING " + COLUMNS;
+  /** Runs after {@link #REQUEUE} in the same transaction: what is still DELIVERED and overdue times out. */
+  private static final String TIME_OUT =
+      "UPDATE commands SET state = 'TIMED_OUT', completed_at = #{now} "
+          + "WHERE state = 'DELIVERED' AND result_deadline <= #{now} "
+          + "RETURNING " + COLUMNS;
+  private static final String DEVICES_WITH_DUE =
+      "SELECT DISTINCT device_id FROM commands WHERE " + DUE + " ORDER BY device_id";
+  /** A command whose notBefore is at or after its expiry never becomes due, so it does not count. */
+  private static final String NEXT_NOT_BEFORE =
+      "SELECT MIN(not_before) AS next FROM commands "
+          + "WHERE state IN ('QUEUED', 'WOKEN') AND not_before > #{now} AND expires_at > #{now} "
+          + "AND not_before < expires_at";
+
+  /** Oldest first: creation time, then id. */
+  private static final Comparator<Command> OLDEST_FIRST =
+      Comparator.comparing(Command::createdAt).thenComparing(Command::id);
+
+  private final Pool pool;
+
+  SqliteCommandRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  // ---------------------------------------------------------------------------------------- create
+
+  @Override
+  public Future<Created> create(Command command) {
+    Objects.requireNonNull(command, "command");
+    if (command.state() != CommandState.QUEUED) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "a new command must be QUEUED, " + command.id() + " is " + command.state()));
+    }
+    Map<String, Object> p = params(command);
+    // The insert comes first, so the transaction starts with a write and holds the write lock when an
+    // idempotency conflict is found: the command that caused it is committed and visible to the lookup.
+    return pool.withTransaction(conn -> update(conn, INSERT, p)
+            .compose(inserted -> {
+              if (inserted == 1) {
+                return Future.succeededFuture(new Created(command, true));
+              }
+              return one(conn, SELECT_BY_KEY, p).compose(existing -> existing.isPresent()
+                  ? Future.succeededFuture(new Created(existing.get(), false))
+                  : Future.failedFuture(new StoreException(
+                      "command " + command.id() + " was neither stored nor found by its idempotency key")));
+            }))
+        .recover(e -> Future.failedFuture(translateCreateFailure(e, command)))
+        .onSuccess(c -> {
+          if (c.created()) {
+            LOG.debug("queued command {} ({}) for device {}", command.id(), command.action(), command.deviceId());
+          } else {
+            LOG.debug("idempotency key of command {} for device {} names command {}: not stored again",
+                command.id(), command.deviceId(), c.command().id());
+          }
+        });
+  }
+
+  private static Throwable translateCreateFailure(Throwable failure, Command command) {
+    String message = String.valueOf(sqlMessage(failure));
+    if (message.contains("FOREIGN KEY constraint failed")) {
+      return new NotFoundException("device " + command.deviceId() + " does not exist");
+    }
+    if (message.contains("UNIQUE constraint failed: commands.id")) {
+      return new DuplicateException("id", "a command with id '" + command.id() + "' already exists");
+    }
+    return failure;
+  }
+
+  private static String sqlMessage(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return t.getMessage();
+      }
+    }
+    return failure.getMessage();
+  }
+
+  // ----------------------------------------------------------------------------------------- reads
+
+  @Override
+  public Future<Optional<Command>> findById(String id) {
+    Objects.requireNonNull(id, "id");
+    return one(pool, SELECT_BY_ID, Map.of("id", id));
+  }
+
+  @Override
+  public Future<List<Command>> listByDevice(String deviceId, Set<CommandState> states, int offset, int limit) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(states, "states");
+    states.forEach(s -> Objects.requireNonNull(s, "states contains null"));
+    if (offset < 0 || limit < 0) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "offset and limit must be >= 0, got offset " + offset + ", limit " + limit));
+    }
+    if (limit == 0) {
+      return Future.succeededFuture(List.of());
+    }
+    Map<String, Object> p = new HashMap<>();
+    p.put("deviceId", deviceId);
+    p.put("offset", offset);
+    p.put("limit", limit);
+    StringBuilder sql = new StringBuilder(SELECT_BY_DEVICE);
+    if (!states.isEmpty()) {
+      // one parameter per state, in a stable order; the names come from the enum, never from callers
+      StringJoiner in = new StringJoiner(", ", " AND state IN (", ")");
+      for (CommandState state : EnumSet.copyOf(states)) {
+        String name = "s" + state.ordinal();
+        in.add("#{" + name + "}");
+        p.put(name, state.name());
+      }
+      sql.append(in);
+    }
+    sql.append(" ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}");
+    return list(pool, sql.toString(), p);
+  }
+
+  @Override
+  public Future<List<Command>> due(String deviceId, Instant now, int limit) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(now, "now");
+    if (limit < 0) {
+      return Future.failedFuture(new IllegalArgumentException("limit must be >= 0: " + limit));
+    }
+    if (limit == 0) {
+      return Future.succeededFuture(List.of());
+    }
+    return list(pool, SELECT_DUE, Map.of("deviceId", deviceId, "now", now.toEpochMilli(), "limit", limit));
+  }
+
+  @Override
+  public Future<List<String>> devicesWithDueCommands(Instant now) {
+    Objects.requireNonNull(now, "now");
+    return SqlTemplate.forQuery(pool, DEVICES_WITH_DUE)
+        .mapTo(row -> row.getString("device_id"))
+        .execute(Map.of("now", now.toEpochMilli()))
+        .map(SqliteCommandRepository::all);
+  }
+
+  @Override
+  public Future<Optional<Instant>> nextNotBefore(Instant now) {
+    Objects.requireNonNull(now, "now");
+    return SqlTemplate.forQuery(pool, NEXT_NOT_BEFORE)
+        .mapTo(row -> Optional.ofNullable(instant(row, "next")))
+        .execute(Map.of("now", now.toEpochMilli()))
+        .map(rows -> first(rows).flatMap(next -> next));
+  }
+
+  // ------------------------------------------------------------------------------------- delivery
+
+  @Override
+  public Future<List<Command>> deliver(String deviceId, Instant now, Duration resultTimeout, int limit) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(resultTimeout, "resultTimeout");
+    if (limit < 0) {
+      return Future.failedFuture(new IllegalArgumentException("limit must be >= 0: " + limit));
+    }
+    if (resultTimeout.isNegative()) {
+      return Future.failedFuture(new IllegalArgumentException("resultTimeout must not be negative: " + resultTimeout));
+    }
+    if (limit == 0) {
+      return Future.succeededFuture(List.of());
+    }
+    Map<String, Object> p = new HashMap<>();
+    p.put("deviceId", deviceId);
+    p.put("now", now.toEpochMilli());
+    p.put("deadline", now.plus(resultTimeout).toEpochMilli());
+    p.put("limit", limit);
+    // one statement: the sub-select picks the oldest due commands and the update, under the write lock,
+    // moves exactly those still undelivered; RETURNING reports only what this call changed
+    return pool.withTransaction(conn -> list(conn, DELIVER, p))
+        .onSuccess(delivered -> {
+          if (!delivered.isEmpty()) {
+            LOG.debug("delivered {} command(s) to device {}", delivered.size(), deviceId);
+          }
+        });
+  }
+
+  @Override
+  public Future<List<Command>> markWoken(String deviceId, Instant now) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(now, "now");
+    Map<String, Object> p = Map.of("deviceId", deviceId, "now", now.toEpochMilli());
+    return pool.withTransaction(conn -> list(conn, MARK_WOKEN, p));
+  }
+
+  // ----------------------------------------------------------------------------------- transitions
+
+  @Override
+  public Future<Command> complete(String id, String deviceId, CommandResult result, Instant now) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(result, "result");
+    Objects.requireNonNull(now, "now");
+    Map<String, Object> p = new HashMap<>();
+    p.put("id", id);
+    p.put("deviceId", deviceId);
+    p.put("state", result.finalState().name());
+    p.put("now", now.toEpochMilli());
+    p.put("resultStatus", result.status().wireName());
+    p.put("resultCode", result.code());
+    p.put("resultData", result.dataJson());
+    return pool.withTransaction(conn -> one(conn, COMPLETE, p)
+            .compose(updated -> updated.isPresent()
+                ? Future.succeededFuture(updated.get())
+                : one(conn, SELECT_BY_ID, p).compose(found -> Future.<Command>failedFuture(
+                    whyNotCompletable(id, deviceId, found)))))
+        .onSuccess(c -> LOG.debug("command {} of device {} completed: {}", id, deviceId, c.state()));
+  }
+
+  private static Throwable whyNotCompletable(String id, String deviceId, Optional<Command> found) {
+    if (found.isEmpty() || !found.get().deviceId().equals(deviceId)) {
+      // a command of another device is reported as missing: a device learns nothing about others
+      return new NotFoundException("device " + deviceId + " has no command " + id);
+    }
+    CommandState state = found.get().state();
+    String reason = switch (state) {
+      case SUCCEEDED, FAILED -> "it already has a result (" + state.wireName() + ")";
+      case QUEUED, WOKEN -> "it was not delivered (" + state.wireName() + ")";
+      case EXPIRED -> "it expired before it was delivered";
+      case CANCELLED -> "it was cancelled before it was delivered";
+      default -> "it is " + state.wireName();
+    };
+    return new ConflictException("cannot record a result for command " + id + ": " + reason);
+  }
+
+  @Override
+  public Future<Command> cancel(String id, Instant now) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(now, "now");
+    Map<String, Object> p = Map.of("id", id, "now", now.toEpochMilli());
+    return pool.withTransaction(conn -> one(conn, CANCEL, p)
+            .compose(updated -> updated.isPresent()
+                ? Future.succeededFuture(updated.get())
+                : one(conn, SELECT_BY_ID, p).compose(found -> Future.<Command>failedFuture(found.isEmpty()
+                    ? new NotFoundException("command " + id + " does not exist")
+                    : new ConflictException("cannot cancel command " + id + ": it is "
+                        + found.get().state().wireName())))))
+        .onSuccess(c -> LOG.debug("cancelled command {}", id));
+  }
+
+  @Override
+  public Future<List<Command>> expire(Instant now) {
+    Objects.requireNonNull(now, "now");
+    return pool.withTransaction(conn -> list(conn, EXPIRE, Map.of("now", now.toEpochMilli())))
+        .onSuccess(expired -> {
+          if (!expired.isEmpty()) {
+            LOG.debug("{} command(s) expired", expired.size());
+          }
+        });
+  }
+
+  @Override
+  public Future<List<Command>> timeOut(Instant now) {
+    Objects.requireNonNull(now, "now");
+    Map<String, Object> p = Map.of("now", now.toEpochMilli());
+    return pool.withTransaction(conn -> list(conn, REQUEUE, p)
+            .compose(requeued -> list(conn, TIME_OUT, p).map(timedOut -> {
+              List<Command> all = new ArrayList<>(requeued);
+              all.addAll(timedOut);
+              all.sort(OLDEST_FIRST);
+              return List.copyOf(all);
+            })))
+        .onSuccess(changed -> {
+          if (!changed.isEmpty()) {
+            LOG.debug("{} delivered command(s) without a result in time", changed.size());
+          }
+        });
+  }
+
+  // --------------------------------------------------------------------------------------- helpers
+
+  private static Future<Integer> update(SqlClient client, String sql, Map<String, Object> params) {
+    return SqlTemplate.forUpdate(client, sql).execute(params).map(result -> result.rowCount());
+  }
+
+  private static Future<Optional<Command>> one(SqlClient client, String sql, Map<String, Object> params) {
+    return SqlTemplate.forQuery(client, sql)
+        .mapTo(SqliteCommandRepository::toCommand)
+        .execute(params)
+        .map(SqliteCommandRepository::first);
+  }
+
+  /** The rows of a query or of an {@code UPDATE ... RETURNING}, oldest first. */
+  private static Future<List<Command>> list(SqlClient client, String sql, Map<String, Object> params) {
+    return SqlTemplate.forQuery(client, sql)
+        .mapTo(SqliteCommandRepository::toCommand)
+        .execute(params)
+        .map(rows -> {
+          List<Command> list = new ArrayList<>(rows.size());
+          rows.forEach(list::add);
+          list.sort(OLDEST_FIRST);
+          return List.copyOf(list);
+        });
+  }
+
+  private static Map<String, Object> params(Command c) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("id", c.id());
+    p.put("deviceId", c.deviceId());
+    p.put("action", c.action());
+    p.put("params", c.paramsJson());
+    p.put("state", c.state().name());
+    p.put("createdAt", millis(c.createdAt()));
+    p.put("notBefore", millis(c.notBefore()));
+    p.put("expiresAt", millis(c.expiresAt()));
+    p.put("idempotencyKey", c.idempotencyKey());
+    p.put("retryable", c.retryable() ? 1 : 0);
+    p.put("deliveredAt", millis(c.deliveredAt()));
+    p.put("resultDeadline", millis(c.resultDeadline()));
+    p.put("completedAt", millis(c.completedAt()));
+    CommandResult result = c.result();
+    p.put("resultStatus", result == null ? null : result.status().wireName());
+    p.put("resultCode", result == null ? null : result.code());
+    p.put("resultData", result == null ? null : result.dataJson());
+    p.put("deliveries", c.deliveries());
+    return p;
+  }
+
+  static Command toCommand(Row row) {
+    return new Command(
+        row.getString("id"),
+        row.getString("device_id"),
+        row.getString("action"),
+        row.getString("params"),
+        CommandState.valueOf(row.getString("state")),
+        instant(row, "created_at"),
+        instant(row, "not_before"),
+        instant(row, "expires_at"),
+        row.getString("idempotency_key"),
+        bool(row, "retryable"),
+        instant(row, "delivered_at"),
+        instant(row, "result_deadline"),
+        instant(row, "completed_at"),
+        result(row),
+        (int) number(row, "deliveries"));
+  }
+
+  private static CommandResult result(Row row) {
+    String status = row.getString("result_status");
+    if (status == null) {
+      return null;
+    }
+    CommandResult.Status parsed = CommandResult.Status.fromWireName(status)
+        .orElseThrow(() -> new StoreException("column result_status holds an unknown status '" + status + "'"));
+    return new CommandResult(parsed, row.getString("result_code"), row.getString("result_data"));
+  }
+
+  private static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
+  }
+
+  private static Instant instant(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Number number) {
+      return Instant.ofEpochMilli(number.longValue());
+    }
+    throw new StoreException("column " + column + " holds " + value.getClass().getSimpleName() + ", not epoch millis");
+  }
+
+  private static long number(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value instanceof Number number) {
+      return number.longValue();
+    }
+    String held = value == null ? "NULL" : value.getClass().getSimpleName();
+    throw new StoreException("column " + column + " holds " + held + ", not a number");
+  }
+
+  private static boolean bool(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    return number(row, column) != 0;
+  }
+
+  private static <T> Optional<T> first(RowSet<T> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+  }
+
+  private static <T> List<T> all(RowSet<T> rows) {
+    List<T> list = new ArrayList<>(rows.size());
+    rows.forEach(list::add);
+    return List.copyOf(list);
+  }
+}
