@@ -23,7 +23,10 @@ public enum CommandState {
 
   /** States in which a command may still be delivered. */
   public static final Set<CommandState> UNDELIVERED = EnumSet.of(QUEUED, WOKEN);
-  /** States a command never leaves. */
+  /**
+   * States that end a command's delivery. A command never leaves them, with one exception: a result
+   * that arrives after TIMED_OUT is still recorded (SUCCEEDED or FAILED), so no device report is lost.
+   */
   public static final Set<CommandState> FINAL = EnumSet.of(SUCCEEDED, FAILED, EXPIRED, TIMED_OUT, CANCELLED);
 
   public boolean isFinal() {
