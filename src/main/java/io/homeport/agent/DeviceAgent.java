@@ -30,6 +30,7 @@ public final class DeviceAgent extends VerticleBase {
   /** Consecutive nonce refreshes tolerated before backing off (guards against a loop with a confused server). */
   private static final int MAX_IMMEDIATE_RETRIES = 3;
   private static final long RESULT_RETRY_MILLIS = 1000;
+  private static final int REMEMBERED_RESULTS = 1024;
 
   private final DeviceBundle bundle;
   private final Clock clock;
@@ -41,6 +42,13 @@ public final class DeviceAgent extends VerticleBase {
   private DeviceChannelClient channel;
   private boolean inquiring;
   private final java.util.Map<String, CommandResult> unsentResults = new java.util.LinkedHashMap<>();
+  /** Results of the last commands run, by id, so a command offered twice runs once. */
+  private final java.util.Map<String, CommandResult> recentResults = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<String, CommandResult> eldest) {
+      return size() > REMEMBERED_RESULTS;
+    }
+  };
   private boolean retryingResults;
   private boolean inquireAgain;
   private final AtomicLong wakesAccepted = new AtomicLong();
@@ -213,18 +221,31 @@ public final class DeviceAgent extends VerticleBase {
         });
   }
 
-  /** Runs the commands one after the other, posting each result; completes with how many there were. */
+  /**
+   * Runs the commands one after the other, posting each result; completes with how many there were.
+   * A command seen before (offered again after a server crash) is not run twice: its result is
+   * posted again.
+   */
   private Future<Integer> runAll(java.util.List<JsonObject> commands) {
     Future<Void> chain = Future.succeededFuture();
     for (JsonObject command : commands) {
-      chain = chain.compose(v -> commandHandler.handle(command)
-          .recover(e -> Future.succeededFuture(new CommandResult(CommandResult.Status.ERROR, "handler-failed", null)))
-          .compose(result -> {
-            commandsHandled.incrementAndGet();
-            LOG.info("device {}: command {} ({}) done: {}", bundle.deviceId(), command.getString("id"),
-                command.getString("action"), result.status().wireName());
-            return report(command.getString("id"), result);
-          }));
+      String id = command.getString("id");
+      chain = chain.compose(v -> {
+        CommandResult earlier = recentResults.get(id);
+        if (earlier != null) {
+          LOG.info("device {}: command {} was run before; reporting its result again", bundle.deviceId(), id);
+          return report(id, earlier);
+        }
+        return commandHandler.handle(command)
+            .recover(e -> Future.succeededFuture(new CommandResult(CommandResult.Status.ERROR, "handler-failed", null)))
+            .compose(result -> {
+              recentResults.put(id, result);
+              commandsHandled.incrementAndGet();
+              LOG.info("device {}: command {} ({}) done: {}", bundle.deviceId(), id, command.getString("action"),
+                  result.status().wireName());
+              return report(id, result);
+            });
+      });
     }
     return chain.map(commands.size());
   }
@@ -234,12 +255,19 @@ public final class DeviceAgent extends VerticleBase {
    * outlives a server restart; a refusal (already recorded, not ours) is final.
    */
   private Future<Void> report(String commandId, CommandResult result) {
-    return channel.result(commandId, result).recover(e -> {
+    boolean retry = unsentResults.containsKey(commandId) || retryingResults;
+    return channel.result(commandId, result).onSuccess(v -> {
+      if (retry) {
+        LOG.info("device {}: result of command {} delivered after retrying", bundle.deviceId(), commandId);
+      }
+    }).recover(e -> {
       if (e instanceof DeviceChannelException dce && dce.isFinal()) {
         LOG.warn("device {}: result of command {} refused: {}", bundle.deviceId(), commandId, e.getMessage());
       } else {
-        LOG.warn("device {}: result of command {} not delivered ({}); will retry", bundle.deviceId(), commandId,
-            e.getMessage());
+        if (!retry) {
+          LOG.warn("device {}: result of command {} not delivered ({}); retrying every {} ms", bundle.deviceId(),
+              commandId, e.getMessage(), RESULT_RETRY_MILLIS);
+        }
         unsentResults.put(commandId, result);
       }
       return Future.succeededFuture();

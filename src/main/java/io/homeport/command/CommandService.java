@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,8 @@ public final class CommandService {
   private final EventPublisher events;
   private final Clock clock;
   private final Duration resultTimeout;
+  /** Commands delivered before this instant were delivered by an earlier process. */
+  private final Instant startedAt;
 
   public CommandService(CommandRepository commands, DeviceRepository devices, PendingCommands pending,
       DueSignal dueSignal, EventPublisher events, Clock clock, Duration resultTimeout) {
@@ -53,6 +57,7 @@ public final class CommandService {
     this.events = events;
     this.clock = clock;
     this.resultTimeout = resultTimeout;
+    this.startedAt = now();
   }
 
   private Instant now() {
@@ -120,18 +125,32 @@ public final class CommandService {
         });
   }
 
-  /** Hands the device its due commands (marking them delivered); empty when none are due. */
+  /**
+   * Hands the device its due commands (marking them delivered); empty when none are due. Commands
+   * delivered by an earlier server process and still without a result are offered again: the
+   * answer that carried them may have been lost when that process died. The device recognises
+   * them by id and reports instead of running them twice.
+   */
   public Future<List<Command>> deliver(String deviceId) {
     Instant now = now();
-    return commands.deliver(deviceId, now, resultTimeout, DELIVERY_BATCH).onSuccess(delivered -> {
-      delivered.forEach(c -> publish(EventType.COMMAND_DELIVERED, c));
-      if (!delivered.isEmpty()) {
-        LOG.info("delivered {} command(s) to device {}", delivered.size(), deviceId);
+    return commands.deliver(deviceId, now, resultTimeout, DELIVERY_BATCH).compose(fresh -> {
+      fresh.forEach(c -> publish(EventType.COMMAND_DELIVERED, c));
+      if (!fresh.isEmpty()) {
+        LOG.info("delivered {} command(s) to device {}", fresh.size(), deviceId);
       }
-      if (delivered.size() < DELIVERY_BATCH) {
+      if (fresh.size() < DELIVERY_BATCH) {
         pending.clear(deviceId); // a concurrent create marks it again after its own store write
         refreshPending(deviceId);
       }
+      return commands.listByDevice(deviceId, EnumSet.of(CommandState.DELIVERED), 0, DELIVERY_BATCH).map(open -> {
+        List<Command> offered = new ArrayList<>(fresh);
+        open.stream().filter(c -> c.deliveredAt().isBefore(startedAt)).forEach(c -> {
+          LOG.info("offering command {} to device {} again: delivered before this server started, no result yet",
+              c.id(), deviceId);
+          offered.add(c);
+        });
+        return offered;
+      });
     });
   }
 

@@ -2,10 +2,9 @@ package io.homeport.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.homeport.testing.Ports;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.DatagramSocket;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,32 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** The README's run command and the packaged jar, as an operator uses them: separate processes. */
 class RunScriptIT {
   private static final Path BASEDIR = Path.of(System.getProperty("homeport.basedir", "."));
-  private static final Path JAR = Path.of(System.getProperty("homeport.jar", "target/homeport.jar"));
+  private static final Path JAR = io.homeport.testing.ServerProcess.JAR;
   private static final Pattern TOKEN = Pattern.compile("^\\s+(ey[A-Za-z0-9_.-]+)\\s*$");
-
-  private static int freeTcpPort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static int freeUdpPort() throws Exception {
-    try (DatagramSocket s = new DatagramSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   @Test
   @DisplayName("Verifies that scripts/run.sh brings the server up on its defaults, /health answers, the printed admin token "
       + "works on the API, `homeport admin token` prints it again, and the key files are 0600")
   void runScript(@TempDir Path dir) throws Exception {
     // given only environment overrides for the ports and the data directory (the rest: embedded defaults)
-    int api = freeTcpPort();
+    int api = Ports.freeTcp();
     Path data = dir.resolve("data");
     ProcessBuilder pb = new ProcessBuilder(BASEDIR.resolve("scripts/run.sh").toString()).redirectErrorStream(true);
     pb.environment().putAll(Map.of("HOMEPORT_API_PORT", String.valueOf(api),
-        "HOMEPORT_BEACON_PORT", String.valueOf(freeUdpPort()),
-        "HOMEPORT_DEVICE_CHANNEL_PORT", String.valueOf(freeTcpPort()),
+        "HOMEPORT_BEACON_PORT", String.valueOf(Ports.freeUdp()),
+        "HOMEPORT_DEVICE_CHANNEL_PORT", String.valueOf(Ports.freeTcp()),
         "HOMEPORT_DATA_DIR", data.toString()));
     Process p = pb.start();
     List<String> output = new CopyOnWriteArrayList<>();
