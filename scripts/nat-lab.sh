@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# A real NAT on one Linux machine, for tests and experiments: network namespaces joined by veth
+# pairs, an nftables masquerade router with a real (and short, deterministic) UDP mapping
+# lifetime, and optional random packet loss. See usage() below and DESIGN.md §10.
+#
+#   ${P}-server   198.18.0.1/24 (eth0)                 the "Internet" side (RFC 2544 range)
+#        |
+#   ${P}-router   198.18.0.254/24 (wan)                masquerades homes leaving on wan,
+#        |        192.168.(10+i).1/24 (lan<i>)         drops unsolicited traffic from wan
+#        |
+#   ${P}-home<i>  192.168.(10+i).2/24 (eth0), default route via the router
+#
+# Every interface is created directly inside its namespace; the host's own interfaces, routes
+# and firewall are never touched, and deleting the namespaces removes everything.
+set -eEuo pipefail
+PATH="$PATH:/usr/sbin:/sbin"
+
+SERVER_ADDR=198.18.0.1
+WAN_ADDR=198.18.0.254
+TABLE=homeport
+
+usage() {
+  cat <<EOF
+Usage: $(basename "$0") COMMAND [options]
+
+A real NAT in network namespaces: a server on the "Internet" (198.18.0.0/24), a router that
+masquerades, and N homes (192.168.(10+i).0/24) behind it.
+
+Commands:
+  up [--prefix P] [--homes N] [--udp-timeout SECONDS] [--loss PERCENT]
+        Create (or reconcile) the lab. Idempotent. Defaults: prefix hp, 1 home,
+        udp-timeout 30, loss 0.
+  down [--prefix P]
+        Delete the lab's namespaces (their interfaces go with them). Safe when nothing exists.
+  loss PERCENT [--prefix P]
+        Drop PERCENT% (0-100) of the packets on every home link, in each direction.
+  udp-timeout SECONDS [--prefix P]
+        Set the router's UDP mapping lifetime: conntrack udp_timeout and udp_timeout_stream
+        both get SECONDS, so answered and unanswered flows expire alike, SECONDS after
+        their last packet (deterministic for tests; stock Linux: 30 s / 120 s).
+  status [--prefix P]
+        Show namespaces, addresses, routes, the router's nftables ruleset and timeouts.
+  help
+        This text.
+
+Namespaces: P-server, P-router, P-home1..P-homeN. Run a program in one with
+  ip netns exec P-home1 COMMAND...
+Prefix: letters, digits and '_', at most 16 characters.
+Needs root, ip (Debian package iproute2) and nft (Debian package nftables).
+EOF
+}
+
+die() {
+  echo "nat-lab: $*" >&2
+  exit 1
+}
+
+need_root() {
+  [ "$EUID" -eq 0 ] || die "must run as root (network namespaces, veth and nftables need CAP_NET_ADMIN); try: sudo $0 ${ARGS[*]}"
+}
+
+need_tool() { # tool package
+  command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install the Debian package $2 (apt-get install $2, or scripts/ensure-tools.sh)"
+}
+
+is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
+
+ns_exists() { ip netns list | awk -v n="$1" '$1 == n { found = 1 } END { exit !found }'; }
+
+# the lab's namespaces, one per line (exact names only: never another prefix's)
+lab_namespaces() {
+  ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-(server|router|home[0-9]+)\$" || true
+}
+
+home_namespaces() {
+  ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-home[0-9]+\$" || true
+}
+
+# writes a sysctl inside a namespace through /proc/sys (no procps needed)
+ns_sysctl() { # ns key value
+  ip netns exec "$1" sh -c 'printf "%s\n" "$2" > "/proc/sys/$(printf %s "$1" | tr . /)"' _ "$2" "$3"
+}
+
+ns_sysctl_get() { # ns key
+  ip netns exec "$1" sh -c 'cat "/proc/sys/$(printf %s "$1" | tr . /)"' _ "$2"
+}
+
+ensure_ns() {
+  ns_exists "$1" || ip netns add "$1"
+  ip -n "$1" link set lo up
+}
+
+# nft statements for random loss on the home links. Traffic entering the router from a home is
+# dropped in prerouting at raw priority, before conntrack sees it, as if lost on the wire: a
+# lost keepalive must not refresh the mapping. Traffic leaving towards a home is dropped in
+# forward (after routing, which is where the outgoing interface is known).
+loss_rules() { # percent
+  local match
+  case "$1" in
+    0) return ;;
+    100) match="" ;; # nft rejects "< 100" for a value that is always below 100
+    *) match="numgen random mod 100 < $1 " ;;
+  esac
+  echo "add rule ip $TABLE loss_in iifname \"lan*\" ${match}counter drop"
+  echo "add rule ip $TABLE loss_out oifname \"lan*\" ${match}counter drop"
+}
+
+apply_ruleset() { # loss
+  local router="${PREFIX}-router"
+  {
+    # declare-then-delete makes the batch valid whether the table exists or not; the whole
+    # batch is one atomic transaction
+    echo "table ip $TABLE"
+    echo "delete table ip $TABLE"
+    cat <<EOF
+table ip $TABLE {
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname "wan" ip saddr 192.168.0.0/16 masquerade
+  }
+  chain forward {
+    type filter hook forward priority filter; policy accept;
+    # like any home router: only answers to flows a home started come in from the Internet
+    iifname "wan" ct state established,related accept
+    iifname "wan" counter drop
+  }
+  chain loss_in {
+    type filter hook prerouting priority raw; policy accept;
+  }
+  chain loss_out {
+    type filter hook forward priority filter - 10; policy accept;
+  }
+}
+EOF
+    loss_rules "$1"
+  } | ip netns exec "$router" nft -f -
+}
+
+set_loss() { # loss
+  local router="${PREFIX}-router"
+  {
+    echo "flush chain ip $TABLE loss_in"
+    echo "flush chain ip $TABLE loss_out"
+    loss_rules "$1"
+  } | ip netns exec "$router" nft -f -
+}
+
+# Both UDP timeouts get the same value. Linux keeps an unanswered UDP flow for udp_timeout
+# (30 s) but one that has seen answers and lived for 2 s for udp_timeout_stream (120-180 s).
+# Homeport's keepalives are answered, so with the stock values a lab mapping would live 30 s
+# or 120 s depending on timing; one value for both makes the mapping lifetime exactly what the
+# test asked for, whatever the traffic pattern, so tests can wait for expiry deterministically.
+set_udp_timeout() { # seconds
+  local router="${PREFIX}-router"
+  ns_sysctl "$router" net.netfilter.nf_conntrack_udp_timeout "$1"
+  ns_sysctl "$router" net.netfilter.nf_conntrack_udp_timeout_stream "$1"
+}
+
+require_lab() {
+  ns_exists "${PREFIX}-router" && ns_exists "${PREFIX}-server" \
+    || die "lab '$PREFIX' is not up (run: $0 up --prefix $PREFIX)"
+}
+
+do_down() {
+  local ns
+  for ns in $(lab_namespaces); do
+    ip netns delete "$ns"
+  done
+}
+
+up_failed() {
+  trap - ERR
+  echo "nat-lab: up failed; removing the partial lab '$PREFIX'" >&2
+  do_down || true
+}
+
+do_up() {
+  local server="${PREFIX}-server" router="${PREFIX}-router" i home net ns n
+  trap up_failed ERR
+
+  ensure_ns "$server"
+  ensure_ns "$router"
+  # fewer homes than last time: remove the extra ones
+  for ns in $(home_namespaces); do
+    n="${ns#"${PREFIX}-home"}"
+    [ "$n" -ge 1 ] && [ "$n" -le "$HOMES" ] || ip netns delete "$ns"
+  done
+
+  # the "Internet": server <-> router wan
+  ip -n "$router" link show wan >/dev/null 2>&1 \
+    || ip -n "$router" link add wan type veth peer name eth0 netns "$server"
+  ip -n "$server" addr replace "$SERVER_ADDR/24" dev eth0
+  ip -n "$server" link set eth0 up
+  ip -n "$router" addr replace "$WAN_ADDR/24" dev wan
+  ip -n "$router" link set wan up
+  # deliberately no route from the server to 192.168.x: it only ever sees the router's address
+
+  for ((i = 1; i <= HOMES; i++)); do
+    home="${PREFIX}-home$i"
+    net="192.168.$((10 + i))"
+    ensure_ns "$home"
+    ip -n "$router" link show "lan$i" >/dev/null 2>&1 \
+      || ip -n "$router" link add "lan$i" type veth peer name eth0 netns "$home"
+    ip -n "$router" addr replace "$net.1/24" dev "lan$i"
+    ip -n "$router" link set "lan$i" up
+    ip -n "$home" addr replace "$net.2/24" dev eth0
+    ip -n "$home" link set eth0 up
+    ip -n "$home" route replace default via "$net.1" dev eth0
+  done
+
+  ns_sysctl "$router" net.ipv4.ip_forward 1
+  apply_ruleset "$LOSS" # loads conntrack in the router namespace, so its sysctls exist below
+  set_udp_timeout "$UDP_TIMEOUT"
+  trap - ERR
+
+  echo "lab '$PREFIX' up: server $SERVER_ADDR ($server), router wan $WAN_ADDR ($router)," \
+    "$HOMES home(s) ${PREFIX}-home<i> at 192.168.(10+i).2, udp-timeout ${UDP_TIMEOUT}s, loss ${LOSS}%"
+}
+
+do_status() {
+  require_lab
+  local ns
+  echo "== namespaces"
+  lab_namespaces
+  for ns in $(lab_namespaces); do
+    echo "== $ns"
+    ip -n "$ns" -br addr show | grep -v '^lo ' || true
+    ip -n "$ns" route show | sed 's/^/route: /'
+  done
+  echo "== ${PREFIX}-router nftables"
+  ip netns exec "${PREFIX}-router" nft list table ip "$TABLE"
+  echo "== ${PREFIX}-router conntrack"
+  echo "udp_timeout:        $(ns_sysctl_get "${PREFIX}-router" net.netfilter.nf_conntrack_udp_timeout)s"
+  echo "udp_timeout_stream: $(ns_sysctl_get "${PREFIX}-router" net.netfilter.nf_conntrack_udp_timeout_stream)s"
+  echo "ip_forward:         $(ns_sysctl_get "${PREFIX}-router" net.ipv4.ip_forward)"
+  if ip netns exec "${PREFIX}-router" test -r /proc/net/nf_conntrack; then
+    echo "entries:"
+    ip netns exec "${PREFIX}-router" cat /proc/net/nf_conntrack | sed 's/^/  /'
+  fi
+}
+
+# ---- arguments
+ARGS=("$@")
+COMMAND="${1:-}"
+[ $# -gt 0 ] && shift
+PREFIX=hp
+HOMES=1
+UDP_TIMEOUT=30
+LOSS=0
+VALUE=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) [ $# -ge 2 ] || die "--prefix needs a value"; PREFIX="$2"; shift 2 ;;
+    --prefix=*) PREFIX="${1#*=}"; shift ;;
+    --homes) [ $# -ge 2 ] || die "--homes needs a value"; HOMES="$2"; shift 2 ;;
+    --homes=*) HOMES="${1#*=}"; shift ;;
+    --udp-timeout) [ $# -ge 2 ] || die "--udp-timeout needs a value"; UDP_TIMEOUT="$2"; shift 2 ;;
+    --udp-timeout=*) UDP_TIMEOUT="${1#*=}"; shift ;;
+    --loss) [ $# -ge 2 ] || die "--loss needs a value"; LOSS="$2"; shift 2 ;;
+    --loss=*) LOSS="${1#*=}"; shift ;;
+    -h | --help) usage; exit 0 ;;
+    -*) die "unknown option $1 (see: $0 help)" ;;
+    *) [ -z "$VALUE" ] || die "unexpected argument $1 (see: $0 help)"; VALUE="$1"; shift ;;
+  esac
+done
+
+[[ "$PREFIX" =~ ^[A-Za-z0-9_]{1,16}$ ]] || die "bad prefix '$PREFIX': letters, digits and '_', at most 16 characters"
+check_homes() { is_uint "$1" && [ "$1" -ge 1 ] && [ "$1" -le 245 ] || die "bad number of homes '$1': 1-245"; }
+check_loss() { is_uint "$1" && [ "$1" -le 100 ] || die "bad loss '$1': a percentage 0-100"; }
+check_timeout() { is_uint "$1" && [ "$1" -ge 1 ] && [ "$1" -le 86400 ] || die "bad udp timeout '$1': 1-86400 seconds"; }
+no_value() { [ -z "$VALUE" ] || die "unexpected argument $VALUE (see: $0 help)"; }
+
+case "$COMMAND" in
+  help | -h | --help) usage; exit 0 ;;
+  "") usage >&2; exit 2 ;;
+  up | down | loss | udp-timeout | status) ;;
+  *) echo "nat-lab: unknown command '$COMMAND'" >&2; usage >&2; exit 2 ;;
+esac
+
+need_root
+need_tool ip iproute2
+[ "$COMMAND" = down ] || need_tool nft nftables
+
+case "$COMMAND" in
+  up)
+    no_value; check_homes "$HOMES"; check_timeout "$UDP_TIMEOUT"; check_loss "$LOSS"
+    do_up
+    ;;
+  down)
+    no_value
+    do_down
+    ;;
+  loss)
+    [ -n "$VALUE" ] || die "usage: $0 loss PERCENT [--prefix P]"
+    check_loss "$VALUE"; require_lab
+    set_loss "$VALUE"
+    echo "lab '$PREFIX': loss ${VALUE}% on the home links"
+    ;;
+  udp-timeout)
+    [ -n "$VALUE" ] || die "usage: $0 udp-timeout SECONDS [--prefix P]"
+    check_timeout "$VALUE"; require_lab
+    set_udp_timeout "$VALUE"
+    echo "lab '$PREFIX': udp-timeout ${VALUE}s"
+    ;;
+  status)
+    no_value
+    do_status
+    ;;
+esac
