@@ -31,6 +31,7 @@ public final class DeviceAgent extends VerticleBase {
   private static final int MAX_IMMEDIATE_RETRIES = 3;
   private static final long RESULT_RETRY_MILLIS = 1000;
   private static final int REMEMBERED_RESULTS = 1024;
+  private static final long MAX_INQUIRY_BACKOFF_MILLIS = 30_000;
 
   private final DeviceBundle bundle;
   private final Clock clock;
@@ -41,6 +42,7 @@ public final class DeviceAgent extends VerticleBase {
   private WakeValidator wakes;
   private DeviceChannelClient channel;
   private boolean inquiring;
+  private int failedInquiries;
   private final java.util.Map<String, CommandResult> unsentResults = new java.util.LinkedHashMap<>();
   /** Results of the last commands run, by id, so a command offered twice runs once. */
   private final java.util.Map<String, CommandResult> recentResults = new java.util.LinkedHashMap<>(16, 0.75f, false) {
@@ -194,6 +196,10 @@ public final class DeviceAgent extends VerticleBase {
           valid.reason().name().toLowerCase(java.util.Locale.ROOT));
       socket.send(Buffer.buffer(session.nextKeepalive(valid.wakeId())), server.getPort(), server.getAddress().getHostAddress());
       inquire("wake");
+    } else if (verdict instanceof WakeValidator.Duplicate duplicate) {
+      // the server did not get our acknowledgement: acknowledge again, do not act twice
+      LOG.debug("device {}: wake {} again; acknowledging", bundle.deviceId(), Long.toUnsignedString(duplicate.wakeId()));
+      socket.send(Buffer.buffer(session.nextKeepalive(duplicate.wakeId())), server.getPort(), server.getAddress().getHostAddress());
     } else if (verdict instanceof WakeValidator.Invalid invalid) {
       wakesDropped.incrementAndGet();
       LOG.warn("device {}: dropped a wake from {}: {}", bundle.deviceId(), source, invalid.reason());
@@ -214,9 +220,16 @@ public final class DeviceAgent extends VerticleBase {
         .onComplete(done -> {
           inquiring = false;
           if (done.failed()) {
-            LOG.warn("device {}: hello failed: {}", bundle.deviceId(), done.cause().getMessage());
-          } else if (done.result() > 0 || inquireAgain) {
-            inquire("more work");
+            failedInquiries++;
+            long backoff = Math.min(MAX_INQUIRY_BACKOFF_MILLIS, 1000L << Math.min(failedInquiries - 1, 5));
+            LOG.warn("device {}: hello failed ({}); trying again in {} ms", bundle.deviceId(), done.cause().getMessage(),
+                backoff);
+            vertx.setTimer(backoff, id -> inquire("retry after a failed hello"));
+          } else {
+            failedInquiries = 0;
+            if (done.result() > 0 || inquireAgain) {
+              inquire("more work");
+            }
           }
         });
   }

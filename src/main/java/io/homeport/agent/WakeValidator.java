@@ -26,6 +26,12 @@ public final class WakeValidator {
   /** A genuine, new wake. */
   public record Valid(long wakeId, StunAttributes.WakeReason reason, String applicationServerId) implements Verdict {}
 
+  /**
+   * A genuine wake already acted on: a retransmission (the server did not get the acknowledgement)
+   * or a replay. Not acted on again; acknowledging it again is harmless.
+   */
+  public record Duplicate(long wakeId) implements Verdict {}
+
   /** Not a wake to act on, and why (for the log). */
   public record Invalid(String reason) implements Verdict {}
 
@@ -90,7 +96,7 @@ public final class WakeValidator {
       return new Invalid("stale: its server time is " + skew + " ms off the server clock");
     }
     if (!seen.add(w.wakeId())) {
-      return new Invalid("wake " + Long.toUnsignedString(w.wakeId()) + " already seen (replay or retransmission)");
+      return new Duplicate(w.wakeId());
     }
     if (seen.size() > REMEMBERED_WAKES) {
       var oldest = seen.iterator();
