@@ -232,6 +232,15 @@ class CommandFlowTest {
     JsonObject c = command(id);
     assertThat(c.getString("state")).isEqualTo("succeeded");
     assertThat(c.getJsonObject("result").getJsonObject("data").getInteger("v")).isEqualTo(1);
+
+    // and without a client certificate no device route answers
+    String other = post("iso-a", "", "{\"action\":\"secret-2\"}", 201).getString("id");
+    HttpClient anonymous = HttpClient.newBuilder().sslContext(TlsContexts.pinnedContext(
+        io.homeport.pki.Fingerprints.sha256(a.caCertificate()))).build();
+    assertProblem(send(anonymous, "/device/v1/hello", "{}"), 401, "client-certificate-required");
+    assertProblem(send(anonymous, "/device/v1/commands/" + other + "/result", "{\"status\":\"ok\"}"), 401,
+        "client-certificate-required");
+    assertThat(command(other).getString("state")).isEqualTo("queued");
   }
 
   @Test
