@@ -1,5 +1,9 @@
 package io.homeport.store;
 
+import static io.homeport.store.StoreFutures.await;
+import static io.homeport.store.StoreFutures.failure;
+import static io.homeport.store.StoreFutures.outcome;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
@@ -23,9 +27,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +48,6 @@ public abstract class CommandRepositoryContract {
   protected static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
   protected static final Duration TTL = Duration.ofHours(1);
   protected static final Duration RESULT_TIMEOUT = Duration.ofSeconds(30);
-
-  private static final Duration WAIT = Duration.ofSeconds(20);
 
   protected Store store;
   protected CommandRepository repo;
@@ -1055,41 +1054,4 @@ public abstract class CommandRepositoryContract {
     return created.command();
   }
 
-  /** Waits for {@code future} (never on an event loop) and returns its result, or throws its failure. */
-  protected static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("expected success, got " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new AssertionError("no result within " + WAIT, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  /** Waits for {@code future} and returns its failure; fails the test when it succeeds. */
-  protected static Throwable failure(Future<?> future) {
-    Throwable failure = outcome(future);
-    if (failure == null) {
-      throw new AssertionError("expected a failure, got " + future.result());
-    }
-    return failure;
-  }
-
-  /** Waits for {@code future}; null when it succeeded, else its failure. */
-  protected static Throwable outcome(Future<?> future) {
-    try {
-      future.toCompletionStage().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (TimeoutException e) {
-      throw new AssertionError("no result within " + WAIT, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 }

@@ -1,5 +1,12 @@
 package io.homeport.store.sqlite;
 
+import static io.homeport.store.sqlite.SqlSupport.all;
+import static io.homeport.store.sqlite.SqlSupport.first;
+import static io.homeport.store.sqlite.SqlSupport.instant;
+import static io.homeport.store.sqlite.SqlSupport.millis;
+import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
+import static io.homeport.store.sqlite.SqlSupport.update;
+
 import io.homeport.command.Command;
 import io.homeport.command.CommandResult;
 import io.homeport.command.CommandState;
@@ -11,10 +18,8 @@ import io.homeport.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -163,15 +168,6 @@ final class SqliteCommandRepository implements CommandRepository {
     return failure;
   }
 
-  private static String sqlMessage(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SQLException) {
-        return t.getMessage();
-      }
-    }
-    return failure.getMessage();
-  }
-
   // ----------------------------------------------------------------------------------------- reads
 
   @Override
@@ -230,7 +226,7 @@ final class SqliteCommandRepository implements CommandRepository {
     return SqlTemplate.forQuery(pool, DEVICES_WITH_DUE)
         .mapTo(row -> row.getString("device_id"))
         .execute(Map.of("now", now.toEpochMilli()))
-        .map(SqliteCommandRepository::all);
+        .map(SqlSupport::all);
   }
 
   @Override
@@ -367,15 +363,11 @@ final class SqliteCommandRepository implements CommandRepository {
 
   // --------------------------------------------------------------------------------------- helpers
 
-  private static Future<Integer> update(SqlClient client, String sql, Map<String, Object> params) {
-    return SqlTemplate.forUpdate(client, sql).execute(params).map(result -> result.rowCount());
-  }
-
   private static Future<Optional<Command>> one(SqlClient client, String sql, Map<String, Object> params) {
     return SqlTemplate.forQuery(client, sql)
         .mapTo(SqliteCommandRepository::toCommand)
         .execute(params)
-        .map(SqliteCommandRepository::first);
+        .map(SqlSupport::first);
   }
 
   /** The rows of a query or of an {@code UPDATE ... RETURNING}, oldest first. */
@@ -443,21 +435,6 @@ final class SqliteCommandRepository implements CommandRepository {
     return new CommandResult(parsed, row.getString("result_code"), row.getString("result_data"));
   }
 
-  private static Long millis(Instant instant) {
-    return instant == null ? null : instant.toEpochMilli();
-  }
-
-  private static Instant instant(Row row, String column) {
-    Object value = row.getValue(column);
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof Number number) {
-      return Instant.ofEpochMilli(number.longValue());
-    }
-    throw new StoreException("column " + column + " holds " + value.getClass().getSimpleName() + ", not epoch millis");
-  }
-
   private static long number(Row row, String column) {
     Object value = row.getValue(column);
     if (value instanceof Number number) {
@@ -475,14 +452,4 @@ final class SqliteCommandRepository implements CommandRepository {
     return number(row, column) != 0;
   }
 
-  private static <T> Optional<T> first(RowSet<T> rows) {
-    var it = rows.iterator();
-    return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
-  }
-
-  private static <T> List<T> all(RowSet<T> rows) {
-    List<T> list = new ArrayList<>(rows.size());
-    rows.forEach(list::add);
-    return List.copyOf(list);
-  }
 }

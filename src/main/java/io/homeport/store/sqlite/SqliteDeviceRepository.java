@@ -1,5 +1,12 @@
 package io.homeport.store.sqlite;
 
+import static io.homeport.store.sqlite.SqlSupport.all;
+import static io.homeport.store.sqlite.SqlSupport.first;
+import static io.homeport.store.sqlite.SqlSupport.instant;
+import static io.homeport.store.sqlite.SqlSupport.millis;
+import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
+import static io.homeport.store.sqlite.SqlSupport.update;
+
 import io.homeport.device.Device;
 import io.homeport.device.DeviceState;
 import io.homeport.device.Enrollment;
@@ -13,13 +20,10 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,15 +140,6 @@ final class SqliteDeviceRepository implements DeviceRepository {
     }
   }
 
-  private static String sqlMessage(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SQLException) {
-        return t.getMessage();
-      }
-    }
-    return failure.getMessage();
-  }
-
   // ----------------------------------------------------------------------------------------- reads
 
   @Override
@@ -172,7 +167,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     return SqlTemplate.forQuery(pool, LIST_DEVICES)
         .mapTo(SqliteDeviceRepository::toDevice)
         .execute(Map.of("offset", offset, "limit", limit))
-        .map(SqliteDeviceRepository::all);
+        .map(SqlSupport::all);
   }
 
   @Override
@@ -180,7 +175,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     return SqlTemplate.forQuery(pool, LIST_ENROLLED)
         .mapTo(SqliteDeviceRepository::toDevice)
         .execute(Map.of())
-        .map(SqliteDeviceRepository::all);
+        .map(SqlSupport::all);
   }
 
   @Override
@@ -201,7 +196,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     return SqlTemplate.forQuery(pool, REVOKED_IDS)
         .mapTo(row -> row.getString("id"))
         .execute(Map.of())
-        .map(SqliteDeviceRepository::all);
+        .map(SqlSupport::all);
   }
 
   @Override
@@ -209,7 +204,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     return SqlTemplate.forQuery(pool, REVOKED_SERIALS)
         .mapTo(row -> row.getString("serial"))
         .execute(Map.of())
-        .map(SqliteDeviceRepository::all);
+        .map(SqlSupport::all);
   }
 
   // -------------------------------------------------------------------------------------- addToken
@@ -327,10 +322,6 @@ final class SqliteDeviceRepository implements DeviceRepository {
 
   // --------------------------------------------------------------------------------------- helpers
 
-  private static Future<Integer> update(SqlClient client, String sql, Map<String, Object> params) {
-    return SqlTemplate.forUpdate(client, sql).execute(params).map(result -> result.rowCount());
-  }
-
   private static Map<String, Object> deviceParams(Device d) {
     Map<String, Object> p = new HashMap<>();
     p.put("id", d.id());
@@ -381,21 +372,6 @@ final class SqliteDeviceRepository implements DeviceRepository {
         instant(row, "used_at"));
   }
 
-  private static Long millis(Instant instant) {
-    return instant == null ? null : instant.toEpochMilli();
-  }
-
-  private static Instant instant(Row row, String column) {
-    Object value = row.getValue(column);
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof Number number) {
-      return Instant.ofEpochMilli(number.longValue());
-    }
-    throw new StoreException("column " + column + " holds " + value.getClass().getSimpleName() + ", not epoch millis");
-  }
-
   private static byte[] bytes(Row row, String column) {
     Object value = row.getValue(column);
     if (value == null) {
@@ -410,14 +386,4 @@ final class SqliteDeviceRepository implements DeviceRepository {
     throw new StoreException("column " + column + " holds " + value.getClass().getSimpleName() + ", not bytes");
   }
 
-  private static <T> Optional<T> first(RowSet<T> rows) {
-    var it = rows.iterator();
-    return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
-  }
-
-  private static <T> List<T> all(RowSet<T> rows) {
-    List<T> list = new ArrayList<>(rows.size());
-    rows.forEach(list::add);
-    return List.copyOf(list);
-  }
 }

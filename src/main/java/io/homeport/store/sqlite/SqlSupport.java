@@ -1,0 +1,58 @@
+package io.homeport.store.sqlite;
+
+import io.homeport.store.StoreException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Row and error helpers shared by the SQLite repositories. */
+final class SqlSupport {
+  private SqlSupport() {}
+
+  static String sqlMessage(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return t.getMessage();
+      }
+    }
+    return failure.getMessage();
+  }
+
+  static Future<Integer> update(SqlClient client, String sql, Map<String, Object> params) {
+    return SqlTemplate.forUpdate(client, sql).execute(params).map(result -> result.rowCount());
+  }
+
+  static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
+  }
+
+  static Instant instant(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Number number) {
+      return Instant.ofEpochMilli(number.longValue());
+    }
+    throw new StoreException("column " + column + " holds " + value.getClass().getSimpleName() + ", not epoch millis");
+  }
+
+  static <T> Optional<T> first(RowSet<T> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+  }
+
+  static <T> List<T> all(RowSet<T> rows) {
+    List<T> list = new ArrayList<>(rows.size());
+    rows.forEach(list::add);
+    return List.copyOf(list);
+  }
+}
