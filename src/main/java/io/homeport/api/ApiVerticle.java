@@ -14,6 +14,7 @@ import io.homeport.device.DeviceService.WithToken;
 import io.homeport.event.EventAddresses;
 import io.homeport.http.CommandJson;
 import io.homeport.http.JsonBodies;
+import io.homeport.plugin.PluginService;
 import io.homeport.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -43,12 +44,14 @@ public final class ApiVerticle extends VerticleBase {
   private final PresenceTable presence;
   private final BeaconCounters beaconCounters;
   private final CommandService commands;
+  private final PluginService plugins;
   private final CommandWaiters waiters = new CommandWaiters();
   private HttpServer server;
 
   public ApiVerticle(Endpoint endpoint, ApiTokens tokens, DeviceService devices, PresenceTable presence,
-      BeaconCounters beaconCounters, CommandService commands) {
+      BeaconCounters beaconCounters, CommandService commands, PluginService plugins) {
     this.commands = commands;
+    this.plugins = plugins;
     this.endpoint = endpoint;
     this.tokens = tokens;
     this.devices = devices;
@@ -74,6 +77,8 @@ public final class ApiVerticle extends VerticleBase {
     router.post("/api/v1/devices/:id/revoke").handler(write).handler(this::revokeDevice);
     router.post("/api/v1/devices/:id/enrollment-tokens").handler(write).handler(this::newEnrollmentToken);
     router.get("/api/v1/beacon/counters").handler(read).handler(this::beaconCounters);
+    router.get("/api/v1/plugins").handler(read).handler(this::listPlugins);
+    router.post("/api/v1/plugins/reload").handler(Authorize.roles(Role.ADMIN)).handler(this::reloadPlugins);
     router.post("/api/v1/devices/:id/commands").handler(write).handler(this::createCommand);
     router.get("/api/v1/devices/:id/commands").handler(read).handler(this::listCommands);
     router.get("/api/v1/commands/:id").handler(read).handler(this::getCommand);
@@ -226,6 +231,24 @@ public final class ApiVerticle extends VerticleBase {
       waiters.remove(commandId, finished);
       return commands.get(commandId);
     });
+  }
+
+  private void listPlugins(RoutingContext ctx) {
+    ctx.json(PluginJson.of(plugins.registry().current(), pluginDirectory()));
+  }
+
+  private void reloadPlugins(RoutingContext ctx) {
+    plugins.reload().onComplete(set -> {
+      if (set.failed()) {
+        ctx.fail(set.cause());
+      } else {
+        ctx.json(PluginJson.of(set.result(), pluginDirectory()));
+      }
+    });
+  }
+
+  private String pluginDirectory() {
+    return plugins.registry().directory().toAbsolutePath().normalize().toString();
   }
 
   private void listCommands(RoutingContext ctx) {

@@ -37,7 +37,8 @@ public final class ConfigLoader {
       "api.bind", "api.port",
       "store.url",
       "enrollment.tokenTtl", "enrollment.certificateValidity",
-      "commands.resultTimeout");
+      "commands.resultTimeout",
+      "plugins.directory");
 
   private ConfigLoader() {}
 
@@ -122,7 +123,8 @@ public final class ConfigLoader {
         storeUrl,
         get(v, "enrollment.tokenTtl", ConfigLoader::positiveDuration),
         get(v, "enrollment.certificateValidity", ConfigLoader::positiveDuration),
-        get(v, "commands.resultTimeout", ConfigLoader::positiveDuration));
+        get(v, "commands.resultTimeout", ConfigLoader::positiveDuration),
+        get(v, "plugins.directory", s -> Path.of(nonEmpty(s))));
   }
 
   private static Endpoint endpoint(Map<String, Object> v, String prefix) {

@@ -22,7 +22,8 @@ public record HomeportConfig(
     String storeUrl,
     Duration enrollmentTokenTtl,
     Duration certificateValidity,
-    Duration commandResultTimeout) {
+    Duration commandResultTimeout,
+    Path pluginsDirectory) {
 
   public HomeportConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -41,16 +42,24 @@ public record HomeportConfig(
   public HomeportConfig withEphemeralLoopbackPorts() {
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
     return new HomeportConfig(dataDir, publicHosts, any, keepaliveInterval, offlineGrace, any, any, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout,
+        pluginsDirectory);
   }
 
   public HomeportConfig withDataDir(Path dir) {
     return new HomeportConfig(dir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout,
+        pluginsDirectory);
+  }
+
+  public HomeportConfig withPluginsDirectory(Path dir) {
+    return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir);
   }
 
   public HomeportConfig withKeepalive(Duration interval, Duration grace) {
     return new HomeportConfig(dataDir, publicHosts, beacon, interval, grace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout,
+        pluginsDirectory);
   }
 }

@@ -14,7 +14,9 @@ public enum EventType {
   COMMAND_FAILED("command.failed"),
   COMMAND_EXPIRED("command.expired"),
   COMMAND_TIMED_OUT("command.timed-out"),
-  COMMAND_CANCELLED("command.cancelled");
+  COMMAND_CANCELLED("command.cancelled"),
+  PLUGIN_LOADED("plugin.loaded"),
+  PLUGIN_FAILED("plugin.failed");
 
   private final String wireName;
 

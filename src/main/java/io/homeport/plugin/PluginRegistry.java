@@ -39,6 +39,10 @@ public final class PluginRegistry {
     }
   }
 
+  public java.nio.file.Path directory() {
+    return loader.directory();
+  }
+
   /** The current set, for listings; do not call plugins through it (use {@link #use}). */
   public PluginSet current() {
     return current.get();

@@ -18,6 +18,9 @@ import io.homeport.event.EventAddresses;
 import io.homeport.event.EventBusPublisher;
 import io.homeport.event.EventPublisher;
 import io.homeport.pki.DeviceClientTrustManager;
+import io.homeport.plugin.PluginLoader;
+import io.homeport.plugin.PluginRegistry;
+import io.homeport.plugin.PluginService;
 import io.homeport.pki.Fingerprints;
 import io.homeport.pki.SecretFiles;
 import io.homeport.pki.ServerPki;
@@ -55,6 +58,7 @@ public final class HomeportServer {
   private DeviceService devices;
   private final PendingCommands pendingCommands = new PendingCommands();
   private CommandService commands;
+  private PluginService plugins;
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
   private ApiVerticle api;
@@ -103,7 +107,9 @@ public final class HomeportServer {
             vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
             vertx.eventBus().publish(EventAddresses.COMMANDS_AVAILABLE, deviceId);
           }, events, clock, config.commandResultTimeout());
-          return devices.loadKeyring();
+          plugins = new PluginService(vertx, new PluginRegistry(new PluginLoader(config.pluginsDirectory())), events,
+              clock);
+          return devices.loadKeyring().compose(x -> plugins.reload()).mapEmpty();
         })
         .compose(v -> {
           beacon = new BeaconVerticle(config, keyring, beaconCounters, events, clock, pendingCommands);
@@ -120,7 +126,7 @@ public final class HomeportServer {
           return deploy(deviceChannel);
         })
         .compose(v -> {
-          api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters, commands);
+          api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters, commands, plugins);
           return deploy(api);
         })
         // last: its first sweep wakes devices with commands stored before a restart
@@ -183,6 +189,10 @@ public final class HomeportServer {
 
   public CommandService commands() {
     return commands;
+  }
+
+  public PluginService plugins() {
+    return plugins;
   }
 
   public BeaconVerticle beacon() {

@@ -39,9 +39,13 @@ public final class TestServer implements AutoCloseable {
     this.config = config;
   }
 
-  /** A config on loopback with ephemeral ports, the given data directory and 1 s / 3 s keepalive timings. */
+  /**
+   * A config on loopback with ephemeral ports, the given data directory (its {@code plugins}
+   * subdirectory as the plugins directory) and 1 s / 3 s keepalive timings.
+   */
   public static HomeportConfig config(Path dataDir, Map<String, String> env) {
-    return ConfigLoader.load(null, env).withEphemeralLoopbackPorts().withDataDir(dataDir).withKeepalive(INTERVAL, GRACE);
+    return ConfigLoader.load(null, env).withEphemeralLoopbackPorts().withDataDir(dataDir).withKeepalive(INTERVAL, GRACE)
+        .withPluginsDirectory(dataDir.resolve("plugins"));
   }
 
   public static TestServer start(Path dataDir) throws Exception {
@@ -69,7 +73,8 @@ public final class TestServer implements AutoCloseable {
     server.stop().await(30, TimeUnit.SECONDS);
     config = new HomeportConfig(config.dataDir(), config.publicHosts(), new Endpoint("127.0.0.1", beaconPort, 0),
         config.keepaliveInterval(), config.offlineGrace(), new Endpoint("127.0.0.1", channelPort, 0), config.api(),
-        config.storeUrl(), config.enrollmentTokenTtl(), config.certificateValidity(), config.commandResultTimeout());
+        config.storeUrl(), config.enrollmentTokenTtl(), config.certificateValidity(), config.commandResultTimeout(),
+        config.pluginsDirectory());
     startServer();
   }
 
