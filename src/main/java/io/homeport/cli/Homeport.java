@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Reach and control devices behind NAT without port forwarding.",
-    subcommands = {ServeCommand.class, DeviceCommand.class, AdminCommand.class, BenchCommand.class})
+    subcommands = {ServeCommand.class, DeviceCommand.class, AdminCommand.class, BenchCommand.class, ApplianceCommand.class})
 public final class Homeport implements Runnable {
 
   @CommandLine.Spec
