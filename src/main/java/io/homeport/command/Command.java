@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param completedAt when it reached a final state; null until then
  * @param result the device's report; null unless SUCCEEDED or FAILED
  * @param deliveries how many times it was handed to the device (more than one only if retryable)
+ * @param target the plugin, appliance and encoded payload; null for a command without a plugin
  */
 public record Command(
     String id,
@@ -32,7 +33,8 @@ public record Command(
     Instant resultDeadline,
     Instant completedAt,
     CommandResult result,
-    int deliveries) {
+    int deliveries,
+    ApplianceTarget target) {
 
   public Command {
     Objects.requireNonNull(id, "id");
@@ -47,7 +49,13 @@ public record Command(
   public static Command queued(String id, String deviceId, String action, String paramsJson, Instant createdAt,
       Instant notBefore, Instant expiresAt, String idempotencyKey, boolean retryable) {
     return new Command(id, deviceId, action, paramsJson, CommandState.QUEUED, createdAt, notBefore, expiresAt,
-        idempotencyKey, retryable, null, null, null, null, 0);
+        idempotencyKey, retryable, null, null, null, null, 0, null);
+  }
+
+  /** This command, for an appliance through a plugin. */
+  public Command withTarget(ApplianceTarget applianceTarget) {
+    return new Command(id, deviceId, action, paramsJson, state, createdAt, notBefore, expiresAt, idempotencyKey,
+        retryable, deliveredAt, resultDeadline, completedAt, result, deliveries, applianceTarget);
   }
 
   /** True when it may be delivered at {@code now}: undelivered, past notBefore, before expiry. */

@@ -3,6 +3,7 @@ package io.homeport.store;
 import io.homeport.device.Device;
 import io.homeport.device.Enrollment;
 import io.homeport.device.EnrollmentToken;
+import io.homeport.device.HostedAppliance;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
@@ -78,6 +79,16 @@ public interface DeviceRepository {
    * @return the deleted device, empty when it did not exist
    */
   Future<Optional<Device>> delete(String id, Instant at);
+
+  /**
+   * Replaces the appliances the device reports it hosts.
+   *
+   * @return fails with {@link NotFoundException} when the device does not exist
+   */
+  Future<Void> replaceAppliances(String deviceId, List<HostedAppliance> appliances, Instant at);
+
+  /** The appliances the device last reported, ordered by plugin, type and address. */
+  Future<List<HostedAppliance>> appliances(String deviceId);
 
   /** Ids of every device in state REVOKED, to load the in-memory credential cache at start. */
   Future<List<String>> listRevokedIds();

@@ -7,6 +7,7 @@ import static io.homeport.store.StoreFutures.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
+import io.homeport.command.ApplianceTarget;
 import io.homeport.command.Command;
 import io.homeport.command.CommandResult;
 import io.homeport.command.CommandResult.Status;
@@ -155,7 +156,7 @@ public abstract class CommandRepositoryContract {
     // given a device and a command that claims to be delivered already
     device("dev-1");
     Command delivered = new Command("cmd-1", "dev-1", "ping", null, CommandState.DELIVERED, T0, null, T0.plus(TTL),
-        null, false, T0, T0.plusSeconds(30), null, null, 1);
+        null, false, T0, T0.plusSeconds(30), null, null, 1, null);
 
     // when it is created
     Throwable failure = failure(repo.create(delivered));
@@ -163,6 +164,26 @@ public abstract class CommandRepositoryContract {
     // then it is refused as a caller error and nothing is stored
     assertThat(failure).isInstanceOf(IllegalArgumentException.class);
     assertThat(await(repo.findById("cmd-1"))).isEmpty();
+  }
+
+  @Test
+  void verifiesThatAPluginCommandKeepsItsApplianceTargetAndPayload() {
+    // given a command encoded by a plugin for an appliance
+    device("dev-1");
+    ApplianceTarget target = new ApplianceTarget("echonet-lite", "home-air-conditioner", "192.168.1.50#1",
+        new byte[] {0x10, (byte) 0x81, 0, 1}, "application/x-echonet-lite");
+    Command command = Command.queued("cmd-1", "dev-1", "set", "{\"operation\":\"on\"}", T0, null, T0.plus(TTL), null, false)
+        .withTarget(target);
+
+    // when it is stored and delivered
+    queue(command);
+    List<Command> delivered = await(repo.deliver("dev-1", T0.plusSeconds(1), Duration.ofSeconds(30), 10));
+
+    // then the target comes back unchanged, plain commands have none
+    assertThat(await(repo.findById("cmd-1")).orElseThrow().target()).isEqualTo(target);
+    assertThat(delivered).singleElement().extracting(Command::target).isEqualTo(target);
+    queue(Command.queued("cmd-2", "dev-1", "ping", null, T0, null, T0.plus(TTL), null, false));
+    assertThat(await(repo.findById("cmd-2")).orElseThrow().target()).isNull();
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.homeport.device.Device;
 import io.homeport.device.DeviceState;
 import io.homeport.device.Enrollment;
 import io.homeport.device.EnrollmentToken;
+import io.homeport.device.HostedAppliance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -638,6 +639,26 @@ public abstract class DeviceRepositoryContract {
     assertThat(result).isEmpty();
     assertThat(await(repo.revokedCertificateSerials())).isEmpty();
   }
+  @Test
+  void verifiesThatReportedAppliancesReplaceTheEarlierReportAndGoWithTheDevice() {
+    // given a device that reported two appliances
+    createPending("dev-1", null, T0);
+    HostedAppliance ac = new HostedAppliance("echonet-lite", "home-air-conditioner", "192.168.1.50#1");
+    HostedAppliance lamp = new HostedAppliance("echonet-lite", "general-lighting", "192.168.1.51#1");
+    await(repo.replaceAppliances("dev-1", List.of(lamp, ac), T0));
+    assertThat(await(repo.appliances("dev-1"))).containsExactly(lamp, ac);
+
+    // when it reports again with one of them
+    await(repo.replaceAppliances("dev-1", List.of(ac), T0.plusSeconds(1)));
+
+    // then only that one is recorded, and a report for an unknown device is refused without a trace
+    assertThat(await(repo.appliances("dev-1"))).containsExactly(ac);
+    assertThat(failure(repo.replaceAppliances("nobody", List.of(ac), T0))).isInstanceOf(NotFoundException.class);
+    assertThat(await(repo.appliances("nobody"))).isEmpty();
+    await(repo.delete("dev-1", T0.plusSeconds(2)));
+    assertThat(await(repo.appliances("dev-1"))).isEmpty();
+  }
+
 
   // ----------------------------------------------------------------------------------- helpers
 

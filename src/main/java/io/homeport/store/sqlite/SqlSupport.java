@@ -2,6 +2,7 @@ package io.homeport.store.sqlite;
 
 import io.homeport.store.StoreException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -54,5 +55,19 @@ final class SqlSupport {
     List<T> list = new ArrayList<>(rows.size());
     rows.forEach(list::add);
     return List.copyOf(list);
+  }
+
+  static byte[] bytes(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Buffer buffer) {
+      return buffer.getBytes();
+    }
+    if (value instanceof byte[] array) {
+      return array.clone();
+    }
+    throw new StoreException("column " + column + " holds " + value.getClass().getSimpleName() + ", not bytes");
   }
 }

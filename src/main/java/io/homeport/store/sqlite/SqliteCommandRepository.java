@@ -1,12 +1,14 @@
 package io.homeport.store.sqlite;
 
 import static io.homeport.store.sqlite.SqlSupport.all;
+import static io.homeport.store.sqlite.SqlSupport.bytes;
 import static io.homeport.store.sqlite.SqlSupport.first;
 import static io.homeport.store.sqlite.SqlSupport.instant;
 import static io.homeport.store.sqlite.SqlSupport.millis;
 import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
 import static io.homeport.store.sqlite.SqlSupport.update;
 
+import io.homeport.command.ApplianceTarget;
 import io.homeport.command.Command;
 import io.homeport.command.CommandResult;
 import io.homeport.command.CommandState;
@@ -53,7 +55,8 @@ final class SqliteCommandRepository implements CommandRepository {
 
   private static final String COLUMNS =
       "id, device_id, action, params, state, created_at, not_before, expires_at, idempotency_key, retryable, "
-          + "delivered_at, result_deadline, completed_at, result_status, result_code, result_data, deliveries";
+          + "delivered_at, result_deadline, completed_at, result_status, result_code, result_data, deliveries, "
+          + "plugin, appliance_type, appliance_address, payload, payload_type";
 
   /** A command that may be delivered at {@code #{now}}: {@link Command#isDueAt}. */
   private static final String DUE =
@@ -62,7 +65,8 @@ final class SqliteCommandRepository implements CommandRepository {
   private static final String INSERT =
       "INSERT INTO commands (" + COLUMNS + ") VALUES (#{id}, #{deviceId}, #{action}, #{params}, #{state}, "
           + "#{createdAt}, #{notBefore}, #{expiresAt}, #{idempotencyKey}, #{retryable}, #{deliveredAt}, "
-          + "#{resultDeadline}, #{completedAt}, #{resultStatus}, #{resultCode}, #{resultData}, #{deliveries}) "
+          + "#{resultDeadline}, #{completedAt}, #{resultStatus}, #{resultCode}, #{resultData}, #{deliveries}, "
+          + "#{plugin}, #{applianceType}, #{applianceAddress}, #{payload}, #{payloadType}) "
           + "ON CONFLICT (device_id, idempotency_key) DO NOTHING";
   private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM commands WHERE id = #{id}";
   private static final String SELECT_BY_DEVICE = "SELECT " + COLUMNS + " FROM commands WHERE device_id = #{deviceId}";
@@ -403,6 +407,12 @@ final class SqliteCommandRepository implements CommandRepository {
     p.put("resultCode", result == null ? null : result.code());
     p.put("resultData", result == null ? null : result.dataJson());
     p.put("deliveries", c.deliveries());
+    ApplianceTarget t = c.target();
+    p.put("plugin", t == null ? null : t.plugin());
+    p.put("applianceType", t == null ? null : t.applianceType());
+    p.put("applianceAddress", t == null ? null : t.applianceAddress());
+    p.put("payload", t == null ? null : t.payload());
+    p.put("payloadType", t == null ? null : t.payloadType());
     return p;
   }
 
@@ -422,7 +432,17 @@ final class SqliteCommandRepository implements CommandRepository {
         instant(row, "result_deadline"),
         instant(row, "completed_at"),
         result(row),
-        (int) number(row, "deliveries"));
+        (int) number(row, "deliveries"),
+        target(row));
+  }
+
+  private static ApplianceTarget target(Row row) {
+    String plugin = row.getString("plugin");
+    if (plugin == null) {
+      return null;
+    }
+    return new ApplianceTarget(plugin, row.getString("appliance_type"), row.getString("appliance_address"),
+        bytes(row, "payload"), row.getString("payload_type"));
   }
 
   private static CommandResult result(Row row) {

@@ -1,6 +1,7 @@
 package io.homeport.store.sqlite;
 
 import static io.homeport.store.sqlite.SqlSupport.all;
+import static io.homeport.store.sqlite.SqlSupport.bytes;
 import static io.homeport.store.sqlite.SqlSupport.first;
 import static io.homeport.store.sqlite.SqlSupport.instant;
 import static io.homeport.store.sqlite.SqlSupport.millis;
@@ -11,13 +12,13 @@ import io.homeport.device.Device;
 import io.homeport.device.DeviceState;
 import io.homeport.device.Enrollment;
 import io.homeport.device.EnrollmentToken;
+import io.homeport.device.HostedAppliance;
 import io.homeport.store.ConflictException;
 import io.homeport.store.DeviceRepository;
 import io.homeport.store.DuplicateException;
 import io.homeport.store.NotFoundException;
 import io.homeport.store.StoreException;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -85,6 +86,12 @@ final class SqliteDeviceRepository implements DeviceRepository {
   private static final String DELETE_UNUSED_TOKENS =
       "DELETE FROM enrollment_tokens WHERE device_id = #{deviceId} AND used_at IS NULL";
   private static final String DELETE_DEVICE = "DELETE FROM devices WHERE id = #{deviceId}";
+  private static final String DELETE_APPLIANCES = "DELETE FROM device_appliances WHERE device_id = #{deviceId}";
+  private static final String INSERT_APPLIANCE = "INSERT INTO device_appliances (device_id, plugin, appliance_type, "
+      + "address, reported_at) VALUES (#{deviceId}, #{plugin}, #{type}, #{address}, #{at}) ON CONFLICT DO NOTHING";
+  private static final String SELECT_APPLIANCES = "SELECT plugin, appliance_type, address FROM device_appliances "
+      + "WHERE device_id = #{deviceId} ORDER BY plugin, appliance_type, address";
+  private static final String DEVICE_EXISTS = "SELECT id FROM devices WHERE id = #{deviceId}";
   private static final String REVOKED_IDS = "SELECT id FROM devices WHERE state = 'REVOKED' ORDER BY id";
   private static final String REVOKED_SERIALS = "SELECT serial FROM revoked_certificates ORDER BY revoked_at, serial";
 
@@ -189,6 +196,33 @@ final class SqliteDeviceRepository implements DeviceRepository {
         .mapTo(SqliteDeviceRepository::toToken)
         .execute(Map.of("tokenHash", tokenHash))
         .map(rows -> first(rows));
+  }
+
+  @Override
+  public Future<Void> replaceAppliances(String deviceId, List<HostedAppliance> appliances, Instant at) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    return pool.withTransaction(conn -> update(conn, DELETE_APPLIANCES, Map.of("deviceId", deviceId))
+        .compose(v -> SqlTemplate.forQuery(conn, DEVICE_EXISTS).execute(Map.of("deviceId", deviceId)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new NotFoundException("device " + deviceId + " does not exist"));
+          }
+          Future<Integer> chain = Future.succeededFuture(0);
+          for (HostedAppliance a : appliances) {
+            chain = chain.compose(n -> update(conn, INSERT_APPLIANCE, Map.of("deviceId", deviceId, "plugin", a.plugin(),
+                "type", a.type(), "address", a.address(), "at", millis(at))));
+          }
+          return chain.<Void>mapEmpty();
+        }));
+  }
+
+  @Override
+  public Future<List<HostedAppliance>> appliances(String deviceId) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    return SqlTemplate.forQuery(pool, SELECT_APPLIANCES)
+        .mapTo(row -> new HostedAppliance(row.getString("plugin"), row.getString("appliance_type"), row.getString("address")))
+        .execute(Map.of("deviceId", deviceId))
+        .map(SqlSupport::all);
   }
 
   @Override
@@ -371,19 +405,4 @@ final class SqliteDeviceRepository implements DeviceRepository {
         instant(row, "expires_at"),
         instant(row, "used_at"));
   }
-
-  private static byte[] bytes(Row row, String column) {
-    Object value = row.getValue(column);
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof Buffer buffer) {
-      return buffer.getBytes();
-    }
-    if (value instanceof byte[] array) {
-      return array.clone();
-    }
-    throw new StoreException("column " + column + " holds " + value.getClass().getSimpleName() + ", not bytes");
-  }
-
 }
