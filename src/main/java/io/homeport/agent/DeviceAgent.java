@@ -37,6 +37,7 @@ public final class DeviceAgent extends VerticleBase {
   private final Clock clock;
   private final CommandHandler handler;
   private final long pollMillis;
+  private final java.util.List<io.homeport.device.HostedAppliance> appliances;
   private KeepaliveSession session;
   private CommandHandler commandHandler;
   private WakeValidator wakes;
@@ -71,6 +72,13 @@ public final class DeviceAgent extends VerticleBase {
    * @param pollInterval how often to call hello unprompted; zero for never
    */
   public DeviceAgent(DeviceBundle bundle, Clock clock, CommandHandler handler, Duration pollInterval) {
+    this(bundle, clock, handler, pollInterval, java.util.List.of());
+  }
+
+  /** @param appliances what the device reports hosting in each hello */
+  public DeviceAgent(DeviceBundle bundle, Clock clock, CommandHandler handler, Duration pollInterval,
+      java.util.List<io.homeport.device.HostedAppliance> appliances) {
+    this.appliances = java.util.List.copyOf(appliances);
     this.bundle = bundle;
     this.clock = clock;
     this.handler = handler;
@@ -215,7 +223,7 @@ public final class DeviceAgent extends VerticleBase {
     inquiring = true;
     inquireAgain = false;
     LOG.debug("device {}: calling hello ({})", bundle.deviceId(), why);
-    channel.hello(0)
+    channel.hello(0, appliances)
         .compose(this::runAll)
         .onComplete(done -> {
           inquiring = false;

@@ -1,6 +1,7 @@
 package io.homeport.agent;
 
 import io.homeport.command.CommandResult;
+import io.homeport.device.HostedAppliance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,10 +36,13 @@ public final class DeviceChannelClient {
   }
 
   /** Calls hello; with {@code waitSeconds} > 0 the server holds the call until commands arrive or the time is up. */
-  public Future<List<JsonObject>> hello(int waitSeconds) {
+  public Future<List<JsonObject>> hello(int waitSeconds, List<HostedAppliance> appliances) {
+    JsonArray hosted = new JsonArray();
+    appliances.forEach(a -> hosted.add(new JsonObject().put("plugin", a.plugin()).put("type", a.type())
+        .put("address", a.address())));
     return client.post("/device/v1/hello" + (waitSeconds > 0 ? "?wait=" + waitSeconds : ""))
         .timeout((waitSeconds + 15) * 1000L)
-        .sendJsonObject(new JsonObject())
+        .sendJsonObject(new JsonObject().put("appliances", hosted))
         .compose(r -> expect(r, 200))
         .map(body -> {
           JsonArray list = body.getJsonArray("commands", new JsonArray());
@@ -53,6 +57,10 @@ public final class DeviceChannelClient {
     }
     if (result.dataJson() != null) {
       body.put("data", Json.decodeValue(result.dataJson()));
+    }
+    if (result.payload() != null) {
+      body.put("payload", java.util.Base64.getEncoder().encodeToString(result.payload()))
+          .put("contentType", result.payloadType());
     }
     return client.post("/device/v1/commands/" + commandId + "/result")
         .timeout(15_000)

@@ -149,7 +149,13 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void getDevice(RoutingContext ctx) {
-    devices.get(ctx.pathParam("id")).onComplete(d -> respond(ctx, d.map(this::deviceJson)));
+    String id = ctx.pathParam("id");
+    devices.get(id).compose(d -> devices.appliances(id).map(hosted -> {
+      JsonArray appliances = new JsonArray();
+      hosted.forEach(a -> appliances.add(new JsonObject().put("plugin", a.plugin()).put("type", a.type())
+          .put("address", a.address())));
+      return deviceJson(d).put("appliances", appliances);
+    })).onComplete(json -> respond(ctx, json));
   }
 
   private void deleteDevice(RoutingContext ctx) {

@@ -18,7 +18,8 @@ final class CommandRequests {
   static final Duration DEFAULT_TTL = Duration.ofHours(1);
   static final Duration MAX_TTL = Duration.ofDays(30);
   static final Duration MAX_WAIT = Duration.ofSeconds(60);
-  private static final Set<String> FIELDS = Set.of("action", "params", "ttl", "notBefore", "idempotencyKey", "retryable");
+  private static final Set<String> FIELDS = Set.of("action", "params", "ttl", "notBefore", "idempotencyKey", "retryable",
+      "plugin", "appliance");
 
   private CommandRequests() {}
 
@@ -52,7 +53,33 @@ final class CommandRequests {
     if (retryable != null && !(retryable instanceof Boolean)) {
       throw JsonBodies.invalid("retryable", "'retryable' must be true or false");
     }
-    return new CommandService.NewCommand(action, paramsJson, ttl, notBefore, key, Boolean.TRUE.equals(retryable));
+    return new CommandService.NewCommand(action, paramsJson, ttl, notBefore, key, Boolean.TRUE.equals(retryable),
+        appliance(body));
+  }
+
+  /** {@code plugin} and {@code appliance: {type, address}} come together or not at all. */
+  private static CommandService.ApplianceRequest appliance(JsonObject body) {
+    String plugin = JsonBodies.optionalString(body, "plugin");
+    Object appliance = body.getValue("appliance");
+    if (plugin == null && appliance == null) {
+      return null;
+    }
+    if (plugin == null) {
+      throw JsonBodies.invalid("plugin", "'plugin' is required with 'appliance'");
+    }
+    if (!(appliance instanceof JsonObject a)) {
+      throw JsonBodies.invalid("appliance", "'appliance' must be an object {type, address} with 'plugin'");
+    }
+    JsonBodies.onlyFields(a, Set.of("type", "address"));
+    String type = JsonBodies.optionalString(a, "type");
+    String address = JsonBodies.optionalString(a, "address");
+    if (type == null || type.isBlank()) {
+      throw JsonBodies.invalid("appliance.type", "'appliance.type' is required");
+    }
+    if (address == null || address.isBlank() || address.length() > 256) {
+      throw JsonBodies.invalid("appliance.address", "'appliance.address' is required (at most 256 characters)");
+    }
+    return new CommandService.ApplianceRequest(plugin, type, address);
   }
 
   private static Duration ttl(Object value) {

@@ -1,9 +1,14 @@
 package io.homeport.cli;
 
+import io.homeport.agent.ApplianceRouter;
+import io.homeport.agent.CommandHandler;
 import io.homeport.agent.DeviceAgent;
+import io.homeport.agent.EchoHandler;
+import io.homeport.agent.EchonetLanForwarder;
 import io.homeport.agent.DeviceBundle;
 import io.homeport.agent.Enroller;
 import io.homeport.config.Durations;
+import io.homeport.device.HostedAppliance;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -11,6 +16,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -62,6 +70,16 @@ final class DeviceCommand implements Runnable {
         description = "Also call the server for commands this often without a wake (0s: never; default: ${DEFAULT-VALUE}).")
     String poll;
 
+    @Option(names = "--appliance", paramLabel = "PLUGIN:TYPE@ADDRESS",
+        description = "An appliance this device reaches, reported to the server in each hello, e.g. "
+            + "echonet-lite:home-air-conditioner@192.168.1.50#1 (repeatable).")
+    List<String> appliances = new ArrayList<>();
+
+    @Option(names = "--echonet-port", defaultValue = "3610", paramLabel = "PORT",
+        description = "Local UDP port for ECHONET Lite answers; appliances answer to 3610 (default: ${DEFAULT-VALUE}; "
+            + "0 for an ephemeral port, enough for `homeport appliance simulate`).")
+    int echonetPort;
+
     @Override
     public Integer call() throws Exception {
       DeviceBundle bundle;
@@ -79,8 +97,20 @@ final class DeviceCommand implements Runnable {
         System.err.println("homeport: --poll: " + e.getMessage());
         return 2;
       }
-      // the built-in handler echoes commands; vendors plug in their own (see CommandHandler)
-      vertx.deployVerticle(new DeviceAgent(bundle, Clock.systemUTC(), null, pollInterval)).await(30, TimeUnit.SECONDS);
+      List<HostedAppliance> hosted = new ArrayList<>();
+      for (String a : appliances) {
+        var m = java.util.regex.Pattern.compile("([a-z0-9-]+):([A-Za-z0-9._-]+)@(.+)").matcher(a);
+        if (!m.matches()) {
+          System.err.println("homeport: --appliance '" + a + "' is not PLUGIN:TYPE@ADDRESS");
+          return 2;
+        }
+        hosted.add(new HostedAppliance(m.group(1), m.group(2), m.group(3)));
+      }
+      // appliance payloads go to the LAN; other commands to the built-in echo handler (vendors plug in their own)
+      CommandHandler handler = new ApplianceRouter(Map.of(EchonetLanForwarder.CONTENT_TYPE,
+          new EchonetLanForwarder(vertx, echonetPort, Duration.ofSeconds(3))), new EchoHandler(vertx));
+      vertx.deployVerticle(new DeviceAgent(bundle, Clock.systemUTC(), handler, pollInterval, hosted))
+          .await(30, TimeUnit.SECONDS);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           vertx.close().await(5, TimeUnit.SECONDS);

@@ -1,15 +1,20 @@
 package io.homeport.command;
 
 import io.homeport.device.DeviceException;
+import io.homeport.device.HostedAppliance;
 import io.homeport.device.DeviceState;
 import io.homeport.event.Event;
 import io.homeport.event.EventPublisher;
 import io.homeport.event.EventType;
+import io.homeport.plugin.PluginCalls;
+import io.homeport.plugin.spi.DeviceReport;
+import io.homeport.plugin.spi.PluginCommand;
 import io.homeport.store.CommandRepository;
 import io.homeport.store.ConflictException;
 import io.homeport.store.DeviceRepository;
 import io.homeport.store.NotFoundException;
 import io.vertx.core.Future;
+import io.vertx.core.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,10 +41,19 @@ public final class CommandService {
 
   /** A request for a new command; ttl and the flags are already validated by the caller's parser. */
   public record NewCommand(String action, String paramsJson, Duration ttl, Instant notBefore, String idempotencyKey,
-      boolean retryable) {}
+      boolean retryable, ApplianceRequest appliance) {
+    public NewCommand(String action, String paramsJson, Duration ttl, Instant notBefore, String idempotencyKey,
+        boolean retryable) {
+      this(action, paramsJson, ttl, notBefore, idempotencyKey, retryable, null);
+    }
+  }
+
+  /** The appliance a command is for, and the plugin that speaks its protocol. */
+  public record ApplianceRequest(String plugin, String type, String address) {}
 
   private final CommandRepository commands;
   private final DeviceRepository devices;
+  private final PluginCalls plugins;
   private final PendingCommands pending;
   private final DueSignal dueSignal;
   private final EventPublisher events;
@@ -48,10 +62,11 @@ public final class CommandService {
   /** Commands delivered before this instant were delivered by an earlier process. */
   private final Instant startedAt;
 
-  public CommandService(CommandRepository commands, DeviceRepository devices, PendingCommands pending,
-      DueSignal dueSignal, EventPublisher events, Clock clock, Duration resultTimeout) {
+  public CommandService(CommandRepository commands, DeviceRepository devices, PluginCalls plugins,
+      PendingCommands pending, DueSignal dueSignal, EventPublisher events, Clock clock, Duration resultTimeout) {
     this.commands = commands;
     this.devices = devices;
+    this.plugins = plugins;
     this.pending = pending;
     this.dueSignal = dueSignal;
     this.events = events;
@@ -87,7 +102,10 @@ public final class CommandService {
       }
       Command command = Command.queued(UUID.randomUUID().toString(), deviceId, request.action(), request.paramsJson(),
           now, request.notBefore(), expiresAt, request.idempotencyKey(), request.retryable());
-      return commands.create(command);
+      if (request.appliance() == null) {
+        return commands.create(command);
+      }
+      return encodeFor(deviceId, request).compose(target -> commands.create(command.withTarget(target)));
     }).recover(e -> Future.failedFuture(e instanceof NotFoundException
         ? new DeviceException(DeviceException.Kind.NOT_FOUND, "device-not-found", "no device with id '" + deviceId + "'")
         : e))
@@ -101,6 +119,31 @@ public final class CommandService {
             }
           }
         });
+  }
+
+  /** Checks that the device hosts the appliance, then has the plugin validate and encode the command. */
+  private Future<ApplianceTarget> encodeFor(String deviceId, NewCommand request) {
+    ApplianceRequest a = request.appliance();
+    return devices.appliances(deviceId).compose(hosted -> {
+      if (!hosted.contains(new HostedAppliance(a.plugin(), a.type(), a.address()))) {
+        return Future.failedFuture(new DeviceException(DeviceException.Kind.CONFLICT, "appliance-not-hosted",
+            "device " + deviceId + " does not report a " + a.plugin() + " " + a.type() + " at " + a.address()
+                + " (it reports " + hosted.size() + " appliance(s); see GET /api/v1/devices/" + deviceId + ")",
+            "appliance"));
+      }
+      return plugins.encode(a.plugin(), pluginCommand(a.type(), a.address(), request.action(), request.paramsJson()))
+          .map(encoded -> new ApplianceTarget(a.plugin(), a.type(), a.address(), encoded.payload(), encoded.contentType()));
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static PluginCommand pluginCommand(String type, String address, String action, String paramsJson) {
+    Object params = paramsJson == null ? null : PluginCalls.plain(Json.decodeValue(paramsJson));
+    if (params != null && !(params instanceof Map)) {
+      throw new DeviceException(DeviceException.Kind.INVALID, "invalid-field",
+          "'params' must be a JSON object for a plugin command", "params");
+    }
+    return new PluginCommand(type, address, action, (Map<String, Object>) params);
   }
 
   public Future<Command> get(String id) {
@@ -154,13 +197,45 @@ public final class CommandService {
     });
   }
 
-  /** Records a device's result for one of its delivered commands; a second result is refused. */
+  /**
+   * Records a device's result for one of its delivered commands; a second result is refused. A
+   * plugin command's result is decoded by its plugin first; a decoded {@code "ok": false} (the
+   * appliance refused) makes the command fail.
+   */
   public Future<Command> complete(String deviceId, String commandId, CommandResult result) {
-    return commands.complete(commandId, deviceId, result, now())
+    return commands.findById(commandId).compose(found -> {
+      if (found.isEmpty() || !found.get().deviceId().equals(deviceId)) {
+        return Future.failedFuture(CommandException.notFound(commandId));
+      }
+      Command c = found.get();
+      return c.target() == null ? Future.succeededFuture(result) : decoded(c, result);
+    }).compose(stored -> commands.complete(commandId, deviceId, stored, now()))
         .recover(e -> Future.failedFuture(translate(e, commandId, "result-already-recorded")))
         .onSuccess(c -> {
           LOG.info("command {} {} ({})", c.id(), c.state().wireName(), result.status().wireName());
           publish(c.state() == CommandState.SUCCEEDED ? EventType.COMMAND_SUCCEEDED : EventType.COMMAND_FAILED, c);
+        });
+  }
+
+  private Future<CommandResult> decoded(Command c, CommandResult report) {
+    ApplianceTarget t = c.target();
+    return plugins.decode(t.plugin(), pluginCommand(t.applianceType(), t.applianceAddress(), c.action(), c.paramsJson()),
+            new DeviceReport(report.status().wireName(), report.code(), report.payload(), report.payloadType()))
+        .map(data -> {
+          boolean refused = Boolean.FALSE.equals(data.get("ok"));
+          CommandResult.Status status = report.status() == CommandResult.Status.OK && refused
+              ? CommandResult.Status.ERROR : report.status();
+          String code = report.code() != null ? report.code() : refused ? "appliance-refused" : null;
+          return new CommandResult(status, code, Json.encode(data));
+        })
+        .recover(e -> {
+          LOG.warn("command {}: {}", c.id(), e.getMessage());
+          Map<String, Object> raw = new HashMap<>();
+          raw.put("error", e.getMessage());
+          if (report.payload() != null) {
+            raw.put("payload", java.util.Base64.getEncoder().encodeToString(report.payload()));
+          }
+          return Future.succeededFuture(new CommandResult(CommandResult.Status.ERROR, "undecodable-result", Json.encode(raw)));
         });
   }
 

@@ -12,11 +12,22 @@ public final class DeviceException extends RuntimeException {
 
   private final Kind kind;
   private final String problem;
+  private final String field;
 
   public DeviceException(Kind kind, String problem, String message) {
+    this(kind, problem, message, null);
+  }
+
+  /** @param field the request field at fault, e.g. {@code params.temperature}; null when none */
+  public DeviceException(Kind kind, String problem, String message, String field) {
     super(message, null, false, false);
     this.kind = kind;
     this.problem = problem;
+    this.field = field;
+  }
+
+  public String field() {
+    return field;
   }
 
   public Kind kind() {

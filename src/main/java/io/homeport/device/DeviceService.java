@@ -120,6 +120,15 @@ public final class DeviceService {
     return devices.findById(id).compose(d -> d.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound(id))));
   }
 
+  /** Records the appliances the device reports hosting (it reports them in each hello). */
+  public Future<Void> reportAppliances(String deviceId, List<HostedAppliance> appliances) {
+    return devices.replaceAppliances(deviceId, appliances, clock.instant());
+  }
+
+  public Future<List<HostedAppliance>> appliances(String deviceId) {
+    return devices.appliances(deviceId);
+  }
+
   public Future<List<Device>> list(int offset, int limit) {
     return devices.list(offset, limit);
   }

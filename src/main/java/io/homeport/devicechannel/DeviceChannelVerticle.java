@@ -4,6 +4,7 @@ import io.homeport.command.Command;
 import io.homeport.command.CommandResult;
 import io.homeport.command.CommandService;
 import io.homeport.device.DeviceKeyring;
+import io.homeport.device.HostedAppliance;
 import io.homeport.device.DeviceService;
 import io.homeport.event.EventAddresses;
 import io.homeport.http.CommandJson;
@@ -47,6 +48,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private static final int BODY_LIMIT = 64 * 1024;
   private static final String DEVICE_ID = "deviceId";
   static final int MAX_WAIT_SECONDS = 60;
+  private static final int MAX_APPLIANCES = 256;
 
   /** What the channel needs from the server: TLS material, and the endpoints devices are told. */
   public record Settings(
@@ -181,10 +183,41 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private void hello(RoutingContext ctx) {
     String deviceId = ctx.get(DEVICE_ID);
     int wait = waitSeconds(ctx);
-    JsonBodies.object(ctx); // the body is optional, but when present it must be JSON
+    JsonObject body = JsonBodies.object(ctx);
+    JsonBodies.onlyFields(body, Set.of("appliances"));
+    List<HostedAppliance> appliances = appliances(body);
     vertx.eventBus().send(EventAddresses.WAKE_STOP, deviceId);
     long deadline = System.nanoTime() + wait * 1_000_000_000L;
-    deliver(ctx, deviceId, wait > 0 ? vertx.setTimer(wait * 1000L, id -> polls.expire(deviceId, ctx)) : -1, deadline);
+    Future<Void> reported = appliances == null ? Future.succeededFuture() : devices.reportAppliances(deviceId, appliances);
+    reported.onComplete(r -> {
+      if (r.failed()) {
+        ctx.fail(r.cause());
+      } else {
+        deliver(ctx, deviceId, wait > 0 ? vertx.setTimer(wait * 1000L, id -> polls.expire(deviceId, ctx)) : -1, deadline);
+      }
+    });
+  }
+
+  /** The optional {@code appliances: [{plugin, type, address}]} report of a hello; null when absent. */
+  private static List<HostedAppliance> appliances(JsonObject body) {
+    Object value = body.getValue("appliances");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonArray list) || list.size() > MAX_APPLIANCES) {
+      throw JsonBodies.invalid("appliances", "'appliances' must be a list of at most " + MAX_APPLIANCES
+          + " {plugin, type, address} objects");
+    }
+    List<HostedAppliance> result = new java.util.ArrayList<>();
+    for (Object o : list) {
+      if (!(o instanceof JsonObject a)) {
+        throw JsonBodies.invalid("appliances", "each of 'appliances' must be an object {plugin, type, address}");
+      }
+      JsonBodies.onlyFields(a, Set.of("plugin", "type", "address"));
+      result.add(new HostedAppliance(JsonBodies.requiredString(a, "plugin"), JsonBodies.requiredString(a, "type"),
+          JsonBodies.requiredString(a, "address")));
+    }
+    return result;
   }
 
   private void deliver(RoutingContext ctx, String deviceId, long timer, long deadlineNanos) {
@@ -239,7 +272,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private void result(RoutingContext ctx) {
     String deviceId = ctx.get(DEVICE_ID);
     JsonObject body = JsonBodies.object(ctx);
-    JsonBodies.onlyFields(body, Set.of("status", "code", "data"));
+    JsonBodies.onlyFields(body, Set.of("status", "code", "data", "payload", "contentType"));
     CommandResult.Status status = CommandResult.Status.fromWireName(JsonBodies.requiredString(body, "status"))
         .orElseThrow(() -> JsonBodies.invalid("status", "'status' must be one of ok, error, rejected"));
     String code = JsonBodies.optionalString(body, "code");
@@ -248,7 +281,17 @@ public final class DeviceChannelVerticle extends VerticleBase {
     }
     Object data = body.getValue("data");
     String dataJson = data == null ? null : io.vertx.core.json.Json.encode(data);
-    commands.complete(deviceId, ctx.pathParam("id"), new CommandResult(status, code, dataJson)).onComplete(c -> {
+    byte[] payload = null;
+    String payloadBase64 = JsonBodies.optionalString(body, "payload");
+    if (payloadBase64 != null) {
+      try {
+        payload = java.util.Base64.getDecoder().decode(payloadBase64);
+      } catch (IllegalArgumentException e) {
+        throw JsonBodies.invalid("payload", "'payload' must be base64");
+      }
+    }
+    CommandResult result = new CommandResult(status, code, dataJson, payload, JsonBodies.optionalString(body, "contentType"));
+    commands.complete(deviceId, ctx.pathParam("id"), result).onComplete(c -> {
       if (c.failed()) {
         ctx.fail(c.cause());
       } else {

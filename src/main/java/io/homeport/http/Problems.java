@@ -34,7 +34,8 @@ public final class Problems {
       return pe.problem();
     }
     if (failure instanceof DeviceException de) {
-      return new Problem(status(de.kind()), de.problem(), title(de.kind()), de.getMessage());
+      Problem p = new Problem(status(de.kind()), de.problem(), title(de.kind()), de.getMessage());
+      return de.field() == null ? p : p.with("field", de.field());
     }
     if (failure instanceof DecodeException) {
       return Problem.badRequest("malformed-json", "the request body is not valid JSON");

@@ -18,6 +18,7 @@ import io.homeport.event.EventAddresses;
 import io.homeport.event.EventBusPublisher;
 import io.homeport.event.EventPublisher;
 import io.homeport.pki.DeviceClientTrustManager;
+import io.homeport.plugin.PluginCalls;
 import io.homeport.plugin.PluginLoader;
 import io.homeport.plugin.PluginRegistry;
 import io.homeport.plugin.PluginService;
@@ -103,12 +104,13 @@ public final class HomeportServer {
           devices = new DeviceService(vertx, store.devices(), keyring, pki.certificateAuthority(),
               Fingerprints.sha256(pki.caCertificate()), events, clock, config.enrollmentTokenTtl(),
               config.certificateValidity());
-          commands = new CommandService(store.commands(), store.devices(), pendingCommands, deviceId -> {
-            vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
-            vertx.eventBus().publish(EventAddresses.COMMANDS_AVAILABLE, deviceId);
-          }, events, clock, config.commandResultTimeout());
-          plugins = new PluginService(vertx, new PluginRegistry(new PluginLoader(config.pluginsDirectory())), events,
-              clock);
+          PluginRegistry pluginRegistry = new PluginRegistry(new PluginLoader(config.pluginsDirectory()));
+          plugins = new PluginService(vertx, pluginRegistry, events, clock);
+          commands = new CommandService(store.commands(), store.devices(), new PluginCalls(vertx, pluginRegistry),
+              pendingCommands, deviceId -> {
+                vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
+                vertx.eventBus().publish(EventAddresses.COMMANDS_AVAILABLE, deviceId);
+              }, events, clock, config.commandResultTimeout());
           return devices.loadKeyring().compose(x -> plugins.reload()).mapEmpty();
         })
         .compose(v -> {
