@@ -325,7 +325,11 @@ public final class DeviceAgent extends VerticleBase {
           accepted.mappedAddress().getAddress().getHostAddress(), accepted.mappedAddress().getPort(), intervalSeconds);
     }
     mappedAddress = accepted.mappedAddress();
+    boolean cameOnline = state != AgentState.ONLINE;
     state = AgentState.ONLINE;
+    if (cameOnline && !appliances.isEmpty()) {
+      inquire("online: reporting the appliances"); // the server learns them before anyone sends them commands
+    }
     nextTimer = vertx.setTimer(intervalSeconds * 1000L, id -> send());
   }
 

@@ -47,14 +47,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EchonetLitePluginLoadingTest {
 
-  static final String SERVICE_FILE = "META-INF/services/io.homeport.plugin.spi.HomeportPlugin";
+  public static final String SERVICE_FILE = "META-INF/services/io.homeport.plugin.spi.HomeportPlugin";
 
   /**
    * Builds the plugin jar as the pom's antrun step does: io/homeport/plugins/echonet/** and
    * io/homeport/echonet/** minus ApplianceSimulator* from the compiled classes, plus the plugin's
    * resources (the service file).
    */
-  static Path buildPluginJar(Path jar) throws Exception {
+  public static Path buildPluginJar(Path jar) throws Exception {
     Path classes = Path.of(EchonetLitePlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     assertThat(classes).as("compiled classes directory").isDirectory();
     Path basedir = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
