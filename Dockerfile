@@ -1,12 +1,15 @@
 # Homeport in one container. Build: docker build -t homeport .
 # Run:   docker run -p 8080:8080 -p 7443:7443 -p 7400:7400/udp -v homeport-data:/var/lib/homeport \
 #          -e HOMEPORT_PUBLIC_HOSTS=homeport.example.org homeport
+# Plugins: the image carries the ECHONET Lite plugin in /opt/homeport/plugins; mount your own
+#          directory there (-v $PWD/plugins:/opt/homeport/plugins) to add vendor plugin jars.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY config config
 COPY src src
+COPY plugins plugins
 RUN mvn -B -q -DskipTests package
 
 FROM eclipse-temurin:17-jre
@@ -14,7 +17,9 @@ RUN useradd --system --home /var/lib/homeport --shell /usr/sbin/nologin homeport
     && mkdir -p /var/lib/homeport /opt/homeport/plugins && chown homeport /var/lib/homeport
 COPY --from=build /src/target/homeport.jar /opt/homeport/homeport.jar
 COPY config/homeport.yaml /opt/homeport/config/homeport.yaml
-ENV HOMEPORT_DATA_DIR=/var/lib/homeport
+COPY --from=build /src/plugins/echonet-lite.jar /opt/homeport/plugins/echonet-lite.jar
+ENV HOMEPORT_DATA_DIR=/var/lib/homeport \
+    HOMEPORT_PLUGINS_DIRECTORY=/opt/homeport/plugins
 VOLUME /var/lib/homeport
 EXPOSE 8080/tcp 7443/tcp 7400/udp
 USER homeport

@@ -294,6 +294,16 @@ public final class CommandService {
     data.put("state", c.state().wireName());
     if (c.result() != null) {
       data.put("status", c.result().status().wireName());
+      if (c.result().code() != null) {
+        data.put("code", c.result().code());
+      }
+      if (c.result().dataJson() != null) {
+        data.put("result", PluginCalls.plain(Json.decodeValue(c.result().dataJson()))); // decoded, for integrators
+      }
+    }
+    if (c.target() != null) {
+      data.put("plugin", c.target().plugin());
+      data.put("appliance", Map.of("type", c.target().applianceType(), "address", c.target().applianceAddress()));
     }
     events.publish(new Event(type, clock.instant(), c.deviceId(), data));
   }

@@ -79,8 +79,14 @@ class EchonetEndToEndTest {
 
   @Test
   @DisplayName("Verifies that 'air conditioner on, cool, 26 °C' is encoded, forwarded, answered with Set_Res and decoded, "
-      + "and that a following get returns the new state")
+      + "that a following get returns the new state, and that the decoded result is in the command event")
   void setThenGet() throws Exception {
+    List<JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.vertx().eventBus().<JsonObject>consumer(io.homeport.event.EventAddresses.EVENTS, m -> {
+      if ("command.succeeded".equals(m.body().getString("type"))) {
+        events.add(m.body());
+      }
+    }).completion().await();
     // when the operator switches it on, to cool at 26 °C, and waits
     JsonObject set = server.admin("POST", "/api/v1/devices/gw-1/commands?wait=10s",
         command("set", "{\"operation\":\"on\",\"mode\":\"cool\",\"temperature\":26}"), 200);
@@ -92,6 +98,11 @@ class EchonetEndToEndTest {
     assertThat(data.getString("esv")).isEqualTo("Set_Res");
     assertThat(data.getJsonObject("set").getMap()).containsEntry("operation", "on").containsEntry("mode", "cool")
         .containsEntry("temperature", 26);
+    TestServer.await("the succeeded event", Duration.ofSeconds(2), () -> !events.isEmpty());
+    JsonObject event = events.get(0).getJsonObject("data");
+    assertThat(event.getString("commandId")).isEqualTo(set.getString("id"));
+    assertThat(event.getString("plugin")).isEqualTo("echonet-lite");
+    assertThat(event.getJsonObject("result").getString("esv")).isEqualTo("Set_Res");
     // and a get reads the new state back from the appliance
     JsonObject get = server.admin("POST", "/api/v1/devices/gw-1/commands?wait=10s", command("get", "{}"), 200);
     JsonObject properties = get.getJsonObject("result").getJsonObject("data").getJsonObject("properties");
