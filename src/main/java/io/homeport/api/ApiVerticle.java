@@ -2,6 +2,8 @@ package io.homeport.api;
 
 import io.homeport.auth.ApiTokens;
 import io.homeport.auth.Role;
+import io.homeport.auth.Scope;
+import io.homeport.auth.TokenService;
 import io.homeport.beacon.BeaconCounters;
 import io.homeport.beacon.PresenceTable;
 import io.homeport.command.Command;
@@ -9,6 +11,7 @@ import io.homeport.command.CommandService;
 import io.homeport.command.CommandState;
 import io.homeport.config.Endpoint;
 import io.homeport.device.Device;
+import io.homeport.device.DeviceException;
 import io.homeport.device.DeviceService;
 import io.homeport.device.DeviceService.WithToken;
 import io.homeport.event.EventAddresses;
@@ -46,10 +49,12 @@ public final class ApiVerticle extends VerticleBase {
   private final CommandService commands;
   private final PluginService plugins;
   private final CommandWaiters waiters = new CommandWaiters();
+  private final TokenRoutes tokenRoutes;
   private HttpServer server;
 
   public ApiVerticle(Endpoint endpoint, ApiTokens tokens, DeviceService devices, PresenceTable presence,
-      BeaconCounters beaconCounters, CommandService commands, PluginService plugins) {
+      BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService) {
+    this.tokenRoutes = new TokenRoutes(tokenService);
     this.commands = commands;
     this.plugins = plugins;
     this.endpoint = endpoint;
@@ -66,9 +71,11 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
+    router.route("/api/v1/*").handler(tokenRoutes::rejectRevoked);
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     Authorize read = Authorize.roles(Role.ADMIN, Role.OPERATOR, Role.INTEGRATOR);
     Authorize write = Authorize.roles(Role.ADMIN, Role.OPERATOR);
+    tokenRoutes.mount(router, read);
 
     router.post("/api/v1/devices").handler(write).handler(this::createDevice);
     router.get("/api/v1/devices").handler(read).handler(this::listDevices);
@@ -137,7 +144,9 @@ public final class ApiVerticle extends VerticleBase {
   private void listDevices(RoutingContext ctx) {
     int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     int limit = intParam(ctx, "limit", 100, 1, 1000);
-    devices.list(offset, limit).onComplete(list -> {
+    Scope scope = Scope.of(ctx.user());
+    Future<java.util.List<Device>> page = scope.devices() == null ? devices.list(offset, limit) : scopedPage(scope, offset, limit);
+    page.onComplete(list -> {
       if (list.failed()) {
         ctx.fail(list.cause());
         return;
@@ -148,8 +157,22 @@ public final class ApiVerticle extends VerticleBase {
     });
   }
 
+  /** The devices a device-limited token may see, in the list's order (oldest first), paged. */
+  private Future<java.util.List<Device>> scopedPage(Scope scope, int offset, int limit) {
+    java.util.List<Future<Device>> lookups = scope.devices().stream()
+        .map(id -> devices.get(id).otherwiseEmpty()).toList();
+    return Future.join(lookups).transform(ignored -> Future.succeededFuture(lookups.stream()
+        .map(f -> f.succeeded() ? f.result() : null).filter(java.util.Objects::nonNull)
+        .sorted(java.util.Comparator.comparing(Device::createdAt).thenComparing(Device::id))
+        .skip(offset).limit(limit).toList()));
+  }
+
   private void getDevice(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    if (!Scope.of(ctx.user()).sees(id)) {
+      ctx.fail(notFound("device", id));
+      return;
+    }
     devices.get(id).compose(d -> devices.appliances(id).map(hosted -> {
       JsonArray appliances = new JsonArray();
       hosted.forEach(a -> appliances.add(new JsonObject().put("plugin", a.plugin()).put("type", a.type())
@@ -267,6 +290,10 @@ public final class ApiVerticle extends VerticleBase {
             "unknown state '" + name.trim() + "' (states: queued, woken, delivered, succeeded, failed, expired, timed-out, cancelled)")));
       }
     }
+    if (!Scope.of(ctx.user()).sees(ctx.pathParam("id"))) {
+      ctx.fail(notFound("device", ctx.pathParam("id")));
+      return;
+    }
     commands.list(ctx.pathParam("id"), states, offset, limit).onComplete(list -> {
       if (list.failed()) {
         ctx.fail(list.cause());
@@ -279,11 +306,20 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void getCommand(RoutingContext ctx) {
-    commands.get(ctx.pathParam("id")).onComplete(c -> respond(ctx, c.map(CommandJson::api)));
+    Scope scope = Scope.of(ctx.user());
+    String id = ctx.pathParam("id");
+    commands.get(id).compose(c -> scope.sees(c.deviceId()) ? Future.succeededFuture(c)
+            : Future.<Command>failedFuture(notFound("command", id)))
+        .onComplete(c -> respond(ctx, c.map(CommandJson::api)));
   }
 
   private void cancelCommand(RoutingContext ctx) {
     commands.cancel(ctx.pathParam("id")).onComplete(c -> respond(ctx, c.map(CommandJson::api)));
+  }
+
+  /** What a device-limited token gets for anything outside its devices: the same as for nothing there. */
+  private static DeviceException notFound(String what, String id) {
+    return new DeviceException(DeviceException.Kind.NOT_FOUND, what + "-not-found", "no " + what + " with id '" + id + "'");
   }
 
   private JsonObject deviceJson(Device d) {

@@ -4,6 +4,7 @@ import io.homeport.api.ApiVerticle;
 import io.homeport.auth.AdminToken;
 import io.homeport.auth.ApiTokens;
 import io.homeport.auth.Role;
+import io.homeport.auth.TokenService;
 import io.homeport.beacon.BeaconCounters;
 import io.homeport.beacon.BeaconVerticle;
 import io.homeport.beacon.PresenceTable;
@@ -60,6 +61,7 @@ public final class HomeportServer {
   private final PendingCommands pendingCommands = new PendingCommands();
   private CommandService commands;
   private PluginService plugins;
+  private TokenService tokenService;
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
   private ApiVerticle api;
@@ -111,7 +113,8 @@ public final class HomeportServer {
                 vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
                 vertx.eventBus().publish(EventAddresses.COMMANDS_AVAILABLE, deviceId);
               }, events, clock, config.commandResultTimeout());
-          return devices.loadKeyring().compose(x -> plugins.reload()).mapEmpty();
+          tokenService = new TokenService(tokens, store.tokens(), clock, pki.jwtPublicKeyPem());
+          return devices.loadKeyring().compose(x -> tokenService.load()).compose(x -> plugins.reload()).mapEmpty();
         })
         .compose(v -> {
           beacon = new BeaconVerticle(config, keyring, beaconCounters, events, clock, pendingCommands);
@@ -128,7 +131,7 @@ public final class HomeportServer {
           return deploy(deviceChannel);
         })
         .compose(v -> {
-          api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters, commands, plugins);
+          api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService);
           return deploy(api);
         })
         // last: its first sweep wakes devices with commands stored before a restart
@@ -203,6 +206,10 @@ public final class HomeportServer {
 
   public DeviceService devices() {
     return devices;
+  }
+
+  public TokenService tokenService() {
+    return tokenService;
   }
 
   public ApiTokens tokens() {

@@ -9,6 +9,8 @@ public interface Store {
 
   CommandRepository commands();
 
+  TokenRepository tokens();
+
   /** Closes the connection pool. */
   Future<Void> close();
 }

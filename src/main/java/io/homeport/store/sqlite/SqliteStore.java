@@ -1,6 +1,7 @@
 package io.homeport.store.sqlite;
 
 import io.homeport.store.CommandRepository;
+import io.homeport.store.TokenRepository;
 import io.homeport.store.DeviceRepository;
 import io.homeport.store.Migrations;
 import io.homeport.store.Store;
@@ -77,6 +78,7 @@ public final class SqliteStore implements Store {
   private final int schemaVersion;
   private final SqliteDeviceRepository devices;
   private final SqliteCommandRepository commands;
+  private final SqliteTokenRepository tokens;
 
   private SqliteStore(Pool pool, Path file, int schemaVersion) {
     this.pool = pool;
@@ -84,6 +86,7 @@ public final class SqliteStore implements Store {
     this.schemaVersion = schemaVersion;
     this.devices = new SqliteDeviceRepository(pool);
     this.commands = new SqliteCommandRepository(pool);
+    this.tokens = new SqliteTokenRepository(pool);
   }
 
   /** Opens (creating when missing) the database file with {@link Options#DEFAULTS}. */
@@ -205,6 +208,11 @@ public final class SqliteStore implements Store {
   @Override
   public DeviceRepository devices() {
     return devices;
+  }
+
+  @Override
+  public TokenRepository tokens() {
+    return tokens;
   }
 
   @Override

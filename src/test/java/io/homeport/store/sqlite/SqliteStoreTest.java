@@ -37,7 +37,7 @@ class SqliteStoreTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
   /** The schema version the shipped migrations produce: V1 devices, V2 commands, V3 plugin commands. */
-  private static final int LATEST = 3;
+  private static final int LATEST = 4;
 
   @TempDir Path dir;
 
@@ -121,7 +121,7 @@ class SqliteStoreTest {
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("SELECT version, description, applied_at FROM schema_version ORDER BY version")) {
-      List<String> descriptions = List.of("devices", "commands", "plugins");
+      List<String> descriptions = List.of("devices", "commands", "plugins", "api tokens");
       for (int version = 1; version <= LATEST; version++) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getInt(1)).isEqualTo(version);

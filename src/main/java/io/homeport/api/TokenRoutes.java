@@ -1,0 +1,124 @@
+package io.homeport.api;
+
+import io.homeport.auth.Role;
+import io.homeport.auth.TokenRecord;
+import io.homeport.auth.TokenService;
+import io.homeport.config.Durations;
+import io.homeport.http.JsonBodies;
+import io.homeport.http.Problem;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Token administration: minting scoped tokens, listing and revoking them, and the public key set.
+ * Also the check every API request passes after authentication: a revoked token is refused.
+ */
+final class TokenRoutes {
+  private static final Set<String> MINT_FIELDS = Set.of("role", "subject", "devices", "expiresIn");
+  private static final Duration DEFAULT_TTL = Duration.ofDays(90);
+
+  private final TokenService tokens;
+
+  TokenRoutes(TokenService tokens) {
+    this.tokens = tokens;
+  }
+
+  /** Refuses requests whose (otherwise valid) token was revoked. */
+  void rejectRevoked(RoutingContext ctx) {
+    if (ctx.user() != null && tokens.isRevoked(ctx.user().principal().getString("jti"))) {
+      new Problem(401, "token-revoked", "Token revoked", "this token was revoked; ask an admin for a new one").send(ctx);
+    } else {
+      ctx.next();
+    }
+  }
+
+  void mount(Router router, Authorize anyRole) {
+    Authorize admin = Authorize.roles(Role.ADMIN);
+    router.post("/api/v1/tokens").handler(admin).handler(this::mint);
+    router.get("/api/v1/tokens").handler(admin).handler(this::list);
+    router.delete("/api/v1/tokens/:id").handler(admin).handler(this::revoke);
+    router.get("/api/v1/jwks.json").handler(anyRole).handler(ctx -> ctx.json(tokens.jwks()));
+  }
+
+  private void mint(RoutingContext ctx) {
+    JsonObject body = JsonBodies.object(ctx);
+    JsonBodies.onlyFields(body, MINT_FIELDS);
+    Role role = Role.fromClaim(JsonBodies.requiredString(body, "role"))
+        .orElseThrow(() -> JsonBodies.invalid("role", "'role' must be admin, operator or integrator"));
+    String subject = JsonBodies.requiredString(body, "subject");
+    if (subject.length() > 128) {
+      throw JsonBodies.invalid("subject", "'subject' must be at most 128 characters");
+    }
+    List<String> devices = null;
+    Object d = body.getValue("devices");
+    if (d != null) {
+      if (!(d instanceof JsonArray list) || list.isEmpty() || list.size() > 1000
+          || list.stream().anyMatch(v -> !(v instanceof String))) {
+        throw JsonBodies.invalid("devices", "'devices' must be a non-empty list of up to 1000 device ids");
+      }
+      devices = new ArrayList<>();
+      for (Object v : list) {
+        devices.add((String) v);
+      }
+    }
+    Duration ttl = DEFAULT_TTL;
+    String expiresIn = JsonBodies.optionalString(body, "expiresIn");
+    if (expiresIn != null) {
+      try {
+        ttl = Durations.parse(expiresIn);
+      } catch (IllegalArgumentException e) {
+        throw JsonBodies.invalid("expiresIn", "'expiresIn' must be a duration such as 1h or 90d");
+      }
+      if (ttl.isZero() || ttl.compareTo(TokenService.MAX_TTL) > 0) {
+        throw JsonBodies.invalid("expiresIn", "'expiresIn' must be from 1s to 3650d");
+      }
+    }
+    tokens.mint(role, subject, devices, ttl).onComplete(m -> {
+      if (m.failed()) {
+        ctx.fail(m.cause());
+      } else {
+        ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/tokens/" + m.result().record().id());
+        ctx.json(json(m.result().record()).put("token", m.result().token()));
+      }
+    });
+  }
+
+  private void list(RoutingContext ctx) {
+    tokens.list(0, 1000).onComplete(l -> {
+      if (l.failed()) {
+        ctx.fail(l.cause());
+      } else {
+        JsonArray items = new JsonArray();
+        l.result().forEach(r -> items.add(json(r)));
+        ctx.json(new JsonObject().put("items", items));
+      }
+    });
+  }
+
+  private void revoke(RoutingContext ctx) {
+    tokens.revoke(ctx.pathParam("id")).onComplete(r -> {
+      if (r.failed()) {
+        ctx.fail(r.cause());
+      } else {
+        ctx.json(json(r.result()));
+      }
+    });
+  }
+
+  private static JsonObject json(TokenRecord r) {
+    return new JsonObject()
+        .put("id", r.id())
+        .put("role", r.role().claim())
+        .put("subject", r.subject())
+        .put("devices", r.devices() == null ? null : new JsonArray(r.devices()))
+        .put("createdAt", r.createdAt().toString())
+        .put("expiresAt", r.expiresAt() == null ? null : r.expiresAt().toString())
+        .put("revokedAt", r.revokedAt() == null ? null : r.revokedAt().toString());
+  }
+}

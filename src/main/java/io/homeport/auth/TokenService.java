@@ -1,0 +1,126 @@
+package io.homeport.auth;
+
+import io.homeport.device.DeviceException;
+import io.homeport.store.TokenRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mints scoped API tokens, records them (claims only, never the token) and revokes them by id. The
+ * set of revoked ids is kept in memory, so checking a request costs no store access.
+ */
+public final class TokenService {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
+  public static final Duration MAX_TTL = Duration.ofDays(3650);
+
+  /** A minted token: the token text (shown once) and its record. */
+  public record Minted(String token, TokenRecord record) {}
+
+  private final ApiTokens tokens;
+  private final TokenRepository repository;
+  private final Clock clock;
+  private final String publicKeyPem;
+  private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+
+  public TokenService(ApiTokens tokens, TokenRepository repository, Clock clock, String publicKeyPem) {
+    this.tokens = tokens;
+    this.repository = repository;
+    this.clock = clock;
+    this.publicKeyPem = publicKeyPem;
+  }
+
+  /** Loads the revoked ids; call once before serving. */
+  public Future<Void> load() {
+    return repository.revokedIds().map(ids -> {
+      revoked.addAll(ids);
+      return null;
+    });
+  }
+
+  public boolean isRevoked(String jti) {
+    return jti != null && revoked.contains(jti);
+  }
+
+  /**
+   * @param devices the devices an integrator token is limited to; null for all (only integrators may be limited)
+   * @param ttl validity; at most {@link #MAX_TTL}
+   */
+  public Future<Minted> mint(Role role, String subject, List<String> devices, Duration ttl) {
+    if (devices != null && role != Role.INTEGRATOR) {
+      return Future.failedFuture(new DeviceException(DeviceException.Kind.INVALID, "invalid-field",
+          "only integrator tokens can be limited to devices", "devices"));
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    String id = UUID.randomUUID().toString();
+    JsonObject claims = new JsonObject().put("role", role.claim()).put("jti", id);
+    if (devices != null) {
+      claims.put("devices", new JsonArray(devices));
+    }
+    String token = tokens.provider().generateToken(claims, new JWTOptions().setAlgorithm("ES256")
+        .setIssuer(ApiTokens.ISSUER).setSubject(subject).setExpiresInSeconds((int) ttl.toSeconds()));
+    TokenRecord record = new TokenRecord(id, role, subject, devices, now, now.plus(ttl), null);
+    return repository.create(record).map(v -> {
+      LOG.info("minted {} token {} for {} valid until {}", role.claim(), id, subject, record.expiresAt());
+      return new Minted(token, record);
+    });
+  }
+
+  public Future<TokenRecord> revoke(String id) {
+    return repository.revoke(id, clock.instant()).compose(r -> {
+      if (r.isEmpty()) {
+        return Future.failedFuture(new DeviceException(DeviceException.Kind.NOT_FOUND, "token-not-found",
+            "no token with id '" + id + "' was minted here"));
+      }
+      revoked.add(id);
+      LOG.info("revoked token {} ({} for {})", id, r.get().role().claim(), r.get().subject());
+      return Future.succeededFuture(r.get());
+    });
+  }
+
+  public Future<List<TokenRecord>> list(int offset, int limit) {
+    return repository.list(offset, limit);
+  }
+
+  /** The public signing key as a JWK set, for verifiers of Homeport tokens. */
+  public JsonObject jwks() {
+    try {
+      String base64 = publicKeyPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+      byte[] der = Base64.getDecoder().decode(base64);
+      ECPublicKey key = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
+      Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+      String kid = b64.encodeToString(Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(der), 12));
+      return new JsonObject().put("keys", new JsonArray().add(new JsonObject()
+          .put("kty", "EC").put("crv", "P-256").put("use", "sig").put("alg", "ES256").put("kid", kid)
+          .put("x", b64.encodeToString(unsigned(key.getW().getAffineX().toByteArray())))
+          .put("y", b64.encodeToString(unsigned(key.getW().getAffineY().toByteArray())))));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the JWT public key cannot be read", e);
+    }
+  }
+
+  /** A P-256 coordinate as exactly 32 big-endian bytes. */
+  private static byte[] unsigned(byte[] twosComplement) {
+    byte[] out = new byte[32];
+    int n = Math.min(32, twosComplement.length);
+    System.arraycopy(twosComplement, twosComplement.length - n, out, 32 - n, n);
+    return out;
+  }
+}

@@ -1,0 +1,80 @@
+package io.homeport.store.sqlite;
+
+import static io.homeport.store.sqlite.SqlSupport.instant;
+import static io.homeport.store.sqlite.SqlSupport.millis;
+import static io.homeport.store.sqlite.SqlSupport.update;
+
+import io.homeport.auth.Role;
+import io.homeport.auth.TokenRecord;
+import io.homeport.store.TokenRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@link TokenRepository} on the embedded SQLite database. */
+final class SqliteTokenRepository implements TokenRepository {
+  private static final String COLUMNS = "id, role, subject, devices, created_at, expires_at, revoked_at";
+  private static final String INSERT = "INSERT INTO api_tokens (" + COLUMNS + ") VALUES (#{id}, #{role}, #{subject}, "
+      + "#{devices}, #{createdAt}, #{expiresAt}, NULL)";
+  private static final String SELECT = "SELECT " + COLUMNS + " FROM api_tokens WHERE id = #{id}";
+  private static final String LIST = "SELECT " + COLUMNS + " FROM api_tokens ORDER BY created_at DESC, id "
+      + "LIMIT #{limit} OFFSET #{offset}";
+  private static final String REVOKE = "UPDATE api_tokens SET revoked_at = #{at} WHERE id = #{id} AND revoked_at IS NULL";
+  private static final String REVOKED = "SELECT id FROM api_tokens WHERE revoked_at IS NOT NULL";
+
+  private final Pool pool;
+
+  SqliteTokenRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<Void> create(TokenRecord t) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("id", t.id());
+    p.put("role", t.role().claim());
+    p.put("subject", t.subject());
+    p.put("devices", t.devices() == null ? null : new JsonArray(t.devices()).encode());
+    p.put("createdAt", millis(t.createdAt()));
+    p.put("expiresAt", millis(t.expiresAt()));
+    return update(pool, INSERT, p).mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<TokenRecord>> findById(String id) {
+    Objects.requireNonNull(id, "id");
+    return SqlTemplate.forQuery(pool, SELECT).mapTo(SqliteTokenRepository::toRecord).execute(Map.of("id", id))
+        .map(SqlSupport::first);
+  }
+
+  @Override
+  public Future<List<TokenRecord>> list(int offset, int limit) {
+    return SqlTemplate.forQuery(pool, LIST).mapTo(SqliteTokenRepository::toRecord)
+        .execute(Map.of("offset", offset, "limit", limit)).map(SqlSupport::all);
+  }
+
+  @Override
+  public Future<Optional<TokenRecord>> revoke(String id, Instant at) {
+    return update(pool, REVOKE, Map.of("id", id, "at", millis(at))).compose(n -> findById(id));
+  }
+
+  @Override
+  public Future<List<String>> revokedIds() {
+    return SqlTemplate.forQuery(pool, REVOKED).mapTo(row -> row.getString("id")).execute(Map.of()).map(SqlSupport::all);
+  }
+
+  private static TokenRecord toRecord(Row row) {
+    String devices = row.getString("devices");
+    return new TokenRecord(row.getString("id"), Role.fromClaim(row.getString("role")).orElseThrow(),
+        row.getString("subject"), devices == null ? null : new JsonArray(devices).stream().map(String::valueOf).toList(),
+        instant(row, "created_at"), instant(row, "expires_at"), instant(row, "revoked_at"));
+  }
+}
