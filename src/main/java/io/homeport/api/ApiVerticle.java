@@ -51,6 +51,7 @@ public final class ApiVerticle extends VerticleBase {
   private final CommandWaiters waiters = new CommandWaiters();
   private final TokenRoutes tokenRoutes;
   private HttpServer server;
+  private Router router;
 
   public ApiVerticle(Endpoint endpoint, ApiTokens tokens, DeviceService devices, PresenceTable presence,
       BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService) {
@@ -66,7 +67,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().failureHandler(Problems::handleFailure);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
 
@@ -76,6 +77,7 @@ public final class ApiVerticle extends VerticleBase {
     Authorize read = Authorize.roles(Role.ADMIN, Role.OPERATOR, Role.INTEGRATOR);
     Authorize write = Authorize.roles(Role.ADMIN, Role.OPERATOR);
     tokenRoutes.mount(router, read);
+    router.get(OpenApiRoute.PATH).handler(read).handler(OpenApiRoute::serve);
 
     router.post("/api/v1/devices").handler(write).handler(this::createDevice);
     router.get("/api/v1/devices").handler(read).handler(this::listDevices);
@@ -106,6 +108,11 @@ public final class ApiVerticle extends VerticleBase {
           server = s;
           LOG.info("API listening on http://{}:{}", endpoint.bind(), s.actualPort());
         });
+  }
+
+  /** The router's routes, for the check that the OpenAPI document lists exactly what is served. */
+  java.util.List<io.vertx.ext.web.Route> routes() {
+    return router.getRoutes();
   }
 
   /** The bound port (useful when configured as 0). */

@@ -208,6 +208,10 @@ public final class HomeportServer {
     return devices;
   }
 
+  public ApiVerticle api() {
+    return api;
+  }
+
   public TokenService tokenService() {
     return tokenService;
   }
