@@ -28,6 +28,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public final class ApiVerticle extends VerticleBase {
   private final PluginService plugins;
   private final CommandWaiters waiters = new CommandWaiters();
   private HttpServer server;
+  private Consumer<Router> extraRoutes = router -> {};
 
   public ApiVerticle(Endpoint endpoint, ApiTokens tokens, DeviceService devices, PresenceTable presence,
       BeaconCounters beaconCounters, CommandService commands, PluginService plugins) {
@@ -64,6 +66,7 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().failureHandler(Problems::handleFailure);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
+    extraRoutes.accept(router);
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
@@ -99,6 +102,12 @@ public final class ApiVerticle extends VerticleBase {
           server = s;
           LOG.info("API listening on http://{}:{}", endpoint.bind(), s.actualPort());
         });
+  }
+
+  /** Routes served on this listener but owned elsewhere, such as {@code /metrics}; set before deployment. */
+  public ApiVerticle extraRoutes(Consumer<Router> routes) {
+    this.extraRoutes = routes;
+    return this;
   }
 
   /** The bound port (useful when configured as 0). */
