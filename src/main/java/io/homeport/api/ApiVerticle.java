@@ -17,6 +17,7 @@ import io.homeport.device.DeviceService.WithToken;
 import io.homeport.event.EventAddresses;
 import io.homeport.http.CommandJson;
 import io.homeport.http.JsonBodies;
+import io.homeport.http.RejectRevokedTokens;
 import io.homeport.plugin.PluginService;
 import io.homeport.http.Problems;
 import io.vertx.core.Future;
@@ -31,6 +32,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +52,15 @@ public final class ApiVerticle extends VerticleBase {
   private final PluginService plugins;
   private final CommandWaiters waiters = new CommandWaiters();
   private final TokenRoutes tokenRoutes;
+  private final TokenService tokenService;
   private HttpServer server;
   private Router router;
+  private Consumer<Router> extraRoutes = router -> {};
 
   public ApiVerticle(Endpoint endpoint, ApiTokens tokens, DeviceService devices, PresenceTable presence,
       BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService) {
     this.tokenRoutes = new TokenRoutes(tokenService);
+    this.tokenService = tokenService;
     this.commands = commands;
     this.plugins = plugins;
     this.endpoint = endpoint;
@@ -70,9 +75,10 @@ public final class ApiVerticle extends VerticleBase {
     router = Router.router(vertx);
     router.route().failureHandler(Problems::handleFailure);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
+    extraRoutes.accept(router);
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
-    router.route("/api/v1/*").handler(tokenRoutes::rejectRevoked);
+    router.route("/api/v1/*").handler(new RejectRevokedTokens(tokenService::isRevoked));
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     Authorize read = Authorize.roles(Role.ADMIN, Role.OPERATOR, Role.INTEGRATOR);
     Authorize write = Authorize.roles(Role.ADMIN, Role.OPERATOR);
@@ -113,6 +119,12 @@ public final class ApiVerticle extends VerticleBase {
   /** The router's routes, for the check that the OpenAPI document lists exactly what is served. */
   java.util.List<io.vertx.ext.web.Route> routes() {
     return router.getRoutes();
+  }
+
+  /** Routes served on this listener but owned elsewhere, such as {@code /metrics}; set before deployment. */
+  public ApiVerticle extraRoutes(Consumer<Router> routes) {
+    this.extraRoutes = routes;
+    return this;
   }
 
   /** The bound port (useful when configured as 0). */

@@ -2,6 +2,7 @@ package io.homeport.cli;
 
 import io.homeport.config.ConfigException;
 import io.homeport.config.HomeportConfig;
+import io.homeport.metrics.MetricsVertx;
 import io.homeport.server.HomeportServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -28,7 +29,7 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("homeport: configuration error: " + e.getMessage());
       return 2;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = MetricsVertx.create(new VertxOptions().setPreferNativeTransport(true));
     HomeportServer server;
     try {
       server = HomeportServer.start(vertx, cfg).await(60, TimeUnit.SECONDS);

@@ -38,7 +38,8 @@ public final class ConfigLoader {
       "store.url",
       "enrollment.tokenTtl", "enrollment.certificateValidity",
       "commands.resultTimeout",
-      "plugins.directory");
+      "plugins.directory",
+      "metrics.access", "metrics.bind", "metrics.port");
 
   private ConfigLoader() {}
 
@@ -124,7 +125,20 @@ public final class ConfigLoader {
         get(v, "enrollment.tokenTtl", ConfigLoader::positiveDuration),
         get(v, "enrollment.certificateValidity", ConfigLoader::positiveDuration),
         get(v, "commands.resultTimeout", ConfigLoader::positiveDuration),
-        get(v, "plugins.directory", s -> Path.of(nonEmpty(s))));
+        get(v, "plugins.directory", s -> Path.of(nonEmpty(s))),
+        metrics(v));
+  }
+
+  private static MetricsSettings metrics(Map<String, Object> v) {
+    MetricsSettings.Access access = get(v, "metrics.access", o -> MetricsSettings.Access.fromWireName(nonEmpty(o))
+        .orElseThrow(() -> new IllegalArgumentException("expected 'token' or 'open', got '" + o + "'")));
+    int port = get(v, "metrics.port", o -> o == null || o.toString().isBlank() ? 0 : port(o));
+    String bind = get(v, "metrics.bind", o -> o == null || o.toString().isBlank() ? "127.0.0.1" : bindAddress(o));
+    int apiPort = get(v, "api.port", ConfigLoader::port);
+    if (port != 0 && port == apiPort) {
+      throw new ConfigException("metrics.port (" + port + ") is the API port; set it to 0 to serve /metrics on the API listener");
+    }
+    return new MetricsSettings(access, bind, port);
   }
 
   private static Endpoint endpoint(Map<String, Object> v, String prefix) {

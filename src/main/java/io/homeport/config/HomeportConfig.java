@@ -10,6 +10,7 @@ import java.util.Objects;
  * components can use it without further validation.
  *
  * @param storeUrl empty for the embedded SQLite database in {@code dataDir}
+ * @param metrics where {@code /metrics} is served and who may read it
  */
 public record HomeportConfig(
     Path dataDir,
@@ -23,7 +24,8 @@ public record HomeportConfig(
     Duration enrollmentTokenTtl,
     Duration certificateValidity,
     Duration commandResultTimeout,
-    Path pluginsDirectory) {
+    Path pluginsDirectory,
+    MetricsSettings metrics) {
 
   public HomeportConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -31,6 +33,7 @@ public record HomeportConfig(
     Objects.requireNonNull(beacon, "beacon");
     Objects.requireNonNull(deviceChannel, "deviceChannel");
     Objects.requireNonNull(api, "api");
+    metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
   }
 
   /** The host devices are told to use: the first public host. */
@@ -43,23 +46,28 @@ public record HomeportConfig(
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
     return new HomeportConfig(dataDir, publicHosts, any, keepaliveInterval, offlineGrace, any, any, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory);
+        pluginsDirectory, metrics);
   }
 
   public HomeportConfig withDataDir(Path dir) {
     return new HomeportConfig(dir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory);
+        pluginsDirectory, metrics);
   }
 
   public HomeportConfig withPluginsDirectory(Path dir) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics);
   }
 
   public HomeportConfig withKeepalive(Duration interval, Duration grace) {
     return new HomeportConfig(dataDir, publicHosts, beacon, interval, grace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory);
+        pluginsDirectory, metrics);
+  }
+
+  public HomeportConfig withMetrics(MetricsSettings settings) {
+    return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings);
   }
 }

@@ -30,6 +30,7 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.X509TrustManager;
@@ -61,6 +62,8 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private final DeviceKeyring keyring;
   private final CommandService commands;
   private final LongPolls polls = new LongPolls();
+  private final LongAdder handshakesSucceeded = new LongAdder();
+  private final LongAdder handshakesFailed = new LongAdder();
   private HttpServer server;
 
   public DeviceChannelVerticle(Settings settings, DeviceService devices, DeviceKeyring keyring, CommandService commands) {
@@ -93,6 +96,12 @@ public final class DeviceChannelVerticle extends VerticleBase {
         .setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"));
     return vertx.createHttpServer(options)
         .requestHandler(router)
+        // a connection exists only once its TLS handshake completed; errors before that are failed handshakes
+        .connectionHandler(c -> handshakesSucceeded.increment())
+        .exceptionHandler(e -> {
+          handshakesFailed.increment();
+          LOG.debug("device channel connection failed before HTTP: {}", e.toString());
+        })
         .listen(settings.port(), settings.bind())
         .onSuccess(s -> {
           server = s;
@@ -103,6 +112,16 @@ public final class DeviceChannelVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** TLS handshakes that completed (connections established); readable from any thread. */
+  public long handshakesSucceeded() {
+    return handshakesSucceeded.sum();
+  }
+
+  /** Connections that failed before HTTP: refused client certificates, protocol mismatches, resets during the handshake. */
+  public long handshakesFailed() {
+    return handshakesFailed.sum();
   }
 
   private void enroll(RoutingContext ctx) {

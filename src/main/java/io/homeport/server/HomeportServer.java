@@ -18,6 +18,8 @@ import io.homeport.devicechannel.DeviceChannelVerticle;
 import io.homeport.event.EventAddresses;
 import io.homeport.event.EventBusPublisher;
 import io.homeport.event.EventPublisher;
+import io.homeport.metrics.HomeportMetrics;
+import io.homeport.metrics.MetricsVertx;
 import io.homeport.pki.DeviceClientTrustManager;
 import io.homeport.plugin.PluginCalls;
 import io.homeport.plugin.PluginLoader;
@@ -65,6 +67,7 @@ public final class HomeportServer {
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
   private ApiVerticle api;
+  private HomeportMetrics metrics;
   private final java.util.List<String> deployments = new java.util.ArrayList<>();
 
   private HomeportServer(Vertx vertx, HomeportConfig config, Clock clock) {
@@ -130,8 +133,12 @@ public final class HomeportServer {
               (int) config.keepaliveInterval().toSeconds()), devices, keyring, commands);
           return deploy(deviceChannel);
         })
+        .compose(v -> deploy(metrics = new HomeportMetrics(MetricsVertx.registry(vertx), config.metrics(), tokens,
+            tokenService::isRevoked,
+            new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands))))
         .compose(v -> {
           api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService);
+          api.extraRoutes(metrics::mount);
           return deploy(api);
         })
         // last: its first sweep wakes devices with commands stored before a restart
@@ -198,6 +205,11 @@ public final class HomeportServer {
 
   public PluginService plugins() {
     return plugins;
+  }
+
+  /** Homeport's meters and /metrics; the event stream registers its subscriber gauge here. */
+  public HomeportMetrics metrics() {
+    return metrics;
   }
 
   public BeaconVerticle beacon() {

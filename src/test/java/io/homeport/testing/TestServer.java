@@ -6,6 +6,7 @@ import io.homeport.auth.AdminToken;
 import io.homeport.config.ConfigLoader;
 import io.homeport.config.Endpoint;
 import io.homeport.config.HomeportConfig;
+import io.homeport.metrics.MetricsVertx;
 import io.homeport.server.HomeportServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -53,7 +54,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(HomeportConfig config) throws Exception {
-    TestServer t = new TestServer(Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)), config);
+    TestServer t = new TestServer(MetricsVertx.create(new VertxOptions().setPreferNativeTransport(true)), config);
     t.startServer();
     return t;
   }
@@ -74,7 +75,7 @@ public final class TestServer implements AutoCloseable {
     config = new HomeportConfig(config.dataDir(), config.publicHosts(), new Endpoint("127.0.0.1", beaconPort, 0),
         config.keepaliveInterval(), config.offlineGrace(), new Endpoint("127.0.0.1", channelPort, 0), config.api(),
         config.storeUrl(), config.enrollmentTokenTtl(), config.certificateValidity(), config.commandResultTimeout(),
-        config.pluginsDirectory());
+        config.pluginsDirectory(), config.metrics());
     startServer();
   }
 
