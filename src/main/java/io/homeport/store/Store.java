@@ -9,6 +9,9 @@ public interface Store {
 
   CommandRepository commands();
 
+  /** The durable event log. */
+  EventRepository events();
+
   /** Closes the connection pool. */
   Future<Void> close();
 }

@@ -2,6 +2,7 @@ package io.homeport.store.sqlite;
 
 import io.homeport.store.CommandRepository;
 import io.homeport.store.DeviceRepository;
+import io.homeport.store.EventRepository;
 import io.homeport.store.Migrations;
 import io.homeport.store.Store;
 import io.homeport.store.StoreException;
@@ -77,6 +78,7 @@ public final class SqliteStore implements Store {
   private final int schemaVersion;
   private final SqliteDeviceRepository devices;
   private final SqliteCommandRepository commands;
+  private final SqliteEventRepository events;
 
   private SqliteStore(Pool pool, Path file, int schemaVersion) {
     this.pool = pool;
@@ -84,6 +86,7 @@ public final class SqliteStore implements Store {
     this.schemaVersion = schemaVersion;
     this.devices = new SqliteDeviceRepository(pool);
     this.commands = new SqliteCommandRepository(pool);
+    this.events = new SqliteEventRepository(pool);
   }
 
   /** Opens (creating when missing) the database file with {@link Options#DEFAULTS}. */
@@ -210,6 +213,11 @@ public final class SqliteStore implements Store {
   @Override
   public CommandRepository commands() {
     return commands;
+  }
+
+  @Override
+  public EventRepository events() {
+    return events;
   }
 
   /** The database file. */
