@@ -38,7 +38,8 @@ public final class ConfigLoader {
       "store.url",
       "enrollment.tokenTtl", "enrollment.certificateValidity",
       "commands.resultTimeout",
-      "plugins.directory");
+      "plugins.directory",
+      "events.retentionMaxAge", "events.retentionMaxCount", "events.streamBufferEvents");
 
   private ConfigLoader() {}
 
@@ -124,7 +125,24 @@ public final class ConfigLoader {
         get(v, "enrollment.tokenTtl", ConfigLoader::positiveDuration),
         get(v, "enrollment.certificateValidity", ConfigLoader::positiveDuration),
         get(v, "commands.resultTimeout", ConfigLoader::positiveDuration),
-        get(v, "plugins.directory", s -> Path.of(nonEmpty(s))));
+        get(v, "plugins.directory", s -> Path.of(nonEmpty(s))),
+        new HomeportConfig.Events(
+            get(v, "events.retentionMaxAge", ConfigLoader::positiveDuration),
+            get(v, "events.retentionMaxCount", o -> positiveLong(o, Long.MAX_VALUE)),
+            get(v, "events.streamBufferEvents", o -> (int) positiveLong(o, 10_000_000))));
+  }
+
+  private static long positiveLong(Object o, long max) {
+    long n;
+    try {
+      n = o instanceof Number num ? num.longValue() : Long.parseLong(nonEmpty(o).replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a whole number, got '" + o + "'");
+    }
+    if (n < 1 || n > max) {
+      throw new IllegalArgumentException("expected a whole number from 1 to " + max + ", got " + n);
+    }
+    return n;
   }
 
   private static Endpoint endpoint(Map<String, Object> v, String prefix) {
