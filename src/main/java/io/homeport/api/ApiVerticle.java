@@ -64,6 +64,7 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().failureHandler(Problems::handleFailure);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
+    EventStreamRoutes.mount(router, vertx, tokens); // WebSocket GET /api/v1/events, authenticates by itself
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
