@@ -53,6 +53,7 @@ public final class ApiVerticle extends VerticleBase {
   private final CommandWaiters waiters = new CommandWaiters();
   private final TokenRoutes tokenRoutes;
   private final TokenService tokenService;
+  private volatile EventStreamRoutes eventStream;
   private HttpServer server;
   private Router router;
   private Consumer<Router> extraRoutes = router -> {};
@@ -76,6 +77,8 @@ public final class ApiVerticle extends VerticleBase {
     router.route().failureHandler(Problems::handleFailure);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
     extraRoutes.accept(router);
+    // WebSocket GET /api/v1/events, authenticates by itself
+    eventStream = EventStreamRoutes.mount(router, vertx, tokens, tokenService::isRevoked);
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
     router.route("/api/v1/*").handler(new RejectRevokedTokens(tokenService::isRevoked));
@@ -125,6 +128,12 @@ public final class ApiVerticle extends VerticleBase {
   public ApiVerticle extraRoutes(Consumer<Router> routes) {
     this.extraRoutes = routes;
     return this;
+  }
+
+  /** Event-stream subscribers connected now (for the metrics gauge; 0 before start). */
+  public int eventStreamSubscribers() {
+    EventStreamRoutes s = eventStream;
+    return s == null ? 0 : s.subscribers();
   }
 
   /** The bound port (useful when configured as 0). */

@@ -41,11 +41,19 @@ public final class ApiTokens {
    * @param expiresInSeconds 0 for a token that does not expire (the bootstrap admin token)
    */
   public String mint(Role role, String subject, int expiresInSeconds) {
+    return mint(role, subject, expiresInSeconds, new JsonObject());
+  }
+
+  /**
+   * A token for this role and subject with more claims, such as {@code devices} (a JSON array of device
+   * ids an integrator is limited to). {@code role} and {@code jti} cannot be overridden.
+   */
+  public String mint(Role role, String subject, int expiresInSeconds, JsonObject extraClaims) {
     JWTOptions options = new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER).setSubject(subject);
     if (expiresInSeconds > 0) {
       options.setExpiresInSeconds(expiresInSeconds);
     }
-    return provider.generateToken(
-        new JsonObject().put("role", role.claim()).put("jti", UUID.randomUUID().toString()), options);
+    return provider.generateToken(extraClaims.copy()
+        .put("role", role.claim()).put("jti", UUID.randomUUID().toString()), options);
   }
 }

@@ -39,7 +39,8 @@ public final class ConfigLoader {
       "enrollment.tokenTtl", "enrollment.certificateValidity",
       "commands.resultTimeout",
       "plugins.directory",
-      "metrics.access", "metrics.bind", "metrics.port");
+      "metrics.access", "metrics.bind", "metrics.port",
+      "events.retentionMaxAge", "events.retentionMaxCount", "events.streamBufferEvents");
 
   private ConfigLoader() {}
 
@@ -126,7 +127,11 @@ public final class ConfigLoader {
         get(v, "enrollment.certificateValidity", ConfigLoader::positiveDuration),
         get(v, "commands.resultTimeout", ConfigLoader::positiveDuration),
         get(v, "plugins.directory", s -> Path.of(nonEmpty(s))),
-        metrics(v));
+        metrics(v),
+        new HomeportConfig.Events(
+            get(v, "events.retentionMaxAge", ConfigLoader::positiveDuration),
+            get(v, "events.retentionMaxCount", o -> positiveLong(o, Long.MAX_VALUE)),
+            get(v, "events.streamBufferEvents", o -> (int) positiveLong(o, 10_000_000))));
   }
 
   private static MetricsSettings metrics(Map<String, Object> v) {
@@ -139,6 +144,19 @@ public final class ConfigLoader {
       throw new ConfigException("metrics.port (" + port + ") is the API port; set it to 0 to serve /metrics on the API listener");
     }
     return new MetricsSettings(access, bind, port);
+  }
+
+  private static long positiveLong(Object o, long max) {
+    long n;
+    try {
+      n = o instanceof Number num ? num.longValue() : Long.parseLong(nonEmpty(o).replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a whole number, got '" + o + "'");
+    }
+    if (n < 1 || n > max) {
+      throw new IllegalArgumentException("expected a whole number from 1 to " + max + ", got " + n);
+    }
+    return n;
   }
 
   private static Endpoint endpoint(Map<String, Object> v, String prefix) {

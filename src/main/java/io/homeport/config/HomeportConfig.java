@@ -25,7 +25,27 @@ public record HomeportConfig(
     Duration certificateValidity,
     Duration commandResultTimeout,
     Path pluginsDirectory,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    Events events) {
+
+  /**
+   * The durable event log and the event stream.
+   *
+   * @param retentionMaxAge events older than this are pruned
+   * @param retentionMaxCount at most this many events are kept (the newest)
+   * @param streamBufferEvents events queued for one stream subscriber before it is closed as slow
+   */
+  public record Events(Duration retentionMaxAge, long retentionMaxCount, int streamBufferEvents) {
+    public static final Events DEFAULTS = new Events(Duration.ofDays(7), 1_000_000, 10_000);
+
+    public Events {
+      Objects.requireNonNull(retentionMaxAge, "retentionMaxAge");
+      if (retentionMaxAge.isNegative() || retentionMaxAge.isZero() || retentionMaxCount < 1 || streamBufferEvents < 1) {
+        throw new IllegalArgumentException("event settings must be positive: " + retentionMaxAge + ", "
+            + retentionMaxCount + ", " + streamBufferEvents);
+      }
+    }
+  }
 
   public HomeportConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -34,6 +54,7 @@ public record HomeportConfig(
     Objects.requireNonNull(deviceChannel, "deviceChannel");
     Objects.requireNonNull(api, "api");
     metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
+    Objects.requireNonNull(events, "events");
   }
 
   /** The host devices are told to use: the first public host. */
@@ -46,28 +67,39 @@ public record HomeportConfig(
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
     return new HomeportConfig(dataDir, publicHosts, any, keepaliveInterval, offlineGrace, any, any, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics);
+        pluginsDirectory, metrics, events);
   }
 
   public HomeportConfig withDataDir(Path dir) {
     return new HomeportConfig(dir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics);
+        pluginsDirectory, metrics, events);
   }
 
   public HomeportConfig withPluginsDirectory(Path dir) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events);
   }
 
   public HomeportConfig withKeepalive(Duration interval, Duration grace) {
     return new HomeportConfig(dataDir, publicHosts, beacon, interval, grace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics);
+        pluginsDirectory, metrics, events);
   }
 
   public HomeportConfig withMetrics(MetricsSettings settings) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events);
+  }
+
+  /** A copy with these beacon and device-channel endpoints (a restart on the ports a first start bound). */
+  public HomeportConfig withListeners(Endpoint newBeacon, Endpoint newDeviceChannel) {
+    return new HomeportConfig(dataDir, publicHosts, newBeacon, keepaliveInterval, offlineGrace, newDeviceChannel, api,
+        storeUrl, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events);
+  }
+
+  public HomeportConfig withEvents(Events newEvents) {
+    return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, newEvents);
   }
 }

@@ -5,8 +5,9 @@ public final class EventAddresses {
   private EventAddresses() {}
 
   /**
-   * Domain events (DESIGN.md 2.4) as JSON objects {@code {type, time, deviceId, data}}; published, so
-   * every interested verticle (event log, stream, command dispatcher) receives each one.
+   * Domain events (DESIGN.md 2.4) as JSON objects {@code {id, type, time, deviceId, data}}, published by
+   * the {@link EventLog} once stored, in id order; every interested verticle (event stream, command
+   * waiters, beacon) receives each one.
    */
   public static final String EVENTS = "homeport.events";
 

@@ -1,6 +1,6 @@
 package io.homeport.event;
 
-/** Where domain components hand their events; the server wires it to the event bus. */
+/** Where domain components hand their events; the server wires it to the durable {@link EventLog}. */
 @FunctionalInterface
 public interface EventPublisher {
   void publish(Event event);

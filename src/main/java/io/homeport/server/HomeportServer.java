@@ -16,10 +16,10 @@ import io.homeport.device.DeviceKeyring;
 import io.homeport.device.DeviceService;
 import io.homeport.devicechannel.DeviceChannelVerticle;
 import io.homeport.event.EventAddresses;
-import io.homeport.event.EventBusPublisher;
 import io.homeport.event.EventPublisher;
 import io.homeport.metrics.HomeportMetrics;
 import io.homeport.metrics.MetricsVertx;
+import io.homeport.event.EventLog;
 import io.homeport.pki.DeviceClientTrustManager;
 import io.homeport.plugin.PluginCalls;
 import io.homeport.plugin.PluginLoader;
@@ -68,6 +68,7 @@ public final class HomeportServer {
   private DeviceChannelVerticle deviceChannel;
   private ApiVerticle api;
   private HomeportMetrics metrics;
+  private EventLog eventLog;
   private final java.util.List<String> deployments = new java.util.ArrayList<>();
 
   private HomeportServer(Vertx vertx, HomeportConfig config, Clock clock) {
@@ -93,7 +94,6 @@ public final class HomeportServer {
         vertx.isNativeTransportEnabled() ? "native epoll"
             : vertx.unavailableNativeTransportCause() == null ? "NIO (native transport not requested)"
             : "NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause().getMessage() + ")");
-    EventPublisher events = new EventBusPublisher(vertx.eventBus());
     return vertx.executeBlocking(() -> {
           SecretFiles.ensurePrivateDirectory(dataDir);
           return ServerPki.loadOrCreate(dataDir, config.publicHosts(), clock);
@@ -106,6 +106,12 @@ public final class HomeportServer {
         .compose(v -> SqliteStore.open(vertx, dataDir.resolve(DATABASE_FILE)))
         .compose(s -> {
           store = s;
+          // first deployed, last undeployed: it stores what the others publish until they are gone
+          eventLog = new EventLog(store.events(), config.events(), clock);
+          return deploy(eventLog);
+        })
+        .compose(v -> {
+          EventLog events = eventLog;
           devices = new DeviceService(vertx, store.devices(), keyring, pki.certificateAuthority(),
               Fingerprints.sha256(pki.caCertificate()), events, clock, config.enrollmentTokenTtl(),
               config.certificateValidity());
@@ -120,7 +126,7 @@ public final class HomeportServer {
           return devices.loadKeyring().compose(x -> tokenService.load()).compose(x -> plugins.reload()).mapEmpty();
         })
         .compose(v -> {
-          beacon = new BeaconVerticle(config, keyring, beaconCounters, events, clock, pendingCommands);
+          beacon = new BeaconVerticle(config, keyring, beaconCounters, eventLog, clock, pendingCommands);
           presence = beacon.presence();
           return deploy(beacon);
         })
@@ -139,6 +145,7 @@ public final class HomeportServer {
         .compose(v -> {
           api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService);
           api.extraRoutes(metrics::mount);
+          metrics.registerSubscriberGauge(api::eventStreamSubscribers);
           return deploy(api);
         })
         // last: its first sweep wakes devices with commands stored before a restart
@@ -230,6 +237,11 @@ public final class HomeportServer {
 
   public ApiTokens tokens() {
     return tokens;
+  }
+
+  /** The durable event log every component publishes its events through. */
+  public EventLog events() {
+    return eventLog;
   }
 
   public HomeportConfig config() {

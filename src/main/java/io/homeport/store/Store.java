@@ -11,6 +11,9 @@ public interface Store {
 
   TokenRepository tokens();
 
+  /** The durable event log. */
+  EventRepository events();
+
   /** Closes the connection pool. */
   Future<Void> close();
 }

@@ -72,10 +72,7 @@ public final class TestServer implements AutoCloseable {
     int beaconPort = server.beaconPort();
     int channelPort = server.deviceChannelPort();
     server.stop().await(30, TimeUnit.SECONDS);
-    config = new HomeportConfig(config.dataDir(), config.publicHosts(), new Endpoint("127.0.0.1", beaconPort, 0),
-        config.keepaliveInterval(), config.offlineGrace(), new Endpoint("127.0.0.1", channelPort, 0), config.api(),
-        config.storeUrl(), config.enrollmentTokenTtl(), config.certificateValidity(), config.commandResultTimeout(),
-        config.pluginsDirectory(), config.metrics());
+    config = config.withListeners(new Endpoint("127.0.0.1", beaconPort, 0), new Endpoint("127.0.0.1", channelPort, 0));
     startServer();
   }
 

@@ -3,6 +3,7 @@ package io.homeport.store.sqlite;
 import io.homeport.store.CommandRepository;
 import io.homeport.store.TokenRepository;
 import io.homeport.store.DeviceRepository;
+import io.homeport.store.EventRepository;
 import io.homeport.store.Migrations;
 import io.homeport.store.Store;
 import io.homeport.store.StoreException;
@@ -79,6 +80,7 @@ public final class SqliteStore implements Store {
   private final SqliteDeviceRepository devices;
   private final SqliteCommandRepository commands;
   private final SqliteTokenRepository tokens;
+  private final SqliteEventRepository events;
 
   private SqliteStore(Pool pool, Path file, int schemaVersion) {
     this.pool = pool;
@@ -87,6 +89,7 @@ public final class SqliteStore implements Store {
     this.devices = new SqliteDeviceRepository(pool);
     this.commands = new SqliteCommandRepository(pool);
     this.tokens = new SqliteTokenRepository(pool);
+    this.events = new SqliteEventRepository(pool);
   }
 
   /** Opens (creating when missing) the database file with {@link Options#DEFAULTS}. */
@@ -218,6 +221,11 @@ public final class SqliteStore implements Store {
   @Override
   public CommandRepository commands() {
     return commands;
+  }
+
+  @Override
+  public EventRepository events() {
+    return events;
   }
 
   /** The database file. */

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteStoreTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
-  /** The schema version the shipped migrations produce: V1 devices, V2 commands, V3 plugin commands. */
-  private static final int LATEST = 4;
+  /** The schema version the shipped migrations produce: V1 devices, V2 commands, V3 plugin commands, V4 events, V5 API tokens. */
+  private static final int LATEST = 5;
 
   @TempDir Path dir;
 
@@ -121,7 +121,7 @@ class SqliteStoreTest {
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("SELECT version, description, applied_at FROM schema_version ORDER BY version")) {
-      List<String> descriptions = List.of("devices", "commands", "plugins", "api tokens");
+      List<String> descriptions = List.of("devices", "commands", "plugins", "events", "api tokens");
       for (int version = 1; version <= LATEST; version++) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getInt(1)).isEqualTo(version);
@@ -227,7 +227,7 @@ class SqliteStoreTest {
     // when they are loaded
     Migrations migrations = await(Migrations.load(vertx, SqliteStore.DIALECT));
 
-    // then V1 creates the three device tables, V2 the commands table, V3 the plugin columns and appliances
+    // then V1 creates the three device tables, V2 the commands table, V3 the plugin columns and appliances, V4 the event log
     assertThat(migrations.latestVersion()).isEqualTo(LATEST);
     assertThat(migrations.migrations().get(0).statements())
         .anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE devices"))
@@ -238,6 +238,8 @@ class SqliteStoreTest {
     assertThat(migrations.migrations().get(2).statements())
         .anySatisfy(s -> assertThat(s).startsWith("ALTER TABLE commands ADD COLUMN plugin"))
         .anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE device_appliances"));
+    assertThat(migrations.migrations().get(3).statements())
+        .anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE events"));
   }
 
   // ----------------------------------------------------------------------------------- helpers

@@ -1,0 +1,134 @@
+package io.homeport.store.sqlite;
+
+import static io.homeport.store.sqlite.SqlSupport.instant;
+
+import io.homeport.event.StoredEvent;
+import io.homeport.store.EventRepository;
+import io.homeport.store.StoreException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@link EventRepository} on SQLite. An append is one transaction that starts with its inserts (one
+ * JDBC batch), so it holds the write lock from its first statement on (the rule of {@link SqliteStore});
+ * it then reads back the ids it was given: the newest {@code n} rows of the table, since no other writer
+ * can insert while the lock is held and AUTOINCREMENT gives every row an id above all earlier ones.
+ */
+final class SqliteEventRepository implements EventRepository {
+
+  private static final String INSERT =
+      "INSERT INTO events (type, time, device_id, data) VALUES (#{type}, #{time}, #{deviceId}, #{data})";
+  private static final String NEWEST_IDS = "SELECT id FROM events ORDER BY id DESC LIMIT #{n}";
+  private static final String READ_AFTER =
+      "SELECT id, type, time, device_id, data FROM events WHERE id > #{after} ORDER BY id LIMIT #{limit}";
+  private static final String LATEST_ID = "SELECT seq FROM sqlite_sequence WHERE name = 'events'";
+  private static final String PRUNE_OLDER =
+      "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time < #{cutoff} ORDER BY time LIMIT #{limit})";
+  private static final String PRUNE_TO_COUNT =
+      "DELETE FROM events WHERE id IN (SELECT id FROM events "
+          + "WHERE id <= (SELECT id FROM events ORDER BY id DESC LIMIT 1 OFFSET #{keep}) "
+          + "ORDER BY id LIMIT #{limit})";
+
+  private final Pool pool;
+
+  SqliteEventRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<List<StoredEvent>> append(List<StoredEvent> events) {
+    Objects.requireNonNull(events, "events");
+    List<Map<String, Object>> rows = new ArrayList<>(events.size());
+    for (StoredEvent e : events) {
+      Objects.requireNonNull(e, "events contains null");
+      Map<String, Object> p = new HashMap<>(4);
+      p.put("type", e.type());
+      p.put("time", e.time().toEpochMilli());
+      p.put("deviceId", e.deviceId());
+      p.put("data", e.data());
+      rows.add(p);
+    }
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.withTransaction(conn -> SqlTemplate.forUpdate(conn, INSERT).executeBatch(rows)
+        .compose(inserted -> SqlTemplate.forQuery(conn, NEWEST_IDS)
+            .mapTo(row -> row.getLong("id"))
+            .execute(Map.of("n", rows.size())))
+        .map(idRows -> {
+          long[] ids = new long[rows.size()];
+          int i = ids.length;
+          for (Long id : idRows) {
+            ids[--i] = id;
+          }
+          if (i != 0) {
+            throw new StoreException("appended " + rows.size() + " events but found " + (rows.size() - i) + " ids");
+          }
+          List<StoredEvent> stored = new ArrayList<>(ids.length);
+          for (int k = 0; k < ids.length; k++) {
+            stored.add(events.get(k).withId(ids[k]));
+          }
+          return List.copyOf(stored);
+        }));
+  }
+
+  @Override
+  public Future<List<StoredEvent>> readAfter(long afterId, int limit) {
+    if (afterId < 0 || limit < 0) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "afterId and limit must be >= 0, got afterId " + afterId + ", limit " + limit));
+    }
+    if (limit == 0) {
+      return Future.succeededFuture(List.of());
+    }
+    return SqlTemplate.forQuery(pool, READ_AFTER)
+        .mapTo(SqliteEventRepository::event)
+        .execute(Map.of("after", afterId, "limit", limit))
+        .map(SqlSupport::all);
+  }
+
+  @Override
+  public Future<Long> latestId() {
+    return pool.query(LATEST_ID).execute().map(rows -> {
+      var it = rows.iterator();
+      return it.hasNext() ? it.next().getLong(0) : 0L;
+    });
+  }
+
+  @Override
+  public Future<Integer> pruneOlderThan(Instant cutoff, int limit) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    if (limit < 0) {
+      return Future.failedFuture(new IllegalArgumentException("limit must be >= 0: " + limit));
+    }
+    if (limit == 0) {
+      return Future.succeededFuture(0);
+    }
+    return SqlSupport.update(pool, PRUNE_OLDER, Map.of("cutoff", cutoff.toEpochMilli(), "limit", limit));
+  }
+
+  @Override
+  public Future<Integer> pruneToCount(long keep, int limit) {
+    if (keep < 0 || limit < 0) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "keep and limit must be >= 0, got keep " + keep + ", limit " + limit));
+    }
+    if (limit == 0) {
+      return Future.succeededFuture(0);
+    }
+    return SqlSupport.update(pool, PRUNE_TO_COUNT, Map.of("keep", keep, "limit", limit));
+  }
+
+  private static StoredEvent event(Row row) {
+    return new StoredEvent(row.getLong("id"), row.getString("type"), instant(row, "time"),
+        row.getString("device_id"), row.getString("data"));
+  }
+}
