@@ -29,7 +29,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.JWTAuthHandler;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -80,7 +79,7 @@ public final class ApiVerticle extends VerticleBase {
     // WebSocket GET /api/v1/events, authenticates by itself
     eventStream = EventStreamRoutes.mount(router, vertx, tokens, tokenService::isRevoked);
 
-    router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
+    router.route("/api/v1/*").handler(tokens.authenticationHandler());
     router.route("/api/v1/*").handler(new RejectRevokedTokens(tokenService::isRevoked));
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     Authorize read = Authorize.roles(Role.ADMIN, Role.OPERATOR, Role.INTEGRATOR);

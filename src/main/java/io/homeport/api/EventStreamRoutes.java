@@ -124,7 +124,7 @@ public final class EventStreamRoutes {
    */
   public static EventStreamRoutes mount(Router router, Vertx vertx, ApiTokens tokens, Predicate<String> isRevoked) {
     EventLog log = EventLog.running(vertx);
-    EventStreamRoutes routes = new EventStreamRoutes(vertx, tokens.provider(), isRevoked, log,
+    EventStreamRoutes routes = new EventStreamRoutes(vertx, tokens.verifier(), isRevoked, log,
         log.settings().streamBufferEvents());
     routes.mountOn(router);
     return routes;

@@ -17,20 +17,62 @@ public final class ApiTokens {
   public static final String ISSUER = "homeport";
 
   private final JWTAuth provider;
+  private final JWTAuth external;
 
-  private ApiTokens(JWTAuth provider) {
+  private ApiTokens(JWTAuth provider, JWTAuth external) {
     this.provider = provider;
+    this.external = external;
   }
+
+  /**
+   * An external identity provider whose tokens the API accepts too, as configured.
+   *
+   * @param issuer the {@code iss} its tokens must carry
+   * @param jwks its public keys, a JWK set ({@code {"keys": [...]}})
+   */
+  public record ExternalIssuer(String issuer, JsonObject jwks) {}
 
   /** @param privateKeyPem PKCS#8 PEM of the EC P-256 signing key; publicKeyPem its SPKI PEM */
   public static ApiTokens create(Vertx vertx, String privateKeyPem, String publicKeyPem) {
+    return create(vertx, privateKeyPem, publicKeyPem, null);
+  }
+
+  /**
+   * @param external tokens of this issuer are accepted besides Homeport's own; null for none. They
+   *     need the same {@code role} claim (and optionally {@code devices}) as Homeport tokens.
+   */
+  public static ApiTokens create(Vertx vertx, String privateKeyPem, String publicKeyPem, ExternalIssuer external) {
+    JWTAuth externalProvider = null;
+    if (external != null) {
+      JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer(external.issuer()).setLeeway(5));
+      external.jwks().getJsonArray("keys", new io.vertx.core.json.JsonArray())
+          .forEach(k -> options.addJwk((JsonObject) k));
+      externalProvider = JWTAuth.create(vertx, options);
+    }
+    return new ApiTokens(ownProvider(vertx, privateKeyPem, publicKeyPem), externalProvider);
+  }
+
+  private static JWTAuth ownProvider(Vertx vertx, String privateKeyPem, String publicKeyPem) {
     JWTAuthOptions options = new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(privateKeyPem))
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(publicKeyPem))
         .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setLeeway(5));
-    return new ApiTokens(JWTAuth.create(vertx, options));
+    return JWTAuth.create(vertx, options);
   }
 
+  /** Verifies a token from any trusted issuer: Homeport itself, and the external issuer if configured. */
+  public io.vertx.ext.auth.authentication.AuthenticationProvider verifier() {
+    return external == null ? provider : io.vertx.ext.auth.ChainAuth.any().add(provider).add(external);
+  }
+
+  /** The web handler authenticating bearer tokens of every trusted issuer. */
+  public io.vertx.ext.web.handler.AuthenticationHandler authenticationHandler() {
+    io.vertx.ext.web.handler.JWTAuthHandler own = io.vertx.ext.web.handler.JWTAuthHandler.create(provider);
+    return external == null ? own : io.vertx.ext.web.handler.ChainAuthHandler.any().add(own)
+        .add(io.vertx.ext.web.handler.JWTAuthHandler.create(external));
+  }
+
+  /** Homeport's own provider: mints tokens and verifies them. */
   public JWTAuth provider() {
     return provider;
   }

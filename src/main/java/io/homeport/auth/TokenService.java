@@ -6,16 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
-import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -101,26 +95,6 @@ public final class TokenService {
 
   /** The public signing key as a JWK set, for verifiers of Homeport tokens. */
   public JsonObject jwks() {
-    try {
-      String base64 = publicKeyPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-      byte[] der = Base64.getDecoder().decode(base64);
-      ECPublicKey key = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
-      Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-      String kid = b64.encodeToString(Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(der), 12));
-      return new JsonObject().put("keys", new JsonArray().add(new JsonObject()
-          .put("kty", "EC").put("crv", "P-256").put("use", "sig").put("alg", "ES256").put("kid", kid)
-          .put("x", b64.encodeToString(unsigned(key.getW().getAffineX().toByteArray())))
-          .put("y", b64.encodeToString(unsigned(key.getW().getAffineY().toByteArray())))));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("the JWT public key cannot be read", e);
-    }
-  }
-
-  /** A P-256 coordinate as exactly 32 big-endian bytes. */
-  private static byte[] unsigned(byte[] twosComplement) {
-    byte[] out = new byte[32];
-    int n = Math.min(32, twosComplement.length);
-    System.arraycopy(twosComplement, twosComplement.length - n, out, 32 - n, n);
-    return out;
+    return Jwks.fromPublicKeyPem(publicKeyPem);
   }
 }

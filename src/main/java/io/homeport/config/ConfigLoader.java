@@ -40,7 +40,8 @@ public final class ConfigLoader {
       "commands.resultTimeout",
       "plugins.directory",
       "metrics.access", "metrics.bind", "metrics.port",
-      "events.retentionMaxAge", "events.retentionMaxCount", "events.streamBufferEvents");
+      "events.retentionMaxAge", "events.retentionMaxCount", "events.streamBufferEvents",
+      "auth.externalIssuer", "auth.externalJwksFile");
 
   private ConfigLoader() {}
 
@@ -131,7 +132,22 @@ public final class ConfigLoader {
         new HomeportConfig.Events(
             get(v, "events.retentionMaxAge", ConfigLoader::positiveDuration),
             get(v, "events.retentionMaxCount", o -> positiveLong(o, Long.MAX_VALUE)),
-            get(v, "events.streamBufferEvents", o -> (int) positiveLong(o, 10_000_000))));
+            get(v, "events.streamBufferEvents", o -> (int) positiveLong(o, 10_000_000))),
+        externalIssuer(v));
+  }
+
+  /** Both settings or neither: the issuer's tokens are trusted only with its keys. */
+  private static HomeportConfig.ExternalIssuer externalIssuer(Map<String, Object> v) {
+    String issuer = get(v, "auth.externalIssuer", o -> o == null ? "" : o.toString().trim());
+    String file = get(v, "auth.externalJwksFile", o -> o == null ? "" : o.toString().trim());
+    if (issuer.isEmpty() != file.isEmpty()) {
+      throw new ConfigException("auth.externalIssuer and auth.externalJwksFile go together: set both to trust an "
+          + "external issuer, or neither");
+    }
+    if (issuer.equals(io.homeport.auth.ApiTokens.ISSUER)) {
+      throw new ConfigException("auth.externalIssuer must differ from Homeport's own issuer '" + issuer + "'");
+    }
+    return issuer.isEmpty() ? null : new HomeportConfig.ExternalIssuer(issuer, Path.of(file));
   }
 
   private static MetricsSettings metrics(Map<String, Object> v) {

@@ -26,7 +26,21 @@ public record HomeportConfig(
     Duration commandResultTimeout,
     Path pluginsDirectory,
     MetricsSettings metrics,
-    Events events) {
+    Events events,
+    ExternalIssuer externalIssuer) {
+
+  /**
+   * An external identity provider whose tokens the API accepts besides Homeport's own.
+   *
+   * @param issuer the {@code iss} its tokens carry
+   * @param jwksFile a file with its public keys as a JWK set ({@code {"keys": [...]}})
+   */
+  public record ExternalIssuer(String issuer, Path jwksFile) {
+    public ExternalIssuer {
+      Objects.requireNonNull(issuer, "issuer");
+      Objects.requireNonNull(jwksFile, "jwksFile");
+    }
+  }
 
   /**
    * The durable event log and the event stream.
@@ -67,39 +81,44 @@ public record HomeportConfig(
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
     return new HomeportConfig(dataDir, publicHosts, any, keepaliveInterval, offlineGrace, any, any, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events);
+        pluginsDirectory, metrics, events, externalIssuer);
   }
 
   public HomeportConfig withDataDir(Path dir) {
     return new HomeportConfig(dir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events);
+        pluginsDirectory, metrics, events, externalIssuer);
   }
 
   public HomeportConfig withPluginsDirectory(Path dir) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events, externalIssuer);
   }
 
   public HomeportConfig withKeepalive(Duration interval, Duration grace) {
     return new HomeportConfig(dataDir, publicHosts, beacon, interval, grace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events);
+        pluginsDirectory, metrics, events, externalIssuer);
   }
 
   public HomeportConfig withMetrics(MetricsSettings settings) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events, externalIssuer);
   }
 
   /** A copy with these beacon and device-channel endpoints (a restart on the ports a first start bound). */
   public HomeportConfig withListeners(Endpoint newBeacon, Endpoint newDeviceChannel) {
     return new HomeportConfig(dataDir, publicHosts, newBeacon, keepaliveInterval, offlineGrace, newDeviceChannel, api,
-        storeUrl, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events);
+        storeUrl, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, externalIssuer);
+  }
+
+  public HomeportConfig withExternalIssuer(ExternalIssuer issuer) {
+    return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, issuer);
   }
 
   public HomeportConfig withEvents(Events newEvents) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, newEvents);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, newEvents, externalIssuer);
   }
 }

@@ -29,7 +29,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,7 +145,7 @@ public final class HomeportMetrics extends VerticleBase {
   private void route(Router router) {
     Route route = router.get(PATH);
     if (settings.access() == MetricsSettings.Access.TOKEN) {
-      route.handler(JWTAuthHandler.create(tokens.provider())).handler(new RejectRevokedTokens(isRevoked))
+      route.handler(tokens.authenticationHandler()).handler(new RejectRevokedTokens(isRevoked))
           .handler(HomeportMetrics::anyRole);
     }
     route.handler(PrometheusScrapingHandler.create(registry));

@@ -100,8 +100,10 @@ public final class HomeportServer {
         })
         .compose(p -> {
           pki = p;
-          tokens = ApiTokens.create(vertx, pki.jwtPrivateKeyPem(), pki.jwtPublicKeyPem());
-          return vertx.executeBlocking(() -> ensureAdminToken(dataDir));
+          return vertx.executeBlocking(() -> {
+            tokens = ApiTokens.create(vertx, pki.jwtPrivateKeyPem(), pki.jwtPublicKeyPem(), externalIssuer());
+            return ensureAdminToken(dataDir);
+          });
         })
         .compose(v -> SqliteStore.open(vertx, dataDir.resolve(DATABASE_FILE)))
         .compose(s -> {
@@ -153,6 +155,26 @@ public final class HomeportServer {
         .onSuccess(v -> LOG.info("Homeport is up: API port {}, beacon UDP port {}, device channel port {}",
             api.actualPort(), beacon.actualPort(), deviceChannel.actualPort()))
         .mapEmpty();
+  }
+
+  /** The configured external issuer with its keys read from the file; null when none is configured. */
+  private ApiTokens.ExternalIssuer externalIssuer() throws java.io.IOException {
+    HomeportConfig.ExternalIssuer external = config.externalIssuer();
+    if (external == null) {
+      return null;
+    }
+    io.vertx.core.json.JsonObject jwks;
+    try {
+      jwks = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(external.jwksFile()));
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new IllegalStateException("auth.externalJwksFile " + external.jwksFile() + " is not a readable JWK set: "
+          + e.getMessage());
+    }
+    if (jwks.getJsonArray("keys", new io.vertx.core.json.JsonArray()).isEmpty()) {
+      throw new IllegalStateException("auth.externalJwksFile " + external.jwksFile() + " holds no keys");
+    }
+    LOG.info("accepting API tokens of issuer {} ({} key(s))", external.issuer(), jwks.getJsonArray("keys").size());
+    return new ApiTokens.ExternalIssuer(external.issuer(), jwks);
   }
 
   /** Creates the bootstrap admin token on first start; it is handed to the caller to print once, never logged. */
