@@ -15,6 +15,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
@@ -87,6 +89,8 @@ public final class EventStreamRoutes {
   public static final short CLOSE_SLOW_CONSUMER = 4008;
   public static final short CLOSE_TOKEN_EXPIRED = 4001;
   public static final short CLOSE_LOG_UNAVAILABLE = 1011;
+  /** How long a closed subscriber has to read up to the close frame before its connection is dropped. */
+  static final long CLOSE_GRACE_MILLIS = 30_000;
   /** Events read from the log at once, at most. */
   static final int MAX_PAGE = 500;
   private static final Set<Role> ROLES = EnumSet.of(Role.ADMIN, Role.OPERATOR, Role.INTEGRATOR);
@@ -97,15 +101,17 @@ public final class EventStreamRoutes {
   private final EventLog log;
   private final int limit;
   private final int page;
+  private final long closeGraceMillis;
   private final Set<Subscriber> subscribers = new LinkedHashSet<>();
   private final AtomicInteger subscriberCount = new AtomicInteger();
   private final AtomicLong slowConsumerCloses = new AtomicLong();
   private Context home;
 
-  EventStreamRoutes(Vertx vertx, AuthenticationProvider auth, EventLog log, int bufferEvents) {
+  EventStreamRoutes(Vertx vertx, AuthenticationProvider auth, EventLog log, int bufferEvents, long closeGraceMillis) {
     if (bufferEvents < 1) {
       throw new IllegalArgumentException("bufferEvents must be >= 1: " + bufferEvents);
     }
+    this.closeGraceMillis = closeGraceMillis;
     this.vertx = vertx;
     this.auth = auth;
     this.log = log;
@@ -120,7 +126,8 @@ public final class EventStreamRoutes {
    */
   public static EventStreamRoutes mount(Router router, Vertx vertx, ApiTokens tokens) {
     EventLog log = EventLog.running(vertx);
-    EventStreamRoutes routes = new EventStreamRoutes(vertx, tokens.provider(), log, log.settings().streamBufferEvents());
+    EventStreamRoutes routes = new EventStreamRoutes(vertx, tokens.provider(), log, log.settings().streamBufferEvents(),
+        CLOSE_GRACE_MILLIS);
     routes.mountOn(router);
     return routes;
   }
@@ -201,17 +208,18 @@ public final class EventStreamRoutes {
       // Netty adds these headers to the 101 answer; the server has no subprotocol list of its own
       ctx.response().headers().set("Sec-WebSocket-Protocol", SUBPROTOCOL);
     }
+    HttpConnection connection = ctx.request().connection();
     ctx.request().toWebSocket().onComplete(upgraded -> {
       if (upgraded.failed()) {
         LOG.debug("event stream upgrade failed: {}", upgraded.cause().toString());
         return;
       }
-      onHome(() -> start(upgraded.result(), user, filter, after));
+      onHome(() -> start(upgraded.result(), connection, user, filter, after));
     });
   }
 
-  private void start(ServerWebSocket ws, User user, EventFilter filter, long after) {
-    Subscriber s = new Subscriber(ws, filter, claim(user, "sub"));
+  private void start(ServerWebSocket ws, HttpConnection connection, User user, EventFilter filter, long after) {
+    Subscriber s = new Subscriber(ws, connection, filter, claim(user, "sub"));
     subscribers.add(s);
     subscriberCount.incrementAndGet();
     ws.textMessageHandler(ignored -> {});
@@ -301,6 +309,21 @@ public final class EventStreamRoutes {
     problem.send(ctx);
   }
 
+  /**
+   * Closes the TCP connection at once, discarding what the client did not read. Vert.x only starts its own
+   * closing timeout once the close frame is sent, which never happens while a client reads nothing; the
+   * close starts at the head of the Netty pipeline, below Vert.x's handler that would wait for the queued
+   * frames. Uses the connection's channel (vertx-core's connection implementation); without it, a plain
+   * close.
+   */
+  private static void drop(ServerWebSocket ws, HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      base.channel().pipeline().firstContext().close();
+    } else {
+      ws.close();
+    }
+  }
+
   private void onHome(Runnable action) {
     if (Vertx.currentContext() == home) {
       action.run();
@@ -330,6 +353,8 @@ public final class EventStreamRoutes {
   /** One connection; touched on the home context only. */
   private final class Subscriber {
     final ServerWebSocket ws;
+    /** The HTTP connection the socket was upgraded from: the same TCP connection. */
+    final HttpConnection connection;
     final EventFilter filter;
     final String subject;
     /** Every event with an id up to this was sent, queued or filtered out. */
@@ -350,8 +375,9 @@ public final class EventStreamRoutes {
     boolean closed;
     long expiryTimer = -1;
 
-    Subscriber(ServerWebSocket ws, EventFilter filter, String subject) {
+    Subscriber(ServerWebSocket ws, HttpConnection connection, EventFilter filter, String subject) {
       this.ws = ws;
+      this.connection = connection;
       this.filter = filter;
       this.subject = subject;
     }
@@ -479,6 +505,14 @@ public final class EventStreamRoutes {
       String reason = why + "; resume with after=" + lastWritten;
       gone();
       ws.close(code, reason).onFailure(e -> LOG.debug("closing the event stream of {}: {}", subject, e.toString()));
+      // the close frame waits behind what the client has not read; a client that reads nothing never gets it
+      vertx.setTimer(closeGraceMillis, t -> {
+        if (!ws.isClosed()) {
+          LOG.info("event stream: {} did not read up to the close frame within {} ms; dropping the connection",
+              subject, closeGraceMillis);
+          drop(ws, connection);
+        }
+      });
     }
 
     /** Forgets the subscriber (closed by us or by the client). */
