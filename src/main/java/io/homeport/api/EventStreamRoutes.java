@@ -106,6 +106,7 @@ public final class EventStreamRoutes {
   private final AtomicInteger subscriberCount = new AtomicInteger();
   private final AtomicLong slowConsumerCloses = new AtomicLong();
   private Context home;
+  private Thread homeThread;
 
   EventStreamRoutes(Vertx vertx, AuthenticationProvider auth, EventLog log, int bufferEvents, long closeGraceMillis) {
     if (bufferEvents < 1) {
@@ -133,7 +134,11 @@ public final class EventStreamRoutes {
   }
 
   void mountOn(Router router) {
+    if (!Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("mount the event stream on an event loop, from a verticle's start");
+    }
     home = vertx.getOrCreateContext();
+    homeThread = Thread.currentThread();
     vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, this::onEvent);
     router.get(PATH).handler(this::subscribe);
   }
@@ -227,6 +232,10 @@ public final class EventStreamRoutes {
     ws.exceptionHandler(e -> LOG.debug("event stream socket of {}: {}", s.subject, e.toString()));
     ws.closeHandler(v -> onHome(() -> s.gone()));
     ws.drainHandler(v -> onHome(s::pump));
+    if (ws.isClosed()) { // gone before it was registered: its close handler will not run
+      s.gone();
+      return;
+    }
     Object exp = claim(user, "exp");
     if (exp instanceof Number seconds) {
       long delay = Math.max(1, seconds.longValue() * 1000 - System.currentTimeMillis());
@@ -239,7 +248,9 @@ public final class EventStreamRoutes {
       s.continueReplay();
     } else {
       // live from now: events up to the newest stored id are not sent
+      s.reading = true; // no replay read meanwhile
       log.latestId().onComplete(latest -> onHome(() -> {
+        s.reading = false;
         if (latest.failed()) {
           s.close(CLOSE_LOG_UNAVAILABLE, "event log unavailable");
         } else {
@@ -317,15 +328,19 @@ public final class EventStreamRoutes {
    * close.
    */
   private static void drop(ServerWebSocket ws, HttpConnection connection) {
-    if (connection instanceof ConnectionBase base) {
+    if (connection instanceof ConnectionBase base && base.channel().pipeline().firstContext() != null) {
       base.channel().pipeline().firstContext().close();
     } else {
       ws.close();
     }
   }
 
+  /**
+   * Runs the action with the subscribers' state: at once on the home event loop thread (every context
+   * on it, such as the duplicated contexts of requests and messages, runs one thing at a time), else on it.
+   */
   private void onHome(Runnable action) {
-    if (Vertx.currentContext() == home) {
+    if (Thread.currentThread() == homeThread) {
       action.run();
     } else {
       home.runOnContext(v -> action.run());
