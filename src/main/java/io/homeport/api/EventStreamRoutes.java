@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * write queue is only written to while {@code writeQueueFull()} is false). Replay reads a page only when
  * there is room. A live subscriber that falls further behind is closed.
  *
- * <p><b>Close codes</b> (besides the standard ones: 1000 normal, 1001 server going away):
+ * <p><b>Close codes</b> (besides 1000, which the server sends when it stops):
  * <ul>
  *   <li>{@value #CLOSE_SLOW_CONSUMER} slow consumer: reason {@code "slow consumer; resume with
  *       after=<id>"}, the id of the last event written to this connection. Reconnect with that
