@@ -507,10 +507,10 @@ public final class EventStreamRoutes {
     }
 
     void slowConsumer() {
-      slowConsumerCloses.incrementAndGet();
       LOG.info("event stream: closing slow consumer {} with {} events queued (resume after={})", subject,
           queued(), lastWritten);
       close(CLOSE_SLOW_CONSUMER, "slow consumer");
+      slowConsumerCloses.incrementAndGet();
     }
 
     void close(short code, String why) {
