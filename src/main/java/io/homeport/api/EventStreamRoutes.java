@@ -15,6 +15,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
@@ -64,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * write queue is only written to while {@code writeQueueFull()} is false). Replay reads a page only when
  * there is room. A live subscriber that falls further behind is closed.
  *
- * <p><b>Close codes</b> (besides the standard ones: 1000 normal, 1001 server going away):
+ * <p><b>Close codes</b> (besides 1000, which the server sends when it stops):
  * <ul>
  *   <li>{@value #CLOSE_SLOW_CONSUMER} slow consumer: reason {@code "slow consumer; resume with
  *       after=<id>"}, the id of the last event written to this connection. Reconnect with that
@@ -88,6 +90,8 @@ public final class EventStreamRoutes {
   public static final short CLOSE_SLOW_CONSUMER = 4008;
   public static final short CLOSE_TOKEN_EXPIRED = 4001;
   public static final short CLOSE_LOG_UNAVAILABLE = 1011;
+  /** How long a closed subscriber has to read up to the close frame before its connection is dropped. */
+  static final long CLOSE_GRACE_MILLIS = 30_000;
   /** Events read from the log at once, at most. */
   static final int MAX_PAGE = 500;
   private static final Set<Role> ROLES = EnumSet.of(Role.ADMIN, Role.OPERATOR, Role.INTEGRATOR);
@@ -99,16 +103,19 @@ public final class EventStreamRoutes {
   private final EventLog log;
   private final int limit;
   private final int page;
+  private final long closeGraceMillis;
   private final Set<Subscriber> subscribers = new LinkedHashSet<>();
   private final AtomicInteger subscriberCount = new AtomicInteger();
   private final AtomicLong slowConsumerCloses = new AtomicLong();
   private Context home;
+  private Thread homeThread;
 
   EventStreamRoutes(Vertx vertx, AuthenticationProvider auth, Predicate<String> isRevoked, EventLog log,
-      int bufferEvents) {
+      int bufferEvents, long closeGraceMillis) {
     if (bufferEvents < 1) {
       throw new IllegalArgumentException("bufferEvents must be >= 1: " + bufferEvents);
     }
+    this.closeGraceMillis = closeGraceMillis;
     this.vertx = vertx;
     this.auth = auth;
     this.isRevoked = isRevoked;
@@ -125,13 +132,17 @@ public final class EventStreamRoutes {
   public static EventStreamRoutes mount(Router router, Vertx vertx, ApiTokens tokens, Predicate<String> isRevoked) {
     EventLog log = EventLog.running(vertx);
     EventStreamRoutes routes = new EventStreamRoutes(vertx, tokens.verifier(), isRevoked, log,
-        log.settings().streamBufferEvents());
+        log.settings().streamBufferEvents(), CLOSE_GRACE_MILLIS);
     routes.mountOn(router);
     return routes;
   }
 
   void mountOn(Router router) {
+    if (!Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("mount the event stream on an event loop, from a verticle's start");
+    }
     home = vertx.getOrCreateContext();
+    homeThread = Thread.currentThread();
     vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, this::onEvent);
     router.get(PATH).handler(this::subscribe);
   }
@@ -210,17 +221,18 @@ public final class EventStreamRoutes {
       // Netty adds these headers to the 101 answer; the server has no subprotocol list of its own
       ctx.response().headers().set("Sec-WebSocket-Protocol", SUBPROTOCOL);
     }
+    HttpConnection connection = ctx.request().connection();
     ctx.request().toWebSocket().onComplete(upgraded -> {
       if (upgraded.failed()) {
         LOG.debug("event stream upgrade failed: {}", upgraded.cause().toString());
         return;
       }
-      onHome(() -> start(upgraded.result(), user, filter, after));
+      onHome(() -> start(upgraded.result(), connection, user, filter, after));
     });
   }
 
-  private void start(ServerWebSocket ws, User user, EventFilter filter, long after) {
-    Subscriber s = new Subscriber(ws, filter, claim(user, "sub"));
+  private void start(ServerWebSocket ws, HttpConnection connection, User user, EventFilter filter, long after) {
+    Subscriber s = new Subscriber(ws, connection, filter, claim(user, "sub"));
     subscribers.add(s);
     subscriberCount.incrementAndGet();
     ws.textMessageHandler(ignored -> {});
@@ -228,6 +240,10 @@ public final class EventStreamRoutes {
     ws.exceptionHandler(e -> LOG.debug("event stream socket of {}: {}", s.subject, e.toString()));
     ws.closeHandler(v -> onHome(() -> s.gone()));
     ws.drainHandler(v -> onHome(s::pump));
+    if (ws.isClosed()) { // gone before it was registered: its close handler will not run
+      s.gone();
+      return;
+    }
     Object exp = claim(user, "exp");
     if (exp instanceof Number seconds) {
       long delay = Math.max(1, seconds.longValue() * 1000 - System.currentTimeMillis());
@@ -240,7 +256,9 @@ public final class EventStreamRoutes {
       s.continueReplay();
     } else {
       // live from now: events up to the newest stored id are not sent
+      s.reading = true; // no replay read meanwhile
       log.latestId().onComplete(latest -> onHome(() -> {
+        s.reading = false;
         if (latest.failed()) {
           s.close(CLOSE_LOG_UNAVAILABLE, "event log unavailable");
         } else {
@@ -310,8 +328,27 @@ public final class EventStreamRoutes {
     problem.send(ctx);
   }
 
+  /**
+   * Closes the TCP connection at once, discarding what the client did not read. Vert.x only starts its own
+   * closing timeout once the close frame is sent, which never happens while a client reads nothing; the
+   * close starts at the head of the Netty pipeline, below Vert.x's handler that would wait for the queued
+   * frames. Uses the connection's channel (vertx-core's connection implementation); without it, a plain
+   * close.
+   */
+  private static void drop(ServerWebSocket ws, HttpConnection connection) {
+    if (connection instanceof ConnectionBase base && base.channel().pipeline().firstContext() != null) {
+      base.channel().pipeline().firstContext().close();
+    } else {
+      ws.close();
+    }
+  }
+
+  /**
+   * Runs the action with the subscribers' state: at once on the home event loop thread (every context
+   * on it, such as the duplicated contexts of requests and messages, runs one thing at a time), else on it.
+   */
   private void onHome(Runnable action) {
-    if (Vertx.currentContext() == home) {
+    if (Thread.currentThread() == homeThread) {
       action.run();
     } else {
       home.runOnContext(v -> action.run());
@@ -339,6 +376,8 @@ public final class EventStreamRoutes {
   /** One connection; touched on the home context only. */
   private final class Subscriber {
     final ServerWebSocket ws;
+    /** The HTTP connection the socket was upgraded from: the same TCP connection. */
+    final HttpConnection connection;
     final EventFilter filter;
     final String subject;
     /** Every event with an id up to this was sent, queued or filtered out. */
@@ -359,8 +398,9 @@ public final class EventStreamRoutes {
     boolean closed;
     long expiryTimer = -1;
 
-    Subscriber(ServerWebSocket ws, EventFilter filter, String subject) {
+    Subscriber(ServerWebSocket ws, HttpConnection connection, EventFilter filter, String subject) {
       this.ws = ws;
+      this.connection = connection;
       this.filter = filter;
       this.subject = subject;
     }
@@ -475,10 +515,10 @@ public final class EventStreamRoutes {
     }
 
     void slowConsumer() {
-      slowConsumerCloses.incrementAndGet();
       LOG.info("event stream: closing slow consumer {} with {} events queued (resume after={})", subject,
           queued(), lastWritten);
       close(CLOSE_SLOW_CONSUMER, "slow consumer");
+      slowConsumerCloses.incrementAndGet();
     }
 
     void close(short code, String why) {
@@ -488,6 +528,14 @@ public final class EventStreamRoutes {
       String reason = why + "; resume with after=" + lastWritten;
       gone();
       ws.close(code, reason).onFailure(e -> LOG.debug("closing the event stream of {}: {}", subject, e.toString()));
+      // the close frame waits behind what the client has not read; a client that reads nothing never gets it
+      vertx.setTimer(closeGraceMillis, t -> {
+        if (!ws.isClosed()) {
+          LOG.info("event stream: {} did not read up to the close frame within {} ms; dropping the connection",
+              subject, closeGraceMillis);
+          drop(ws, connection);
+        }
+      });
     }
 
     /** Forgets the subscriber (closed by us or by the client). */

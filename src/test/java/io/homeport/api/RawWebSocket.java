@@ -139,6 +139,11 @@ final class RawWebSocket implements AutoCloseable {
     return c;
   }
 
+  /** How long a read may block before it fails with a {@link java.net.SocketTimeoutException}. */
+  void readTimeout(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();
