@@ -239,7 +239,8 @@ public final class ApplianceNode {
     }
     slots.put(0x9D, readOnly(PropertyMap.encode(announced)));
     slots.put(0x9E, readOnly(PropertyMap.encode(settable)));
-    slots.put(0x9F, readOnly(new byte[0])); // placeholder so the Get map lists itself
+    // 0x9F is gettable itself: enter it first so the map computed below includes it, then fill in its value
+    slots.put(0x9F, readOnly(new byte[0]));
     List<Integer> gettable = new ArrayList<>();
     for (Map.Entry<Integer, Slot> e : slots.entrySet()) {
       if (e.getValue().gettable) {
