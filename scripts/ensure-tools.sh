@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what building and testing Homeport needs on a fresh Debian machine: a JDK 17 and Maven,
-# and for the real-NAT lab (scripts/nat-lab.sh) iproute2 (ip) and nftables (nft).
+# Installs what building Homeport needs on a fresh Debian machine (a JDK 17 and Maven) and, with the
+# argument "test", also what the real-NAT lab needs (scripts/nat-lab.sh: iproute2's ip, nftables' nft).
 # Does nothing when they are already there. Needs root (or sudo) only when something is missing.
+# Usage: scripts/ensure-tools.sh [build|test]
 set -euo pipefail
 # ip and nft live in /usr/sbin, which a non-root PATH often lacks: look there too
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
@@ -9,8 +10,10 @@ missing=()
 have java || missing+=(openjdk-17-jdk-headless)
 have javac || missing+=(openjdk-17-jdk-headless)
 have mvn || missing+=(maven)
-have ip || missing+=(iproute2)
-have nft || missing+=(nftables)
+if [ "${1:-build}" = test ]; then
+  have ip || missing+=(iproute2)
+  have nft || missing+=(nftables)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -3,5 +3,5 @@
 # process tests (Failsafe). Installs the build tools first when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-tools.sh
+scripts/ensure-tools.sh test
 exec mvn -B verify "$@"
