@@ -60,7 +60,7 @@ need_root() {
 }
 
 need_tool() { # tool package
-  command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install the Debian package $2 (apt-get install $2, or scripts/ensure-tools.sh)"
+  command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install the Debian package $2 (apt-get install $2, or scripts/ensure-tools.sh test)"
 }
 
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
