@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <token>} (the server then answers with the subprotocol {@code bearer}) or the {@code access_token} query
  * parameter. Roles admin, operator and integrator may subscribe. A token with a {@code devices} claim (a
  * list of device ids) or a {@code groups} claim (a list of device groups) only ever receives events of
- * those devices, or of devices in those groups at the time of the event; events without a device
+ * those devices, or of devices in those groups when the event is sent (also on replay); events without a device
  * ({@code plugin.*}) are not shown to it. Refusals are problem+json responses instead of the upgrade: 401
  * {@code unauthenticated}, 403 {@code forbidden}, 400 {@code invalid-field} (with {@code field}), 426
  * {@code websocket-required} for a request that is not a WebSocket upgrade.
