@@ -40,7 +40,7 @@ public final class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
   static final int BODY_LIMIT = 64 * 1024;
   static final int METADATA_LIMIT = 8 * 1024;
-  private static final Set<String> CREATE_FIELDS = Set.of("id", "name", "vendor", "metadata");
+  private static final Set<String> CREATE_FIELDS = Set.of("id", "name", "vendor", "metadata", "groups");
 
   private final Endpoint endpoint;
   private final ApiTokens tokens;
@@ -77,7 +77,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
     extraRoutes.accept(router);
     // WebSocket GET /api/v1/events, authenticates by itself
-    eventStream = EventStreamRoutes.mount(router, vertx, tokens, tokenService::isRevoked);
+    eventStream = EventStreamRoutes.mount(router, vertx, tokens, tokenService::isRevoked, devices.groups());
 
     router.route("/api/v1/*").handler(tokens.authenticationHandler());
     router.route("/api/v1/*").handler(new RejectRevokedTokens(tokenService::isRevoked));
@@ -91,6 +91,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/v1/devices").handler(read).handler(this::listDevices);
     router.get("/api/v1/devices/:id").handler(read).handler(this::getDevice);
     router.delete("/api/v1/devices/:id").handler(write).handler(this::deleteDevice);
+    router.put("/api/v1/devices/:id/groups").handler(write).handler(this::replaceGroups);
     router.post("/api/v1/devices/:id/revoke").handler(write).handler(this::revokeDevice);
     router.post("/api/v1/devices/:id/enrollment-tokens").handler(write).handler(this::newEnrollmentToken);
     router.get("/api/v1/beacon/counters").handler(read).handler(this::beaconCounters);
@@ -155,8 +156,9 @@ public final class ApiVerticle extends VerticleBase {
     if (vendor != null && (vendor.isBlank() || vendor.length() > 128)) {
       throw JsonBodies.invalid("vendor", "'vendor' must be 1-128 characters");
     }
-    DeviceService.NewDevice request = new DeviceService.NewDevice(
-        JsonBodies.optionalString(body, "id"), JsonBodies.optionalString(body, "name"), vendor, metadataJson);
+    java.util.List<String> groups = body.containsKey("groups") ? groupsField(body) : null;
+    DeviceService.NewDevice request = new DeviceService.NewDevice(JsonBodies.optionalString(body, "id"),
+        JsonBodies.optionalString(body, "name"), vendor, metadataJson, groups == null ? null : Set.copyOf(groups));
     devices.create(request).onComplete(created -> {
       if (created.failed()) {
         ctx.fail(created.cause());
@@ -168,11 +170,41 @@ public final class ApiVerticle extends VerticleBase {
     });
   }
 
+  /** The {@code groups} field: a list of group names (checked by the service), possibly empty. */
+  private static java.util.List<String> groupsField(JsonObject body) {
+    Object g = body.getValue("groups");
+    if (!(g instanceof JsonArray list) || list.stream().anyMatch(v -> !(v instanceof String))) {
+      throw JsonBodies.invalid("groups", "'groups' must be a list of group names");
+    }
+    java.util.List<String> names = new java.util.ArrayList<>();
+    list.forEach(v -> names.add((String) v));
+    if (new java.util.HashSet<>(names).size() != names.size()) {
+      throw JsonBodies.invalid("groups", "'groups' names a group twice");
+    }
+    return names;
+  }
+
+  private void replaceGroups(RoutingContext ctx) {
+    JsonObject body = JsonBodies.object(ctx);
+    JsonBodies.onlyFields(body, Set.of("groups"));
+    if (!body.containsKey("groups")) {
+      throw JsonBodies.invalid("groups", "'groups' is required (an empty list removes every group)");
+    }
+    java.util.List<String> groups = groupsField(body);
+    devices.replaceGroups(ctx.pathParam("id"), Set.copyOf(groups))
+        .onComplete(d -> respond(ctx, d.map(this::deviceJson)));
+  }
+
+  private Scope scope(RoutingContext ctx) {
+    return Scope.of(ctx.user(), devices.groups());
+  }
+
   private void listDevices(RoutingContext ctx) {
     int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     int limit = intParam(ctx, "limit", 100, 1, 1000);
-    Scope scope = Scope.of(ctx.user());
-    Future<java.util.List<Device>> page = scope.devices() == null ? devices.list(offset, limit) : scopedPage(scope, offset, limit);
+    Scope scope = scope(ctx);
+    Future<java.util.List<Device>> page = !scope.limited() ? devices.list(offset, limit)
+        : scope.groups() == null ? scopedPage(scope, offset, limit) : filteredPage(scope, offset, limit);
     page.onComplete(list -> {
       if (list.failed()) {
         ctx.fail(list.cause());
@@ -194,9 +226,32 @@ public final class ApiVerticle extends VerticleBase {
         .skip(offset).limit(limit).toList()));
   }
 
+  /**
+   * The devices a group-limited token may see, in the list's order, paged: the full list is read in
+   * pages and filtered by the scope (group membership can change at any time, so there is no fixed id set).
+   */
+  private Future<java.util.List<Device>> filteredPage(Scope scope, int offset, int limit) {
+    java.util.List<Device> visible = new java.util.ArrayList<>();
+    return collectVisible(scope, 0, offset + limit, visible)
+        .map(v -> visible.stream().skip(offset).limit(limit).toList());
+  }
+
+  private Future<Void> collectVisible(Scope scope, int from, int wanted, java.util.List<Device> visible) {
+    int page = 500;
+    return devices.list(from, page).compose(list -> {
+      for (Device d : list) {
+        if (scope.sees(d.id()) && visible.size() < wanted) {
+          visible.add(d);
+        }
+      }
+      return list.size() < page || visible.size() >= wanted ? Future.<Void>succeededFuture()
+          : collectVisible(scope, from + page, wanted, visible);
+    });
+  }
+
   private void getDevice(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    if (!Scope.of(ctx.user()).sees(id)) {
+    if (!scope(ctx).sees(id)) {
       ctx.fail(notFound("device", id));
       return;
     }
@@ -317,7 +372,7 @@ public final class ApiVerticle extends VerticleBase {
             "unknown state '" + name.trim() + "' (states: queued, woken, delivered, succeeded, failed, expired, timed-out, cancelled)")));
       }
     }
-    if (!Scope.of(ctx.user()).sees(ctx.pathParam("id"))) {
+    if (!scope(ctx).sees(ctx.pathParam("id"))) {
       ctx.fail(notFound("device", ctx.pathParam("id")));
       return;
     }
@@ -333,7 +388,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void getCommand(RoutingContext ctx) {
-    Scope scope = Scope.of(ctx.user());
+    Scope scope = scope(ctx);
     String id = ctx.pathParam("id");
     commands.get(id).compose(c -> scope.sees(c.deviceId()) ? Future.succeededFuture(c)
             : Future.<Command>failedFuture(notFound("command", id)))
@@ -350,7 +405,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private JsonObject deviceJson(Device d) {
-    return DeviceJson.of(d, presence.get(d.id()));
+    return DeviceJson.of(d, presence.get(d.id()), devices.groups().of(d.id()));
   }
 
   private static JsonObject tokenJson(WithToken w) {

@@ -2,20 +2,23 @@ package io.homeport.api;
 
 import io.homeport.beacon.Presence;
 import io.homeport.device.Device;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 /** The API's JSON form of a device and its presence. Never includes the beacon key. */
 final class DeviceJson {
   private DeviceJson() {}
 
-  static JsonObject of(Device d, Optional<Presence> presence) {
+  static JsonObject of(Device d, Optional<Presence> presence, Set<String> groups) {
     JsonObject json = new JsonObject()
         .put("id", d.id())
         .put("name", d.name())
         .put("vendor", d.vendor())
         .put("metadata", d.metadataJson() == null ? new JsonObject() : new JsonObject(d.metadataJson()))
+        .put("groups", new JsonArray(new java.util.ArrayList<>(groups)))
         .put("state", d.state().wireName())
         .put("createdAt", time(d.createdAt()))
         .put("enrolledAt", time(d.enrolledAt()))

@@ -1,5 +1,7 @@
 package io.homeport.api;
 
+import io.homeport.auth.Scope;
+import io.homeport.device.DeviceGroups;
 import io.homeport.http.JsonBodies;
 import io.homeport.http.Problem;
 import io.homeport.http.ProblemException;
@@ -12,8 +14,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which events one stream subscriber receives: type patterns (any when none) and a device set (any when
- * null). An event without a device passes only when no device set applies.
+ * Which events one stream subscriber receives: type patterns (any when none), a device set (any when
+ * null) and the token's {@link Scope}. An event without a device passes only when no device set and no
+ * limit of the token applies. A token limited to groups is checked against the group membership at each
+ * event, so a device moved into or out of one of its groups is seen or hidden at once.
  *
  * <p>A type pattern is an exact type ({@code command.succeeded}), {@code *} (every type), or has
  * segments ending in {@code *}: {@code device.*} (every device event), {@code command.time*}
@@ -29,15 +33,23 @@ final class EventFilter {
 
   private final List<String[]> types;
   private final Set<String> devices;
+  /** Null when the token is not limited. */
+  private final Scope scope;
 
-  private EventFilter(List<String[]> types, Set<String> devices) {
+  private EventFilter(List<String[]> types, Set<String> devices, Scope scope) {
     this.types = types;
     this.devices = devices;
+    this.scope = scope;
   }
 
   /** Everything: no type patterns, no device set. */
   static EventFilter all() {
-    return new EventFilter(List.of(), null);
+    return new EventFilter(List.of(), null, null);
+  }
+
+  /** {@link #of(List, List, JsonObject, DeviceGroups)} for a server without device groups. */
+  static EventFilter of(List<String> typesParam, List<String> devicesParam, JsonObject principal) {
+    return of(typesParam, devicesParam, principal, new DeviceGroups());
   }
 
   /**
@@ -45,11 +57,14 @@ final class EventFilter {
    *
    * @param typesParam values of {@code types} (each comma-separated)
    * @param devicesParam values of {@code devices} (each comma-separated)
-   * @param principal the token's claims; a {@code devices} claim limits every subscription of the token
+   * @param principal the token's claims; a {@code devices} or {@code groups} claim limits every
+   *     subscription of the token
+   * @param membership the current group membership of devices
    * @throws ProblemException 400 for a malformed parameter, 403 for a malformed claim or devices that are
-   *     all outside the claim
+   *     all outside the token's scope (at the time of subscribing)
    */
-  static EventFilter of(List<String> typesParam, List<String> devicesParam, JsonObject principal) {
+  static EventFilter of(List<String> typesParam, List<String> devicesParam, JsonObject principal,
+      DeviceGroups membership) {
     List<String[]> types = new ArrayList<>();
     for (String pattern : split(typesParam)) {
       if (pattern.length() > 100 || !TYPE_PATTERN.matcher(pattern).matches() || pattern.contains("..")
@@ -79,28 +94,32 @@ final class EventFilter {
       }
     }
     Set<String> devices = requested;
-    Set<String> scope = scope(principal);
-    if (scope != null) {
-      if (requested == null) {
-        devices = scope;
-      } else {
-        devices = new LinkedHashSet<>(requested);
-        devices.retainAll(scope);
-        if (devices.isEmpty()) {
-          throw new ProblemException(new Problem(403, "forbidden", "Forbidden",
-              "none of the requested devices is among the devices this token is limited to"));
-        }
+    if (principal != null) {
+      checkClaim(principal, "devices");
+      checkClaim(principal, "groups");
+    }
+    Scope claimed = principal == null ? null : Scope.of(principal, membership);
+    Scope scope = claimed != null && claimed.limited() ? claimed : null;
+    if (scope != null && requested != null) {
+      Set<String> visible = new LinkedHashSet<>(requested);
+      visible.removeIf(id -> !scope.sees(id));
+      if (visible.isEmpty()) {
+        throw new ProblemException(new Problem(403, "forbidden", "Forbidden",
+            "none of the requested devices is among the devices this token is limited to"));
+      }
+      if (scope.groups() == null) {
+        devices = visible; // a fixed device list: narrow the filter once
       }
     }
-    return new EventFilter(List.copyOf(types), devices == null ? null : Set.copyOf(devices));
+    return new EventFilter(List.copyOf(types), devices == null ? null : Set.copyOf(devices), scope);
   }
 
-  /** The token's {@code devices} claim, or null when it has none. */
-  private static Set<String> scope(JsonObject principal) {
-    if (principal == null || !principal.containsKey("devices")) {
-      return null;
+  /** Refuses a {@code devices} or {@code groups} claim that is present but not a list of strings. */
+  private static void checkClaim(JsonObject principal, String name) {
+    if (!principal.containsKey(name)) {
+      return;
     }
-    Object claim = principal.getValue("devices");
+    Object claim = principal.getValue(name);
     Set<String> scope = new LinkedHashSet<>();
     if (claim instanceof JsonArray array) {
       for (Object id : array) {
@@ -115,13 +134,15 @@ final class EventFilter {
     }
     if (scope == null) {
       throw new ProblemException(new Problem(403, "forbidden", "Forbidden",
-          "the token's devices claim is not a list of device ids"));
+          "the token's " + name + " claim is not a list of " + (name.equals("groups") ? "group names" : "device ids")));
     }
-    return scope;
   }
 
   boolean matches(String type, String deviceId) {
     if (devices != null && (deviceId == null || !devices.contains(deviceId))) {
+      return false;
+    }
+    if (scope != null && !scope.sees(deviceId)) {
       return false;
     }
     if (types.isEmpty()) {
@@ -153,7 +174,7 @@ final class EventFilter {
     return segments.length == pattern.length;
   }
 
-  /** Null when any device passes. */
+  /** The devices asked for (narrowed by a token's fixed device list); null when any device passes. */
   Set<String> devices() {
     return devices;
   }
@@ -179,6 +200,8 @@ final class EventFilter {
   public String toString() {
     List<String> t = new ArrayList<>();
     types.forEach(p -> t.add(String.join(".", p)));
-    return "types=" + (t.isEmpty() ? "*" : String.join(",", t)) + " devices=" + (devices == null ? "*" : devices);
+    return "types=" + (t.isEmpty() ? "*" : String.join(",", t)) + " devices=" + (devices == null ? "*" : devices)
+        + (scope == null ? "" : " scope=" + (scope.devices() == null ? "" : "devices" + scope.devices())
+            + (scope.groups() == null ? "" : "groups" + scope.groups()));
   }
 }

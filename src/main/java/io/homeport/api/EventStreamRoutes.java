@@ -1,6 +1,7 @@
 package io.homeport.api;
 
 import io.homeport.auth.ApiTokens;
+import io.homeport.device.DeviceGroups;
 import io.homeport.auth.Role;
 import io.homeport.event.EventAddresses;
 import io.homeport.event.EventLog;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * Bearer} header, or, for browsers, from the subprotocol list {@code Sec-WebSocket-Protocol: bearer,
  * <token>} (the server then answers with the subprotocol {@code bearer}) or the {@code access_token} query
  * parameter. Roles admin, operator and integrator may subscribe. A token with a {@code devices} claim (a
- * list of device ids) only ever receives events of those devices; events without a device
+ * list of device ids) or a {@code groups} claim (a list of device groups) only ever receives events of
+ * those devices, or of devices in those groups when the event is sent (also on replay); events without a device
  * ({@code plugin.*}) are not shown to it. Refusals are problem+json responses instead of the upgrade: 401
  * {@code unauthenticated}, 403 {@code forbidden}, 400 {@code invalid-field} (with {@code field}), 426
  * {@code websocket-required} for a request that is not a WebSocket upgrade.
@@ -101,6 +103,7 @@ public final class EventStreamRoutes {
   private final AuthenticationProvider auth;
   private final Predicate<String> isRevoked;
   private final EventLog log;
+  private final DeviceGroups groups;
   private final int limit;
   private final int page;
   private final long closeGraceMillis;
@@ -112,6 +115,12 @@ public final class EventStreamRoutes {
 
   EventStreamRoutes(Vertx vertx, AuthenticationProvider auth, Predicate<String> isRevoked, EventLog log,
       int bufferEvents, long closeGraceMillis) {
+    this(vertx, auth, isRevoked, log, bufferEvents, closeGraceMillis, new DeviceGroups());
+  }
+
+  EventStreamRoutes(Vertx vertx, AuthenticationProvider auth, Predicate<String> isRevoked, EventLog log,
+      int bufferEvents, long closeGraceMillis, DeviceGroups groups) {
+    this.groups = groups;
     if (bufferEvents < 1) {
       throw new IllegalArgumentException("bufferEvents must be >= 1: " + bufferEvents);
     }
@@ -129,10 +138,11 @@ public final class EventStreamRoutes {
    * Vert.x instance. Call it on the context that serves the router (a verticle's {@code start}), before
    * any catch-all {@code /api/v1/*} handler: the route authenticates by itself.
    */
-  public static EventStreamRoutes mount(Router router, Vertx vertx, ApiTokens tokens, Predicate<String> isRevoked) {
+  public static EventStreamRoutes mount(Router router, Vertx vertx, ApiTokens tokens, Predicate<String> isRevoked,
+      DeviceGroups groups) {
     EventLog log = EventLog.running(vertx);
     EventStreamRoutes routes = new EventStreamRoutes(vertx, tokens.verifier(), isRevoked, log,
-        log.settings().streamBufferEvents(), CLOSE_GRACE_MILLIS);
+        log.settings().streamBufferEvents(), CLOSE_GRACE_MILLIS, groups);
     routes.mountOn(router);
     return routes;
   }
@@ -189,7 +199,7 @@ public final class EventStreamRoutes {
       EventFilter filter;
       long after;
       try {
-        filter = EventFilter.of(ctx.queryParam("types"), ctx.queryParam("devices"), user.principal());
+        filter = EventFilter.of(ctx.queryParam("types"), ctx.queryParam("devices"), user.principal(), groups);
         after = afterParam(ctx.queryParam("after"));
       } catch (ProblemException e) {
         refuse(ctx, e.problem());

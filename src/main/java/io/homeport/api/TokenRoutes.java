@@ -4,6 +4,7 @@ import io.homeport.auth.Role;
 import io.homeport.auth.TokenRecord;
 import io.homeport.auth.TokenService;
 import io.homeport.config.Durations;
+import io.homeport.device.DeviceGroups;
 import io.homeport.http.JsonBodies;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,8 @@ import java.util.Set;
  * Token administration: minting scoped tokens, listing and revoking them, and the public key set.
  */
 final class TokenRoutes {
-  private static final Set<String> MINT_FIELDS = Set.of("role", "subject", "devices", "expiresIn");
+  private static final Set<String> MINT_FIELDS = Set.of("role", "subject", "devices", "groups", "expiresIn");
+  private static final int MAX_GROUPS = 100;
   private static final Duration DEFAULT_TTL = Duration.ofDays(90);
 
   private final TokenService tokens;
@@ -56,6 +58,16 @@ final class TokenRoutes {
         devices.add((String) v);
       }
     }
+    List<String> groups = null;
+    Object g = body.getValue("groups");
+    if (g != null) {
+      if (!(g instanceof JsonArray list) || list.isEmpty() || list.stream().anyMatch(v -> !(v instanceof String))) {
+        throw JsonBodies.invalid("groups", "'groups' must be a non-empty list of up to 100 group names");
+      }
+      List<String> names = new ArrayList<>();
+      list.forEach(v -> names.add((String) v));
+      groups = List.copyOf(DeviceGroups.check(names, MAX_GROUPS, "groups"));
+    }
     Duration ttl = DEFAULT_TTL;
     String expiresIn = JsonBodies.optionalString(body, "expiresIn");
     if (expiresIn != null) {
@@ -68,7 +80,7 @@ final class TokenRoutes {
         throw JsonBodies.invalid("expiresIn", "'expiresIn' must be from 1s to 3650d");
       }
     }
-    tokens.mint(role, subject, devices, ttl).onComplete(m -> {
+    tokens.mint(role, subject, devices, groups, ttl).onComplete(m -> {
       if (m.failed()) {
         ctx.fail(m.cause());
       } else {
@@ -106,6 +118,7 @@ final class TokenRoutes {
         .put("role", r.role().claim())
         .put("subject", r.subject())
         .put("devices", r.devices() == null ? null : new JsonArray(r.devices()))
+        .put("groups", r.groups() == null ? null : new JsonArray(r.groups()))
         .put("createdAt", r.createdAt().toString())
         .put("expiresAt", r.expiresAt() == null ? null : r.expiresAt().toString())
         .put("revokedAt", r.revokedAt() == null ? null : r.revokedAt().toString());

@@ -53,14 +53,24 @@ public final class TokenService {
     return jti != null && revoked.contains(jti);
   }
 
+  public Future<Minted> mint(Role role, String subject, List<String> devices, Duration ttl) {
+    return mint(role, subject, devices, null, ttl);
+  }
+
   /**
    * @param devices the devices an integrator token is limited to; null for all (only integrators may be limited)
+   * @param groups the device groups an integrator token is limited to; null for none. A token with both
+   *     sees a device that is in either.
    * @param ttl validity; at most {@link #MAX_TTL}
    */
-  public Future<Minted> mint(Role role, String subject, List<String> devices, Duration ttl) {
+  public Future<Minted> mint(Role role, String subject, List<String> devices, List<String> groups, Duration ttl) {
     if (devices != null && role != Role.INTEGRATOR) {
       return Future.failedFuture(new DeviceException(DeviceException.Kind.INVALID, "invalid-field",
           "only integrator tokens can be limited to devices", "devices"));
+    }
+    if (groups != null && role != Role.INTEGRATOR) {
+      return Future.failedFuture(new DeviceException(DeviceException.Kind.INVALID, "invalid-field",
+          "only integrator tokens can be limited to device groups", "groups"));
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     String id = UUID.randomUUID().toString();
@@ -68,9 +78,12 @@ public final class TokenService {
     if (devices != null) {
       claims.put("devices", new JsonArray(devices));
     }
+    if (groups != null) {
+      claims.put("groups", new JsonArray(groups));
+    }
     String token = tokens.provider().generateToken(claims, new JWTOptions().setAlgorithm("ES256")
         .setIssuer(ApiTokens.ISSUER).setSubject(subject).setExpiresInSeconds((int) ttl.toSeconds()));
-    TokenRecord record = new TokenRecord(id, role, subject, devices, now, now.plus(ttl), null);
+    TokenRecord record = new TokenRecord(id, role, subject, devices, groups, now, now.plus(ttl), null);
     return repository.create(record).map(v -> {
       LOG.info("minted {} token {} for {} valid until {}", role.claim(), id, subject, record.expiresAt());
       return new Minted(token, record);

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,16 @@ public final class DeviceService {
   private static final SecureRandom RANDOM = new SecureRandom();
   public static final int BEACON_KEY_LENGTH = 32;
 
-  /** An operator's request for a new device; every field but none is optional. */
-  public record NewDevice(String id, String name, String vendor, String metadataJson) {}
+  /**
+   * An operator's request for a new device; every field is optional.
+   *
+   * @param groups the groups to put it into; null or empty for none
+   */
+  public record NewDevice(String id, String name, String vendor, String metadataJson, Set<String> groups) {
+    public NewDevice(String id, String name, String vendor, String metadataJson) {
+      this(id, name, vendor, metadataJson, null);
+    }
+  }
 
   /** A device and the enrollment token to hand to it. */
   public record WithToken(Device device, String enrollmentToken, Instant tokenExpiresAt) {}
@@ -52,6 +61,7 @@ public final class DeviceService {
   private final Vertx vertx;
   private final DeviceRepository devices;
   private final DeviceKeyring keyring;
+  private final DeviceGroups groups;
   private final CertificateAuthority ca;
   private final byte[] caPin;
   private final EventPublisher events;
@@ -59,9 +69,11 @@ public final class DeviceService {
   private final Duration tokenTtl;
   private final Duration certificateValidity;
 
-  public DeviceService(Vertx vertx, DeviceRepository devices, DeviceKeyring keyring, CertificateAuthority ca,
-      byte[] caPin, EventPublisher events, Clock clock, Duration tokenTtl, Duration certificateValidity) {
+  public DeviceService(Vertx vertx, DeviceRepository devices, DeviceKeyring keyring, DeviceGroups groups,
+      CertificateAuthority ca, byte[] caPin, EventPublisher events, Clock clock, Duration tokenTtl,
+      Duration certificateValidity) {
     this.vertx = vertx;
+    this.groups = groups;
     this.devices = devices;
     this.keyring = keyring;
     this.ca = ca;
@@ -81,21 +93,38 @@ public final class DeviceService {
     }));
   }
 
+  /** Fills the in-memory group membership from the store; call once before serving. */
+  public Future<Void> loadGroups() {
+    return devices.allGroups().map(all -> {
+      groups.load(all);
+      LOG.info("loaded groups of {} devices", all.size());
+      return null;
+    });
+  }
+
+  /** The in-memory group membership, kept current by this service. */
+  public DeviceGroups groups() {
+    return groups;
+  }
+
   public Future<WithToken> create(NewDevice request) {
     String id = request.id() == null ? DeviceIds.generate() : request.id();
     DeviceIds.checkId(id);
     if (request.name() != null) {
       DeviceIds.checkName(request.name());
     }
+    Set<String> inGroups = request.groups() == null ? Set.of()
+        : DeviceGroups.check(request.groups(), DeviceGroups.MAX_PER_DEVICE, "groups");
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     Device device = Device.pending(id, request.name(), request.vendor(), request.metadataJson(), now);
     String token = EnrollmentTokens.create(id, caPin);
     EnrollmentToken stored = new EnrollmentToken(EnrollmentTokens.parse(token).hash(), id, now, now.plus(tokenTtl), null);
-    return devices.create(device, stored)
+    return devices.create(device, stored, inGroups)
         .recover(e -> Future.failedFuture(e instanceof DuplicateException d
             ? new DeviceException(CONFLICT, "device-" + d.field() + "-taken", "a device with this " + d.field() + " already exists")
             : e))
         .map(v -> {
+          groups.set(id, inGroups);
           LOG.info("device {} created, enrollment token valid until {}", id, stored.expiresAt());
           return new WithToken(device, token, stored.expiresAt());
         });
@@ -133,6 +162,27 @@ public final class DeviceService {
     return devices.list(offset, limit);
   }
 
+  /**
+   * Replaces the device's groups; scopes of tokens limited to groups see the change at once.
+   *
+   * @return the device; fails with {@code invalid-field} for bad names, {@code device-not-found}
+   */
+  public Future<Device> replaceGroups(String id, Set<String> newGroups) {
+    Set<String> checked;
+    try {
+      checked = DeviceGroups.check(newGroups, DeviceGroups.MAX_PER_DEVICE, "groups");
+    } catch (DeviceException e) {
+      return Future.failedFuture(e);
+    }
+    return devices.replaceGroups(id, checked)
+        .recover(e -> Future.failedFuture(e instanceof NotFoundException ? notFound(id) : e))
+        .compose(v -> {
+          groups.set(id, checked);
+          LOG.info("device {} groups now {}", id, checked);
+          return get(id);
+        });
+  }
+
   public Future<Device> revoke(String id) {
     return devices.revoke(id, clock.instant()).compose(d -> {
       if (d.isEmpty()) {
@@ -151,6 +201,7 @@ public final class DeviceService {
         return Future.failedFuture(notFound(id));
       }
       keyring.removed(id);
+      groups.removed(id);
       LOG.info("device {} deleted", id);
       // a deleted device's credentials are void just like a revoked one's
       events.publish(new Event(EventType.DEVICE_REVOKED, clock.instant(), id, Map.of("deleted", true)));

@@ -12,6 +12,7 @@ import io.homeport.command.CommandService;
 import io.homeport.command.CommandsVerticle;
 import io.homeport.command.PendingCommands;
 import io.homeport.config.HomeportConfig;
+import io.homeport.device.DeviceGroups;
 import io.homeport.device.DeviceKeyring;
 import io.homeport.device.DeviceService;
 import io.homeport.devicechannel.DeviceChannelVerticle;
@@ -57,6 +58,7 @@ public final class HomeportServer {
   private ApiTokens tokens;
   private String newAdminToken;
   private final DeviceKeyring keyring = new DeviceKeyring();
+  private final DeviceGroups deviceGroups = new DeviceGroups();
   private final BeaconCounters beaconCounters = new BeaconCounters();
   private PresenceTable presence;
   private DeviceService devices;
@@ -114,7 +116,7 @@ public final class HomeportServer {
         })
         .compose(v -> {
           EventLog events = eventLog;
-          devices = new DeviceService(vertx, store.devices(), keyring, pki.certificateAuthority(),
+          devices = new DeviceService(vertx, store.devices(), keyring, deviceGroups, pki.certificateAuthority(),
               Fingerprints.sha256(pki.caCertificate()), events, clock, config.enrollmentTokenTtl(),
               config.certificateValidity());
           PluginRegistry pluginRegistry = new PluginRegistry(new PluginLoader(config.pluginsDirectory()));
@@ -125,7 +127,7 @@ public final class HomeportServer {
                 vertx.eventBus().publish(EventAddresses.COMMANDS_AVAILABLE, deviceId);
               }, events, clock, config.commandResultTimeout());
           tokenService = new TokenService(tokens, store.tokens(), clock, pki.jwtPublicKeyPem());
-          return devices.loadKeyring().compose(x -> tokenService.load()).compose(x -> plugins.reload()).mapEmpty();
+          return devices.loadKeyring().compose(x -> devices.loadGroups()).compose(x -> tokenService.load()).compose(x -> plugins.reload()).mapEmpty();
         })
         .compose(v -> {
           beacon = new BeaconVerticle(config, keyring, beaconCounters, eventLog, clock, pendingCommands);

@@ -7,7 +7,9 @@ import io.homeport.device.HostedAppliance;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Devices, their enrollment tokens and the record of revoked certificates. Every method that writes
@@ -27,7 +29,15 @@ public interface DeviceRepository {
    *     (or {@code tokenHash} when the token is already stored), with {@link IllegalArgumentException}
    *     when the device is not PENDING or the token names another device
    */
-  Future<Void> create(Device device, EnrollmentToken token);
+  default Future<Void> create(Device device, EnrollmentToken token) {
+    return create(device, token, Set.of());
+  }
+
+  /**
+   * Like {@link #create(Device, EnrollmentToken)}, and puts the device into these groups in the same
+   * transaction.
+   */
+  Future<Void> create(Device device, EnrollmentToken token, Set<String> groups);
 
   Future<Optional<Device>> findById(String id);
 
@@ -92,6 +102,19 @@ public interface DeviceRepository {
 
   /** Ids of every device in state REVOKED, to load the in-memory credential cache at start. */
   Future<List<String>> listRevokedIds();
+
+  /**
+   * Replaces the device's groups with these (none for an empty set), in one transaction.
+   *
+   * @return fails with {@link NotFoundException} when the device does not exist, changing nothing
+   */
+  Future<Void> replaceGroups(String deviceId, Set<String> groups);
+
+  /** The device's groups, sorted; empty for an unknown device. */
+  Future<Set<String>> groups(String deviceId);
+
+  /** The groups of every device in at least one group, to load the in-memory membership at start. */
+  Future<Map<String, Set<String>>> allGroups();
 
   /** Hex serials of every revoked certificate. */
   Future<List<String>> revokedCertificateSerials();

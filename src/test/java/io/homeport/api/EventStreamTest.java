@@ -185,6 +185,38 @@ class EventStreamTest {
   }
 
   @Test
+  @DisplayName("Verifies that an integrator limited to a group never sees events of devices outside it, and regrouping applies at once")
+  void groupScope() throws Exception {
+    // given device ga in group lab, gb in none, and an integrator limited to lab
+    server.admin("POST", "/api/v1/devices", "{\"id\":\"group-a\",\"groups\":[\"lab\"]}", 201);
+    server.createDevice("group-b");
+    String scoped = server.admin("POST", "/api/v1/tokens",
+        "{\"role\":\"integrator\",\"subject\":\"lab\",\"groups\":[\"lab\"]}", 201).getString("token");
+    StreamClient c = StreamClient.connect(port(), "after=" + latest(), scoped);
+
+    // when b, a plugin and a have events
+    publish(EventType.DEVICE_ONLINE, "group-b", Map.of());
+    publish(EventType.PLUGIN_LOADED, null, Map.of("plugin", "echonet-lite"));
+    publish(EventType.DEVICE_ONLINE, "group-a", Map.of("last", true));
+    // then only a's event arrives
+    TestServer.await("a's event", Duration.ofSeconds(10), () -> lastIs(c, "group-a"));
+    assertThat(c.snapshot()).extracting(e -> e.getString("deviceId")).containsExactly("group-a");
+    // and asking only for b is refused
+    assertProblem(handshake("?devices=group-b", Map.of("Authorization", "Bearer " + scoped)), 403, "forbidden");
+
+    // when b is moved into lab and a out of it, and both have events
+    server.admin("PUT", "/api/v1/devices/group-b/groups", "{\"groups\":[\"lab\"]}", 200);
+    server.admin("PUT", "/api/v1/devices/group-a/groups", "{\"groups\":[]}", 200);
+    publish(EventType.DEVICE_ONLINE, "group-a", Map.of());
+    publish(EventType.DEVICE_OFFLINE, "group-b", Map.of("last", true));
+
+    // then the same subscription now gets b's event and not a's
+    TestServer.await("b's event", Duration.ofSeconds(10), () -> lastIs(c, "group-b"));
+    assertThat(c.snapshot()).extracting(e -> e.getString("deviceId")).containsExactly("group-a", "group-b");
+    c.close();
+  }
+
+  @Test
   @DisplayName("Verifies that type patterns with wildcards and a devices filter select the events")
   void typeFilters() throws Exception {
     // given subscribers with different filters

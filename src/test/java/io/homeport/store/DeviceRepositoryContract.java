@@ -659,6 +659,45 @@ public abstract class DeviceRepositoryContract {
     assertThat(await(repo.appliances("dev-1"))).isEmpty();
   }
 
+  @Test
+  void verifiesThatReplacingGroupsReplacesThemAllAndTheyGoWithTheDevice() {
+    // given a device created in two groups and one in none
+    Device device = Device.pending("dev-1", null, "acme", null, T0);
+    await(repo.create(device, token("dev-1", T0, T0.plusSeconds(60)), java.util.Set.of("kitchen", "floor-1")));
+    createPending("dev-2", null, T0);
+    assertThat(await(repo.groups("dev-1"))).containsExactly("floor-1", "kitchen");
+    assertThat(await(repo.groups("dev-2"))).isEmpty();
+
+    // when its groups are replaced, and the other device is put into one
+    await(repo.replaceGroups("dev-1", java.util.Set.of("kitchen", "sensors")));
+    await(repo.replaceGroups("dev-2", java.util.Set.of("sensors")));
+
+    // then only the new groups are recorded, and allGroups has every member
+    assertThat(await(repo.groups("dev-1"))).containsExactly("kitchen", "sensors");
+    assertThat(await(repo.allGroups())).isEqualTo(java.util.Map.of(
+        "dev-1", java.util.Set.of("kitchen", "sensors"), "dev-2", java.util.Set.of("sensors")));
+
+    // and an empty set leaves none, deleting the device removes its groups
+    await(repo.replaceGroups("dev-2", java.util.Set.of()));
+    assertThat(await(repo.groups("dev-2"))).isEmpty();
+    await(repo.delete("dev-1", T0.plusSeconds(1)));
+    assertThat(await(repo.groups("dev-1"))).isEmpty();
+    assertThat(await(repo.allGroups())).isEmpty();
+  }
+
+  @Test
+  void verifiesThatGroupsOfAnUnknownDeviceAreRefusedWithoutATrace() {
+    // given no device "nobody"
+    // when its groups are replaced
+    Throwable failure = failure(repo.replaceGroups("nobody", java.util.Set.of("kitchen")));
+
+    // then the store refuses and records nothing
+    assertThat(failure).isInstanceOf(NotFoundException.class);
+    assertThat(await(repo.groups("nobody"))).isEmpty();
+    assertThat(await(repo.allGroups())).isEmpty();
+    assertThatNullPointerException().isThrownBy(() -> repo.replaceGroups("dev-1", null));
+  }
+
 
   // ----------------------------------------------------------------------------------- helpers
 

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -91,6 +93,12 @@ final class SqliteDeviceRepository implements DeviceRepository {
       + "address, reported_at) VALUES (#{deviceId}, #{plugin}, #{type}, #{address}, #{at}) ON CONFLICT DO NOTHING";
   private static final String SELECT_APPLIANCES = "SELECT plugin, appliance_type, address FROM device_appliances "
       + "WHERE device_id = #{deviceId} ORDER BY plugin, appliance_type, address";
+  private static final String DELETE_GROUPS = "DELETE FROM device_groups WHERE device_id = #{deviceId}";
+  private static final String INSERT_GROUP =
+      "INSERT INTO device_groups (device_id, group_name) VALUES (#{deviceId}, #{group}) ON CONFLICT DO NOTHING";
+  private static final String SELECT_GROUPS =
+      "SELECT group_name FROM device_groups WHERE device_id = #{deviceId} ORDER BY group_name";
+  private static final String ALL_GROUPS = "SELECT device_id, group_name FROM device_groups ORDER BY device_id, group_name";
   private static final String DEVICE_EXISTS = "SELECT id FROM devices WHERE id = #{deviceId}";
   private static final String REVOKED_IDS = "SELECT id FROM devices WHERE state = 'REVOKED' ORDER BY id";
   private static final String REVOKED_SERIALS = "SELECT serial FROM revoked_certificates ORDER BY revoked_at, serial";
@@ -110,9 +118,10 @@ final class SqliteDeviceRepository implements DeviceRepository {
   // ---------------------------------------------------------------------------------------- create
 
   @Override
-  public Future<Void> create(Device device, EnrollmentToken token) {
+  public Future<Void> create(Device device, EnrollmentToken token, Set<String> groups) {
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(groups, "groups");
     if (device.state() != DeviceState.PENDING) {
       return Future.failedFuture(new IllegalArgumentException(
           "a new device must be PENDING, " + device.id() + " is " + device.state()));
@@ -123,7 +132,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     }
     return pool.<Void>withTransaction(conn -> update(conn, INSERT_DEVICE, deviceParams(device))
             .compose(n -> update(conn, INSERT_TOKEN, tokenParams(token)))
-            .<Void>mapEmpty())
+            .compose(n -> insertGroups(conn, device.id(), groups)))
         .recover(e -> Future.failedFuture(duplicateOr(e, device.id(), device.name())))
         .onSuccess(v -> LOG.debug("created device {}", device.id()));
   }
@@ -223,6 +232,50 @@ final class SqliteDeviceRepository implements DeviceRepository {
         .mapTo(row -> new HostedAppliance(row.getString("plugin"), row.getString("appliance_type"), row.getString("address")))
         .execute(Map.of("deviceId", deviceId))
         .map(SqlSupport::all);
+  }
+
+  @Override
+  public Future<Void> replaceGroups(String deviceId, Set<String> groups) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(groups, "groups");
+    Set<String> copy = Set.copyOf(groups);
+    return pool.withTransaction(conn -> update(conn, DELETE_GROUPS, Map.of("deviceId", deviceId))
+        .compose(v -> SqlTemplate.forQuery(conn, DEVICE_EXISTS).execute(Map.of("deviceId", deviceId)))
+        .compose(rows -> rows.size() == 0
+            ? Future.<Void>failedFuture(new NotFoundException("device " + deviceId + " does not exist"))
+            : insertGroups(conn, deviceId, copy)));
+  }
+
+  private static Future<Void> insertGroups(SqlConnection conn, String deviceId, Set<String> groups) {
+    Future<Integer> chain = Future.succeededFuture(0);
+    for (String g : new TreeSet<>(groups)) {
+      chain = chain.compose(n -> update(conn, INSERT_GROUP, Map.of("deviceId", deviceId, "group", g)));
+    }
+    return chain.mapEmpty();
+  }
+
+  @Override
+  public Future<Set<String>> groups(String deviceId) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    return SqlTemplate.forQuery(pool, SELECT_GROUPS)
+        .mapTo(row -> row.getString("group_name"))
+        .execute(Map.of("deviceId", deviceId))
+        .map(rows -> {
+          Set<String> out = new TreeSet<>();
+          rows.forEach(out::add);
+          return java.util.Collections.unmodifiableSet(out);
+        });
+  }
+
+  @Override
+  public Future<Map<String, Set<String>>> allGroups() {
+    return SqlTemplate.forQuery(pool, ALL_GROUPS).execute(Map.of()).map(rows -> {
+      Map<String, Set<String>> out = new HashMap<>();
+      for (Row row : rows) {
+        out.computeIfAbsent(row.getString("device_id"), k -> new TreeSet<>()).add(row.getString("group_name"));
+      }
+      return out;
+    });
   }
 
   @Override

@@ -21,9 +21,9 @@ import java.util.Optional;
 
 /** {@link TokenRepository} on the embedded SQLite database. */
 final class SqliteTokenRepository implements TokenRepository {
-  private static final String COLUMNS = "id, role, subject, devices, created_at, expires_at, revoked_at";
+  private static final String COLUMNS = "id, role, subject, devices, device_groups, created_at, expires_at, revoked_at";
   private static final String INSERT = "INSERT INTO api_tokens (" + COLUMNS + ") VALUES (#{id}, #{role}, #{subject}, "
-      + "#{devices}, #{createdAt}, #{expiresAt}, NULL)";
+      + "#{devices}, #{groups}, #{createdAt}, #{expiresAt}, NULL)";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM api_tokens WHERE id = #{id}";
   private static final String LIST = "SELECT " + COLUMNS + " FROM api_tokens ORDER BY created_at DESC, id "
       + "LIMIT #{limit} OFFSET #{offset}";
@@ -43,6 +43,7 @@ final class SqliteTokenRepository implements TokenRepository {
     p.put("role", t.role().claim());
     p.put("subject", t.subject());
     p.put("devices", t.devices() == null ? null : new JsonArray(t.devices()).encode());
+    p.put("groups", t.groups() == null ? null : new JsonArray(t.groups()).encode());
     p.put("createdAt", millis(t.createdAt()));
     p.put("expiresAt", millis(t.expiresAt()));
     return update(pool, INSERT, p).mapEmpty();
@@ -71,10 +72,13 @@ final class SqliteTokenRepository implements TokenRepository {
     return SqlTemplate.forQuery(pool, REVOKED).mapTo(row -> row.getString("id")).execute(Map.of()).map(SqlSupport::all);
   }
 
+  private static List<String> list(String json) {
+    return json == null ? null : new JsonArray(json).stream().map(String::valueOf).toList();
+  }
+
   private static TokenRecord toRecord(Row row) {
-    String devices = row.getString("devices");
     return new TokenRecord(row.getString("id"), Role.fromClaim(row.getString("role")).orElseThrow(),
-        row.getString("subject"), devices == null ? null : new JsonArray(devices).stream().map(String::valueOf).toList(),
+        row.getString("subject"), list(row.getString("devices")), list(row.getString("device_groups")),
         instant(row, "created_at"), instant(row, "expires_at"), instant(row, "revoked_at"));
   }
 }
