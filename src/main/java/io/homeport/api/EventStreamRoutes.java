@@ -14,11 +14,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.TokenCredentials;
@@ -31,8 +31,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * list of device ids) or a {@code groups} claim (a list of device groups) only ever receives events of
  * those devices, or of devices in those groups when the event is sent (also on replay); events without a device
  * ({@code plugin.*}) are not shown to it. Refusals are problem+json responses instead of the upgrade: 401
- * {@code unauthenticated}, 403 {@code forbidden}, 400 {@code invalid-field} (with {@code field}), 426
- * {@code websocket-required} for a request that is not a WebSocket upgrade.
+ * {@code unauthenticated} (a revoked token: {@code token-revoked}), 403 {@code forbidden}, 400
+ * {@code invalid-field} (with {@code field}), 426 {@code websocket-required} for a request that is not a
+ * WebSocket upgrade.
  *
  * <p><b>Query parameters</b>: {@code types=device.*,command.succeeded} (exact types, or segments ending in
  * {@code *}; see {@link EventFilter}), {@code devices=a,b} (intersected with the token's claim),
@@ -66,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Slow consumers.</b> Per subscriber at most {@code events.streamBufferEvents} events are queued:
  * frames not yet written plus frames written whose bytes the socket has not yet taken (the socket's own
  * write queue is only written to while {@code writeQueueFull()} is false). Replay reads a page only when
- * there is room. A live subscriber that falls further behind is closed.
+ * there is room. A live subscriber that falls further behind is closed. A closed subscriber that does not
+ * read up to the close frame within {@value #CLOSE_GRACE_MILLIS} ms loses its TCP connection.
  *
  * <p><b>Close codes</b> (besides 1000, which the server sends when it stops):
  * <ul>
@@ -74,8 +76,9 @@ import org.slf4j.LoggerFactory;
  *       after=<id>"}, the id of the last event written to this connection. Reconnect with that
  *       {@code after} (or the id of the last event received, the same when the client read everything
  *       up to the close frame).</li>
- *   <li>{@value #CLOSE_TOKEN_EXPIRED} the token expired while subscribed: reason {@code "token expired;
- *       resume with after=<id>"}; reconnect with a fresh token.</li>
+ *   <li>{@value #CLOSE_TOKEN_EXPIRED} the token expired, or was revoked, while subscribed: reason {@code
+ *       "token expired; resume with after=<id>"} or {@code "token revoked; ..."} (checked every {@value
+ *       #REVOCATION_CHECK_MILLIS} ms); reconnect with a fresh token.</li>
  *   <li>{@value #CLOSE_LOG_UNAVAILABLE} the event log could not be read (store failure); resume later with
  *       the {@code after} in the reason.</li>
  * </ul>
@@ -92,6 +95,8 @@ public final class EventStreamRoutes {
   public static final short CLOSE_SLOW_CONSUMER = 4008;
   public static final short CLOSE_TOKEN_EXPIRED = 4001;
   public static final short CLOSE_LOG_UNAVAILABLE = 1011;
+  /** How often connected subscribers' tokens are checked against the revoked ones. */
+  static final long REVOCATION_CHECK_MILLIS = 2_000;
   /** How long a closed subscriber has to read up to the close frame before its connection is dropped. */
   static final long CLOSE_GRACE_MILLIS = 30_000;
   /** Events read from the log at once, at most. */
@@ -153,8 +158,18 @@ public final class EventStreamRoutes {
     }
     home = vertx.getOrCreateContext();
     homeThread = Thread.currentThread();
+    vertx.setPeriodic(REVOCATION_CHECK_MILLIS, t -> closeRevoked());
     vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, this::onEvent);
     router.get(PATH).handler(this::subscribe);
+  }
+
+  /** Closes the subscriptions of tokens revoked since they subscribed (on the home context). */
+  private void closeRevoked() {
+    for (Subscriber s : subscribers.toArray(new Subscriber[0])) {
+      if (isRevoked.test(s.tokenId)) {
+        s.close(CLOSE_TOKEN_EXPIRED, "token revoked");
+      }
+    }
   }
 
   /** Subscribers connected now. */
@@ -242,7 +257,7 @@ public final class EventStreamRoutes {
   }
 
   private void start(ServerWebSocket ws, HttpConnection connection, User user, EventFilter filter, long after) {
-    Subscriber s = new Subscriber(ws, connection, filter, claim(user, "sub"));
+    Subscriber s = new Subscriber(ws, connection, filter, claim(user, "sub"), user.principal().getString("jti"));
     subscribers.add(s);
     subscriberCount.incrementAndGet();
     ws.textMessageHandler(ignored -> {});
@@ -390,6 +405,8 @@ public final class EventStreamRoutes {
     final HttpConnection connection;
     final EventFilter filter;
     final String subject;
+    /** The token's {@code jti}, to notice its revocation. */
+    final String tokenId;
     /** Every event with an id up to this was sent, queued or filtered out. */
     long cursor;
     /** The id of the last event written to the socket (or where the subscription started). */
@@ -408,9 +425,10 @@ public final class EventStreamRoutes {
     boolean closed;
     long expiryTimer = -1;
 
-    Subscriber(ServerWebSocket ws, HttpConnection connection, EventFilter filter, String subject) {
+    Subscriber(ServerWebSocket ws, HttpConnection connection, EventFilter filter, String subject, String tokenId) {
       this.ws = ws;
       this.connection = connection;
+      this.tokenId = tokenId;
       this.filter = filter;
       this.subject = subject;
     }

@@ -42,7 +42,8 @@ class EventStreamCloseGraceTest {
     @Override
     public Future<?> start() {
       Router router = Router.router(vertx);
-      routes = new EventStreamRoutes(vertx, server.server().tokens().provider(), jti -> false, log, 1_000, GRACE_MILLIS);
+      routes = new EventStreamRoutes(vertx, server.server().tokens().verifier(), jti -> false, log, 1_000,
+          GRACE_MILLIS);
       routes.mountOn(router);
       return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").onSuccess(s -> http = s);
     }

@@ -294,6 +294,25 @@ class EventStreamTest {
     assertThat(closed.reason()).matches("token expired; resume with after=\\d+");
   }
 
+  @Test
+  @DisplayName("Verifies that a revoked token is refused before the upgrade and closes a stream it had opened with 4001")
+  void revokedToken() throws Exception {
+    // given an integrator token minted through the API and a subscriber using it
+    JsonObject minted = server.admin("POST", "/api/v1/tokens",
+        "{\"role\":\"integrator\",\"subject\":\"revoked-later\",\"expiresIn\":\"1h\"}", 201);
+    String token = minted.getString("token");
+    StreamClient c = StreamClient.connect(port(), "after=" + latest(), token);
+
+    // when an admin revokes the token
+    server.admin("DELETE", "/api/v1/tokens/" + minted.getString("id"), null, 200);
+
+    // then the open stream is closed with 4001 within the check period, and a new subscription is refused
+    StreamClient.Closed closed = c.closed.get(10, TimeUnit.SECONDS);
+    assertThat(closed.code()).isEqualTo(4001);
+    assertThat(closed.reason()).matches("token revoked; resume with after=\\d+");
+    assertProblem(handshake("", Map.of("Authorization", "Bearer " + token)), 401, "token-revoked");
+  }
+
   // --------------------------------------------------------------------------------------- helpers
 
   static boolean lastIs(StreamClient c, String deviceId) {
