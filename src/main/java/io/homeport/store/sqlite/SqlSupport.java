@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.vertx.sqlclient.templates.RowMapper;
 
 /** Row and error helpers shared by the SQLite repositories. */
 final class SqlSupport {
@@ -69,5 +70,17 @@ final class SqlSupport {
       return array.clone();
     }
     throw new StoreException("column " + column + " holds " + value.getClass().getSimpleName() + ", not bytes");
+  }
+
+  /** Runs a query and maps its rows; the first, if any. */
+  static <T> Future<Optional<T>> queryOne(SqlClient client, String sql, RowMapper<T> mapper,
+      Map<String, Object> params) {
+    return SqlTemplate.forQuery(client, sql).mapTo(mapper).execute(params).map(SqlSupport::first);
+  }
+
+  /** Runs a query and maps every row, in the query's order. */
+  static <T> Future<List<T>> queryAll(SqlClient client, String sql, RowMapper<T> mapper,
+      Map<String, Object> params) {
+    return SqlTemplate.forQuery(client, sql).mapTo(mapper).execute(params).map(SqlSupport::all);
   }
 }

@@ -1,5 +1,9 @@
 package io.homeport.store.sqlite;
 
+import static io.homeport.store.sqlite.SqlSupport.queryOne;
+
+import static io.homeport.store.sqlite.SqlSupport.queryAll;
+
 import static io.homeport.store.sqlite.SqlSupport.all;
 import static io.homeport.store.sqlite.SqlSupport.bytes;
 import static io.homeport.store.sqlite.SqlSupport.first;
@@ -227,10 +231,7 @@ final class SqliteCommandRepository implements CommandRepository {
   @Override
   public Future<List<String>> devicesWithDueCommands(Instant now) {
     Objects.requireNonNull(now, "now");
-    return SqlTemplate.forQuery(pool, DEVICES_WITH_DUE)
-        .mapTo(row -> row.getString("device_id"))
-        .execute(Map.of("now", now.toEpochMilli()))
-        .map(SqlSupport::all);
+    return queryAll(pool, DEVICES_WITH_DUE, row -> row.getString("device_id"), Map.of("now", now.toEpochMilli()));
   }
 
   @Override
@@ -368,23 +369,13 @@ final class SqliteCommandRepository implements CommandRepository {
   // --------------------------------------------------------------------------------------- helpers
 
   private static Future<Optional<Command>> one(SqlClient client, String sql, Map<String, Object> params) {
-    return SqlTemplate.forQuery(client, sql)
-        .mapTo(SqliteCommandRepository::toCommand)
-        .execute(params)
-        .map(SqlSupport::first);
+    return queryOne(client, sql, SqliteCommandRepository::toCommand, params);
   }
 
   /** The rows of a query or of an {@code UPDATE ... RETURNING}, oldest first. */
   private static Future<List<Command>> list(SqlClient client, String sql, Map<String, Object> params) {
-    return SqlTemplate.forQuery(client, sql)
-        .mapTo(SqliteCommandRepository::toCommand)
-        .execute(params)
-        .map(rows -> {
-          List<Command> list = new ArrayList<>(rows.size());
-          rows.forEach(list::add);
-          list.sort(OLDEST_FIRST);
-          return List.copyOf(list);
-        });
+    return queryAll(client, sql, SqliteCommandRepository::toCommand, params)
+        .map(rows -> rows.stream().sorted(OLDEST_FIRST).toList());
   }
 
   private static Map<String, Object> params(Command c) {

@@ -1,6 +1,8 @@
 package io.homeport.store.sqlite;
 
-import static io.homeport.store.sqlite.SqlSupport.all;
+import static io.homeport.store.sqlite.SqlSupport.queryAll;
+import static io.homeport.store.sqlite.SqlSupport.queryOne;
+
 import static io.homeport.store.sqlite.SqlSupport.bytes;
 import static io.homeport.store.sqlite.SqlSupport.first;
 import static io.homeport.store.sqlite.SqlSupport.instant;
@@ -165,10 +167,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   }
 
   private static Future<Optional<Device>> findDevice(SqlClient client, String id) {
-    return SqlTemplate.forQuery(client, SELECT_DEVICE)
-        .mapTo(SqliteDeviceRepository::toDevice)
-        .execute(Map.of("id", id))
-        .map(rows -> first(rows));
+    return queryOne(client, SELECT_DEVICE, SqliteDeviceRepository::toDevice, Map.of("id", id));
   }
 
   @Override
@@ -180,18 +179,12 @@ final class SqliteDeviceRepository implements DeviceRepository {
     if (limit == 0) {
       return Future.succeededFuture(List.of());
     }
-    return SqlTemplate.forQuery(pool, LIST_DEVICES)
-        .mapTo(SqliteDeviceRepository::toDevice)
-        .execute(Map.of("offset", offset, "limit", limit))
-        .map(SqlSupport::all);
+    return queryAll(pool, LIST_DEVICES, SqliteDeviceRepository::toDevice, Map.of("offset", offset, "limit", limit));
   }
 
   @Override
   public Future<List<Device>> listEnrolled() {
-    return SqlTemplate.forQuery(pool, LIST_ENROLLED)
-        .mapTo(SqliteDeviceRepository::toDevice)
-        .execute(Map.of())
-        .map(SqlSupport::all);
+    return queryAll(pool, LIST_ENROLLED, SqliteDeviceRepository::toDevice, Map.of());
   }
 
   @Override
@@ -201,10 +194,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   }
 
   private static Future<Optional<EnrollmentToken>> findToken(SqlClient client, String tokenHash) {
-    return SqlTemplate.forQuery(client, SELECT_TOKEN)
-        .mapTo(SqliteDeviceRepository::toToken)
-        .execute(Map.of("tokenHash", tokenHash))
-        .map(rows -> first(rows));
+    return queryOne(client, SELECT_TOKEN, SqliteDeviceRepository::toToken, Map.of("tokenHash", tokenHash));
   }
 
   @Override
@@ -228,10 +218,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   @Override
   public Future<List<HostedAppliance>> appliances(String deviceId) {
     Objects.requireNonNull(deviceId, "deviceId");
-    return SqlTemplate.forQuery(pool, SELECT_APPLIANCES)
-        .mapTo(row -> new HostedAppliance(row.getString("plugin"), row.getString("appliance_type"), row.getString("address")))
-        .execute(Map.of("deviceId", deviceId))
-        .map(SqlSupport::all);
+    return queryAll(pool, SELECT_APPLIANCES, row -> new HostedAppliance(row.getString("plugin"), row.getString("appliance_type"), row.getString("address")), Map.of("deviceId", deviceId));
   }
 
   @Override
@@ -257,14 +244,8 @@ final class SqliteDeviceRepository implements DeviceRepository {
   @Override
   public Future<Set<String>> groups(String deviceId) {
     Objects.requireNonNull(deviceId, "deviceId");
-    return SqlTemplate.forQuery(pool, SELECT_GROUPS)
-        .mapTo(row -> row.getString("group_name"))
-        .execute(Map.of("deviceId", deviceId))
-        .map(rows -> {
-          Set<String> out = new TreeSet<>();
-          rows.forEach(out::add);
-          return java.util.Collections.unmodifiableSet(out);
-        });
+    return queryAll(pool, SELECT_GROUPS, row -> row.getString("group_name"), Map.of("deviceId", deviceId))
+        .map(names -> java.util.Collections.unmodifiableSet(new TreeSet<>(names)));
   }
 
   @Override
@@ -280,18 +261,12 @@ final class SqliteDeviceRepository implements DeviceRepository {
 
   @Override
   public Future<List<String>> listRevokedIds() {
-    return SqlTemplate.forQuery(pool, REVOKED_IDS)
-        .mapTo(row -> row.getString("id"))
-        .execute(Map.of())
-        .map(SqlSupport::all);
+    return queryAll(pool, REVOKED_IDS, row -> row.getString("id"), Map.of());
   }
 
   @Override
   public Future<List<String>> revokedCertificateSerials() {
-    return SqlTemplate.forQuery(pool, REVOKED_SERIALS)
-        .mapTo(row -> row.getString("serial"))
-        .execute(Map.of())
-        .map(SqlSupport::all);
+    return queryAll(pool, REVOKED_SERIALS, row -> row.getString("serial"), Map.of());
   }
 
   // -------------------------------------------------------------------------------------- addToken

@@ -1,5 +1,7 @@
 package io.homeport.store.sqlite;
 
+import static io.homeport.store.sqlite.SqlSupport.queryAll;
+
 import static io.homeport.store.sqlite.SqlSupport.instant;
 
 import io.homeport.event.StoredEvent;
@@ -89,10 +91,7 @@ final class SqliteEventRepository implements EventRepository {
     if (limit == 0) {
       return Future.succeededFuture(List.of());
     }
-    return SqlTemplate.forQuery(pool, READ_AFTER)
-        .mapTo(SqliteEventRepository::event)
-        .execute(Map.of("after", afterId, "limit", limit))
-        .map(SqlSupport::all);
+    return queryAll(pool, READ_AFTER, SqliteEventRepository::event, Map.of("after", afterId, "limit", limit));
   }
 
   @Override

@@ -1,5 +1,9 @@
 package io.homeport.store.sqlite;
 
+import static io.homeport.store.sqlite.SqlSupport.queryOne;
+
+import static io.homeport.store.sqlite.SqlSupport.queryAll;
+
 import static io.homeport.store.sqlite.SqlSupport.instant;
 import static io.homeport.store.sqlite.SqlSupport.millis;
 import static io.homeport.store.sqlite.SqlSupport.update;
@@ -11,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -52,14 +55,12 @@ final class SqliteTokenRepository implements TokenRepository {
   @Override
   public Future<Optional<TokenRecord>> findById(String id) {
     Objects.requireNonNull(id, "id");
-    return SqlTemplate.forQuery(pool, SELECT).mapTo(SqliteTokenRepository::toRecord).execute(Map.of("id", id))
-        .map(SqlSupport::first);
+    return queryOne(pool, SELECT, SqliteTokenRepository::toRecord, Map.of("id", id));
   }
 
   @Override
   public Future<List<TokenRecord>> list(int offset, int limit) {
-    return SqlTemplate.forQuery(pool, LIST).mapTo(SqliteTokenRepository::toRecord)
-        .execute(Map.of("offset", offset, "limit", limit)).map(SqlSupport::all);
+    return queryAll(pool, LIST, SqliteTokenRepository::toRecord, Map.of("offset", offset, "limit", limit));
   }
 
   @Override
@@ -69,7 +70,7 @@ final class SqliteTokenRepository implements TokenRepository {
 
   @Override
   public Future<List<String>> revokedIds() {
-    return SqlTemplate.forQuery(pool, REVOKED).mapTo(row -> row.getString("id")).execute(Map.of()).map(SqlSupport::all);
+    return queryAll(pool, REVOKED, row -> row.getString("id"), Map.of());
   }
 
   private static List<String> list(String json) {
