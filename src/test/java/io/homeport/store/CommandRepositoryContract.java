@@ -16,7 +16,6 @@ import io.homeport.device.Device;
 import io.homeport.device.EnrollmentToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,10 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The behaviour every {@link CommandRepository} must have, whatever the database. A backend's test
@@ -42,44 +38,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * thread (never an event loop) and wait for each future in turn, except where they issue calls
  * together on purpose to race them.
  */
-@ExtendWith(VertxExtension.class)
-public abstract class CommandRepositoryContract {
+public abstract class CommandRepositoryContract extends StoreContract<CommandRepository> {
+
+  @Override
+  protected CommandRepository repository(Store opened) {
+    return opened.commands();
+  }
 
   /** All instants are whole milliseconds: that is what a store keeps. */
   protected static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
   protected static final Duration TTL = Duration.ofHours(1);
   protected static final Duration RESULT_TIMEOUT = Duration.ofSeconds(30);
 
-  protected Store store;
-  protected CommandRepository repo;
-
-  /** Opens a store with no devices or commands in it (a fresh or emptied database). */
-  protected abstract Future<Store> openStore(Vertx vertx);
-
   /**
    * Opens the database that {@link #openStore} opened, after that store was closed, keeping its
    * content: what a restart of the server sees.
    */
   protected abstract Future<Store> reopenStore(Vertx vertx);
-
-  /** Called after the store is closed, to remove what {@link #openStore} created. */
-  protected Future<Void> cleanup(Vertx vertx) {
-    return Future.succeededFuture();
-  }
-
-  @BeforeEach
-  void openRepository(Vertx vertx) {
-    store = await(openStore(vertx));
-    repo = store.commands();
-  }
-
-  @AfterEach
-  void closeRepository(Vertx vertx) {
-    if (store != null) {
-      await(store.close());
-    }
-    await(cleanup(vertx));
-  }
 
   // ------------------------------------------------------------------------------ create / find
 

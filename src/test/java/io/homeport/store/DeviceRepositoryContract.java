@@ -13,8 +13,6 @@ import io.homeport.device.Enrollment;
 import io.homeport.device.EnrollmentToken;
 import io.homeport.device.HostedAppliance;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,10 +24,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The behaviour every {@link DeviceRepository} must have, whatever the database. A backend's test
@@ -37,38 +32,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Tests run on the JUnit thread (never an event loop) and wait for each future in turn.
  */
-@ExtendWith(VertxExtension.class)
-public abstract class DeviceRepositoryContract {
+public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepository> {
+
+  @Override
+  protected DeviceRepository repository(Store opened) {
+    return opened.devices();
+  }
 
   /** All instants are whole milliseconds: that is what a store keeps. */
   protected static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
 
   private static final SecureRandom RANDOM = new SecureRandom();
-
-  protected Store store;
-  protected DeviceRepository repo;
-
-  /** Opens a store with no devices, tokens or revoked certificates in it (a fresh or emptied database). */
-  protected abstract Future<Store> openStore(Vertx vertx);
-
-  /** Called after the store is closed, to remove what {@link #openStore} created. */
-  protected Future<Void> cleanup(Vertx vertx) {
-    return Future.succeededFuture();
-  }
-
-  @BeforeEach
-  void openRepository(Vertx vertx) {
-    store = await(openStore(vertx));
-    repo = store.devices();
-  }
-
-  @AfterEach
-  void closeRepository(Vertx vertx) {
-    if (store != null) {
-      await(store.close());
-    }
-    await(cleanup(vertx));
-  }
 
   // ------------------------------------------------------------------------------ create / find
 

@@ -8,50 +8,31 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import io.homeport.event.StoredEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The behaviour every {@link EventRepository} must have, whatever the database. A backend's test
  * extends this class and says how to open an empty store and how to open the same database again.
  * Tests run on the JUnit thread and wait for each future in turn.
  */
-@ExtendWith(VertxExtension.class)
-public abstract class EventRepositoryContract {
+public abstract class EventRepositoryContract extends StoreContract<EventRepository> {
+
+  @Override
+  protected EventRepository repository(Store opened) {
+    return opened.events();
+  }
 
   /** Whole milliseconds: that is what a store keeps. */
   protected static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
 
-  protected Store store;
-  protected EventRepository repo;
-
-  /** Opens a store with no events in it. */
-  protected abstract Future<Store> openStore(Vertx vertx);
-
   /** Opens the database that {@link #openStore} opened, after that store was closed, keeping its content. */
   protected abstract Future<Store> reopenStore(Vertx vertx);
-
-  @BeforeEach
-  void openRepository(Vertx vertx) {
-    store = await(openStore(vertx));
-    repo = store.events();
-  }
-
-  @AfterEach
-  void closeRepository() {
-    if (store != null) {
-      await(store.close());
-    }
-  }
 
   // ------------------------------------------------------------------------------------- append
 

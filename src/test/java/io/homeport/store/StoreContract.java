@@ -1,0 +1,47 @@
+package io.homeport.store;
+
+import static io.homeport.store.StoreFutures.await;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What every repository contract suite shares: a store opened empty before each test and closed
+ * after it. A store implementation runs a suite by extending it and saying how to open its store.
+ *
+ * @param <R> the repository under test
+ */
+@ExtendWith(VertxExtension.class)
+public abstract class StoreContract<R> {
+  protected Store store;
+  protected R repo;
+
+  /** Opens a store with nothing in it (a fresh or emptied database). */
+  protected abstract Future<Store> openStore(Vertx vertx);
+
+  /** The repository of the store that the suite tests. */
+  protected abstract R repository(Store store);
+
+  /** Called after the store is closed, to remove what {@link #openStore} created. */
+  protected Future<Void> cleanup(Vertx vertx) {
+    return Future.succeededFuture();
+  }
+
+  @BeforeEach
+  void openRepository(Vertx vertx) {
+    store = await(openStore(vertx));
+    repo = repository(store);
+  }
+
+  @AfterEach
+  void closeRepository(Vertx vertx) {
+    if (store != null) {
+      await(store.close());
+    }
+    await(cleanup(vertx));
+  }
+}
