@@ -38,6 +38,13 @@ public final class CommandService {
   private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
   /** At most this many commands are handed out per hello; the device calls again for more. */
   public static final int DELIVERY_BATCH = 20;
+  /**
+   * A delivered command without a result this long after delivery is offered to its device again
+   * (and the device is flagged pending): the answer that carried it may have been lost, e.g. on a
+   * lossy link after the device gave up waiting. Devices recognise commands by id and report the
+   * earlier result instead of running a command twice.
+   */
+  public static final Duration REOFFER_AFTER = Duration.ofSeconds(10);
 
   /** A request for a new command; ttl and the flags are already validated by the caller's parser. */
   public record NewCommand(String action, String paramsJson, Duration ttl, Instant notBefore, String idempotencyKey,
@@ -187,9 +194,11 @@ public final class CommandService {
       }
       return commands.listByDevice(deviceId, EnumSet.of(CommandState.DELIVERED), 0, DELIVERY_BATCH).map(open -> {
         List<Command> offered = new ArrayList<>(fresh);
-        open.stream().filter(c -> c.deliveredAt().isBefore(startedAt)).forEach(c -> {
-          LOG.info("offering command {} to device {} again: delivered before this server started, no result yet",
-              c.id(), deviceId);
+        Instant reofferBefore = now.minus(REOFFER_AFTER);
+        open.stream().filter(c -> c.deliveredAt().isBefore(startedAt) || c.deliveredAt().isBefore(reofferBefore))
+            .forEach(c -> {
+          LOG.info("offering command {} to device {} again: delivered at {}, no result yet", c.id(), deviceId,
+              c.deliveredAt());
           offered.add(c);
         });
         return offered;
@@ -268,6 +277,11 @@ public final class CommandService {
           }
         }))
         .compose(v -> commands.devicesWithDueCommands(now))
+        .compose(due -> commands.devicesWithUnansweredDeliveries(now.minus(REOFFER_AFTER)).map(unanswered -> {
+          Set<String> all = new java.util.TreeSet<>(due);
+          all.addAll(unanswered);
+          return all;
+        }))
         .map(due -> {
           pending.replace(due).forEach(dueSignal::due);
           return null;

@@ -94,6 +94,9 @@ public interface CommandRepository {
    */
   Future<List<Command>> timeOut(Instant now);
 
+  /** Ids of devices with DELIVERED commands, delivered before this instant, that still have no result. */
+  Future<List<String>> devicesWithUnansweredDeliveries(Instant deliveredBefore);
+
   /** Ids of devices that have commands due now, each once, in id order. */
   Future<List<String>> devicesWithDueCommands(Instant now);
 

@@ -244,6 +244,29 @@ class CommandFlowTest {
   }
 
   @Test
+  @DisplayName("Verifies that a delivered command whose answer was lost is offered again after 10 s, "
+      + "keeps its id and delivery count, and completes once")
+  void reofferAfterLostAnswer() throws Exception {
+    // given a device that received a command in a hello but, as after a lost answer, never ran it
+    DeviceBundle bundle = server.enrollDevice("lossy-1");
+    HttpClient client = client(bundle);
+    String id = post("lossy-1", "", "{\"action\":\"a\"}", 201).getString("id");
+    assertThat(new JsonObject(send(client, "/device/v1/hello", "{}").body()).getJsonArray("commands")).hasSize(1);
+    assertThat(new JsonObject(send(client, "/device/v1/hello", "{}").body()).getJsonArray("commands")).isEmpty();
+    // when the re-offer time has passed
+    Thread.sleep(CommandService.REOFFER_AFTER.toMillis() + 1000);
+    // then the server offers the same command again
+    JsonObject again = new JsonObject(send(client, "/device/v1/hello", "{}").body());
+    assertThat(again.getJsonArray("commands")).hasSize(1);
+    assertThat(again.getJsonArray("commands").getJsonObject(0).getString("id")).isEqualTo(id);
+    assertThat(command(id).getInteger("deliveries")).isEqualTo(1);
+    // and its one result completes it
+    assertThat(send(client, "/device/v1/commands/" + id + "/result", "{\"status\":\"ok\"}").statusCode()).isEqualTo(200);
+    assertThat(command(id).getString("state")).isEqualTo("succeeded");
+    assertThat(new JsonObject(send(client, "/device/v1/hello", "{}").body()).getJsonArray("commands")).isEmpty();
+  }
+
+  @Test
   @DisplayName("Verifies that a held hello returns as soon as a command arrives")
   void longPoll() throws Exception {
     DeviceBundle bundle = server.enrollDevice("poll-1");

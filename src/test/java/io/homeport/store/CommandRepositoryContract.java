@@ -142,6 +142,21 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
   }
 
   @Test
+  void verifiesThatDevicesWithUnansweredDeliveriesAreThoseWithOldDeliveredCommandsWithoutResult() {
+    // given dev-1 with a command delivered at T0+1s and dev-2 whose delivered command got its result
+    device("dev-1");
+    device("dev-2");
+    queue(Command.queued("c1", "dev-1", "a", null, T0, null, T0.plus(TTL), null, false));
+    queue(Command.queued("c2", "dev-2", "a", null, T0, null, T0.plus(TTL), null, false));
+    await(repo.deliver("dev-1", T0.plusSeconds(1), Duration.ofMinutes(5), 10));
+    await(repo.deliver("dev-2", T0.plusSeconds(1), Duration.ofMinutes(5), 10));
+    await(repo.complete("c2", "dev-2", new CommandResult(CommandResult.Status.OK, null, null), T0.plusSeconds(2)));
+    // then only dev-1 counts, and only for instants after its delivery
+    assertThat(await(repo.devicesWithUnansweredDeliveries(T0.plusSeconds(11)))).containsExactly("dev-1");
+    assertThat(await(repo.devicesWithUnansweredDeliveries(T0.plusSeconds(1)))).isEmpty();
+  }
+
+  @Test
   void verifiesThatAPluginCommandKeepsItsApplianceTargetAndPayload() {
     // given a command encoded by a plugin for an appliance
     device("dev-1");

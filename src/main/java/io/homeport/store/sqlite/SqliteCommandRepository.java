@@ -116,6 +116,8 @@ final class SqliteCommandRepository implements CommandRepository {
           + "RETURNING " + COLUMNS;
   private static final String DEVICES_WITH_DUE =
       "SELECT DISTINCT device_id FROM commands WHERE " + DUE + " ORDER BY device_id";
+  private static final String DEVICES_WITH_UNANSWERED = "SELECT DISTINCT device_id FROM commands "
+      + "WHERE state = 'DELIVERED' AND delivered_at < #{before} ORDER BY device_id";
   /** A command whose notBefore is at or after its expiry never becomes due, so it does not count. */
   private static final String NEXT_NOT_BEFORE =
       "SELECT MIN(not_before) AS next FROM commands "
@@ -232,6 +234,13 @@ final class SqliteCommandRepository implements CommandRepository {
   public Future<List<String>> devicesWithDueCommands(Instant now) {
     Objects.requireNonNull(now, "now");
     return queryAll(pool, DEVICES_WITH_DUE, row -> row.getString("device_id"), Map.of("now", now.toEpochMilli()));
+  }
+
+  @Override
+  public Future<List<String>> devicesWithUnansweredDeliveries(Instant deliveredBefore) {
+    Objects.requireNonNull(deliveredBefore, "deliveredBefore");
+    return queryAll(pool, DEVICES_WITH_UNANSWERED, row -> row.getString("device_id"),
+        Map.of("before", deliveredBefore.toEpochMilli()));
   }
 
   @Override
