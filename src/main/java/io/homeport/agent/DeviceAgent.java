@@ -30,6 +30,7 @@ public final class DeviceAgent extends VerticleBase {
   /** Consecutive nonce refreshes tolerated before backing off (guards against a loop with a confused server). */
   private static final int MAX_IMMEDIATE_RETRIES = 3;
   private static final long RESULT_RETRY_MILLIS = 1000;
+  private static final long CALL_DEADLINE_SECONDS = 30;
   private static final int REMEMBERED_RESULTS = 1024;
   private static final long MAX_INQUIRY_BACKOFF_MILLIS = 30_000;
 
@@ -223,7 +224,8 @@ public final class DeviceAgent extends VerticleBase {
     inquiring = true;
     inquireAgain = false;
     LOG.debug("device {}: calling hello ({})", bundle.deviceId(), why);
-    channel.hello(0, appliances)
+    // a hard deadline on top of the client's idle timeout: a hung call must never stall the agent's inquiries
+    channel.hello(0, appliances).timeout(CALL_DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
         .compose(this::runAll)
         .onComplete(done -> {
           inquiring = false;
@@ -277,7 +279,8 @@ public final class DeviceAgent extends VerticleBase {
    */
   private Future<Void> report(String commandId, CommandResult result) {
     boolean retry = unsentResults.containsKey(commandId) || retryingResults;
-    return channel.result(commandId, result).onSuccess(v -> {
+    return channel.result(commandId, result).timeout(CALL_DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+        .onSuccess(v -> {
       if (retry) {
         LOG.info("device {}: result of command {} delivered after retrying", bundle.deviceId(), commandId);
       }
