@@ -1,5 +1,6 @@
 package io.homeport.api;
 
+import io.homeport.refusal.Refusal;
 import io.homeport.auth.ApiTokens;
 import io.homeport.auth.Role;
 import io.homeport.auth.Scope;
@@ -11,7 +12,6 @@ import io.homeport.command.CommandService;
 import io.homeport.command.CommandState;
 import io.homeport.config.Endpoint;
 import io.homeport.device.Device;
-import io.homeport.device.DeviceException;
 import io.homeport.device.DeviceService;
 import io.homeport.device.DeviceService.WithToken;
 import io.homeport.event.EventAddresses;
@@ -400,8 +400,8 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /** What a device-limited token gets for anything outside its devices: the same as for nothing there. */
-  private static DeviceException notFound(String what, String id) {
-    return new DeviceException(DeviceException.Kind.NOT_FOUND, what + "-not-found", "no " + what + " with id '" + id + "'");
+  private static Refusal notFound(String what, String id) {
+    return new Refusal.NotFound(what + "-not-found", "no " + what + " with id '" + id + "'");
   }
 
   private JsonObject deviceJson(Device d) {

@@ -1,5 +1,6 @@
 package io.homeport.auth;
 
+import io.homeport.config.HomeportConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -14,7 +15,7 @@ import java.util.UUID;
  * {@code iss} and {@code iat}.
  */
 public final class ApiTokens {
-  public static final String ISSUER = "homeport";
+  public static final String ISSUER = HomeportConfig.TOKEN_ISSUER;
 
   private final JWTAuth provider;
   private final JWTAuth external;

@@ -1,7 +1,6 @@
 package io.homeport.auth;
 
-import io.homeport.device.DeviceException;
-import io.homeport.store.TokenRepository;
+import io.homeport.refusal.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,11 +64,11 @@ public final class TokenService {
    */
   public Future<Minted> mint(Role role, String subject, List<String> devices, List<String> groups, Duration ttl) {
     if (devices != null && role != Role.INTEGRATOR) {
-      return Future.failedFuture(new DeviceException(DeviceException.Kind.INVALID, "invalid-field",
+      return Future.failedFuture(new Refusal.Invalid("invalid-field",
           "only integrator tokens can be limited to devices", "devices"));
     }
     if (groups != null && role != Role.INTEGRATOR) {
-      return Future.failedFuture(new DeviceException(DeviceException.Kind.INVALID, "invalid-field",
+      return Future.failedFuture(new Refusal.Invalid("invalid-field",
           "only integrator tokens can be limited to device groups", "groups"));
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -93,7 +92,7 @@ public final class TokenService {
   public Future<TokenRecord> revoke(String id) {
     return repository.revoke(id, clock.instant()).compose(r -> {
       if (r.isEmpty()) {
-        return Future.failedFuture(new DeviceException(DeviceException.Kind.NOT_FOUND, "token-not-found",
+        return Future.failedFuture(new Refusal.NotFound("token-not-found",
             "no token with id '" + id + "' was minted here"));
       }
       revoked.add(id);

@@ -1,6 +1,6 @@
 package io.homeport.command;
 
-import io.homeport.device.DeviceException;
+import io.homeport.refusal.Refusal;
 import io.homeport.device.HostedAppliance;
 import io.homeport.device.DeviceState;
 import io.homeport.event.Event;
@@ -9,10 +9,7 @@ import io.homeport.event.EventType;
 import io.homeport.plugin.PluginCalls;
 import io.homeport.plugin.spi.DeviceReport;
 import io.homeport.plugin.spi.PluginCommand;
-import io.homeport.store.CommandRepository;
-import io.homeport.store.ConflictException;
-import io.homeport.store.DeviceRepository;
-import io.homeport.store.NotFoundException;
+import io.homeport.device.DeviceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import java.time.Clock;
@@ -95,16 +92,16 @@ public final class CommandService {
     Instant now = now();
     Instant expiresAt = now.plus(request.ttl());
     if (request.notBefore() != null && !request.notBefore().isBefore(expiresAt)) {
-      return Future.failedFuture(CommandException.invalid("invalid-field",
+      return Future.failedFuture(new Refusal.Invalid("invalid-field",
           "notBefore (" + request.notBefore() + ") is not before the command expires (" + expiresAt + "): raise ttl"));
     }
     return devices.findById(deviceId).compose(device -> {
       if (device.isEmpty()) {
-        return Future.failedFuture(new DeviceException(DeviceException.Kind.NOT_FOUND, "device-not-found",
+        return Future.failedFuture(new Refusal.NotFound("device-not-found",
             "no device with id '" + deviceId + "'"));
       }
       if (device.get().state() == DeviceState.REVOKED) {
-        return Future.failedFuture(new DeviceException(DeviceException.Kind.GONE, "device-revoked",
+        return Future.failedFuture(new Refusal.Gone("device-revoked",
             "device " + deviceId + " is revoked"));
       }
       Command command = Command.queued(UUID.randomUUID().toString(), deviceId, request.action(), request.paramsJson(),
@@ -113,8 +110,8 @@ public final class CommandService {
         return commands.create(command);
       }
       return encodeFor(deviceId, request).compose(target -> commands.create(command.withTarget(target)));
-    }).recover(e -> Future.failedFuture(e instanceof NotFoundException
-        ? new DeviceException(DeviceException.Kind.NOT_FOUND, "device-not-found", "no device with id '" + deviceId + "'")
+    }).recover(e -> Future.failedFuture(e instanceof Refusal.NotFound
+        ? new Refusal.NotFound("device-not-found", "no device with id '" + deviceId + "'")
         : e))
         .onSuccess(created -> {
           if (created.created()) {
@@ -133,7 +130,7 @@ public final class CommandService {
     ApplianceRequest a = request.appliance();
     return devices.appliances(deviceId).compose(hosted -> {
       if (!hosted.contains(new HostedAppliance(a.plugin(), a.type(), a.address()))) {
-        return Future.failedFuture(new DeviceException(DeviceException.Kind.CONFLICT, "appliance-not-hosted",
+        return Future.failedFuture(new Refusal.Conflict("appliance-not-hosted",
             "device " + deviceId + " does not report a " + a.plugin() + " " + a.type() + " at " + a.address()
                 + " (it reports " + hosted.size() + " appliance(s); see GET /api/v1/devices/" + deviceId + ")",
             "appliance"));
@@ -147,7 +144,7 @@ public final class CommandService {
   private static PluginCommand pluginCommand(String type, String address, String action, String paramsJson) {
     Object params = paramsJson == null ? null : PluginCalls.plain(Json.decodeValue(paramsJson));
     if (params != null && !(params instanceof Map)) {
-      throw new DeviceException(DeviceException.Kind.INVALID, "invalid-field",
+      throw new Refusal.Invalid("invalid-field",
           "'params' must be a JSON object for a plugin command", "params");
     }
     return new PluginCommand(type, address, action, (Map<String, Object>) params);
@@ -155,12 +152,12 @@ public final class CommandService {
 
   public Future<Command> get(String id) {
     return commands.findById(id).compose(c -> c.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(CommandException.notFound(id))));
+        .orElseGet(() -> Future.failedFuture(commandNotFound(id))));
   }
 
   public Future<List<Command>> list(String deviceId, Set<CommandState> states, int offset, int limit) {
     return devices.findById(deviceId).compose(d -> d.isEmpty()
-        ? Future.failedFuture(new DeviceException(DeviceException.Kind.NOT_FOUND, "device-not-found",
+        ? Future.failedFuture(new Refusal.NotFound("device-not-found",
             "no device with id '" + deviceId + "'"))
         : commands.listByDevice(deviceId, states, offset, limit));
   }
@@ -214,7 +211,7 @@ public final class CommandService {
   public Future<Command> complete(String deviceId, String commandId, CommandResult result) {
     return commands.findById(commandId).compose(found -> {
       if (found.isEmpty() || !found.get().deviceId().equals(deviceId)) {
-        return Future.failedFuture(CommandException.notFound(commandId));
+        return Future.failedFuture(commandNotFound(commandId));
       }
       Command c = found.get();
       return c.target() == null ? Future.succeededFuture(result) : decoded(c, result);
@@ -323,12 +320,16 @@ public final class CommandService {
   }
 
   private static Throwable translate(Throwable e, String id, String conflictProblem) {
-    if (e instanceof NotFoundException) {
-      return CommandException.notFound(id);
+    if (e instanceof Refusal.NotFound) {
+      return commandNotFound(id);
     }
-    if (e instanceof ConflictException) {
-      return CommandException.conflict(conflictProblem, e.getMessage());
+    if (e instanceof Refusal.Conflict) {
+      return new Refusal.Conflict(conflictProblem, e.getMessage());
     }
     return e;
+  }
+
+  private static Refusal commandNotFound(String id) {
+    return new Refusal.NotFound("command-not-found", "no command with id '" + id + "'");
   }
 }

@@ -144,7 +144,7 @@ public final class ConfigLoader {
       throw new ConfigException("auth.externalIssuer and auth.externalJwksFile go together: set both to trust an "
           + "external issuer, or neither");
     }
-    if (issuer.equals(io.homeport.auth.ApiTokens.ISSUER)) {
+    if (issuer.equals(HomeportConfig.TOKEN_ISSUER)) {
       throw new ConfigException("auth.externalIssuer must differ from Homeport's own issuer '" + issuer + "'");
     }
     return issuer.isEmpty() ? null : new HomeportConfig.ExternalIssuer(issuer, Path.of(file));

@@ -29,6 +29,9 @@ public record HomeportConfig(
     Events events,
     ExternalIssuer externalIssuer) {
 
+  /** The {@code iss} of the tokens Homeport mints itself; an external issuer must use another. */
+  public static final String TOKEN_ISSUER = "homeport";
+
   /**
    * An external identity provider whose tokens the API accepts besides Homeport's own.
    *

@@ -1,5 +1,6 @@
 package io.homeport.device;
 
+import io.homeport.refusal.Refusal;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
@@ -69,18 +70,18 @@ public final class DeviceGroups {
    *
    * @param max the most names allowed
    * @return the names as a set
-   * @throws DeviceException {@code invalid-field} naming {@code field} for a bad name or too many
+   * @throws Refusal {@code invalid-field} naming {@code field} for a bad name or too many
    */
   public static Set<String> check(Collection<String> names, int max, String field) {
     if (names.size() > max) {
-      throw new DeviceException(DeviceException.Kind.INVALID, "invalid-field",
+      throw new Refusal.Invalid("invalid-field",
           "'" + field + "' may name at most " + max + " groups", field);
     }
     Set<String> out = new TreeSet<>();
     for (String n : names) {
       if (n == null || !DeviceIds.NAME.matcher(n).matches()) {
         String shown = n == null ? "null" : n.length() > 40 ? n.substring(0, 40) + "..." : n;
-        throw new DeviceException(DeviceException.Kind.INVALID, "invalid-field", "group name '" + shown
+        throw new Refusal.Invalid("invalid-field", "group name '" + shown
             + "' is invalid: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", field);
       }
       out.add(n);

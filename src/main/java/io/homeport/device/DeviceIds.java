@@ -1,5 +1,6 @@
 package io.homeport.device;
 
+import io.homeport.refusal.Refusal;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -18,14 +19,14 @@ public final class DeviceIds {
 
   public static void checkId(String id) {
     if (!ID.matcher(id).matches()) {
-      throw new DeviceException(DeviceException.Kind.INVALID, "invalid-device-id",
+      throw new Refusal.Invalid("invalid-device-id",
           "device id '" + abbreviate(id) + "' is invalid: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
   }
 
   public static void checkName(String name) {
     if (!NAME.matcher(name).matches()) {
-      throw new DeviceException(DeviceException.Kind.INVALID, "invalid-device-name",
+      throw new Refusal.Invalid("invalid-device-name",
           "device name '" + abbreviate(name) + "' is invalid: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
   }

@@ -1,11 +1,6 @@
 package io.homeport.device;
 
-import static io.homeport.device.DeviceException.Kind.CONFLICT;
-import static io.homeport.device.DeviceException.Kind.FORBIDDEN;
-import static io.homeport.device.DeviceException.Kind.GONE;
-import static io.homeport.device.DeviceException.Kind.INVALID;
-import static io.homeport.device.DeviceException.Kind.NOT_FOUND;
-import static io.homeport.device.DeviceException.Kind.UNAUTHORIZED;
+import io.homeport.refusal.Refusal;
 
 import io.homeport.event.Event;
 import io.homeport.event.EventPublisher;
@@ -14,10 +9,6 @@ import io.homeport.pki.CertificateAuthority;
 import io.homeport.pki.DeviceCsr;
 import io.homeport.pki.InvalidCsrException;
 import io.homeport.pki.IssuedCertificate;
-import io.homeport.store.ConflictException;
-import io.homeport.store.DeviceRepository;
-import io.homeport.store.DuplicateException;
-import io.homeport.store.NotFoundException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.MessageDigest;
@@ -120,8 +111,8 @@ public final class DeviceService {
     String token = EnrollmentTokens.create(id, caPin);
     EnrollmentToken stored = new EnrollmentToken(EnrollmentTokens.parse(token).hash(), id, now, now.plus(tokenTtl), null);
     return devices.create(device, stored, inGroups)
-        .recover(e -> Future.failedFuture(e instanceof DuplicateException d
-            ? new DeviceException(CONFLICT, "device-" + d.field() + "-taken", "a device with this " + d.field() + " already exists")
+        .recover(e -> Future.failedFuture(e instanceof Refusal.Duplicate d
+            ? new Refusal.Conflict("device-" + d.field() + "-taken", "a device with this " + d.field() + " already exists")
             : e))
         .map(v -> {
           groups.set(id, inGroups);
@@ -134,13 +125,13 @@ public final class DeviceService {
   public Future<WithToken> issueEnrollmentToken(String id) {
     return get(id).compose(device -> {
       if (device.state() == DeviceState.REVOKED) {
-        return Future.failedFuture(new DeviceException(GONE, "device-revoked", "device " + id + " is revoked"));
+        return Future.failedFuture(new Refusal.Gone("device-revoked", "device " + id + " is revoked"));
       }
       Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
       String token = EnrollmentTokens.create(id, caPin);
       EnrollmentToken stored = new EnrollmentToken(EnrollmentTokens.parse(token).hash(), id, now, now.plus(tokenTtl), null);
       return devices.addToken(stored)
-          .recover(e -> Future.failedFuture(e instanceof NotFoundException ? notFound(id) : e))
+          .recover(e -> Future.failedFuture(e instanceof Refusal.NotFound ? notFound(id) : e))
           .map(v -> new WithToken(device, token, stored.expiresAt()));
     });
   }
@@ -171,11 +162,11 @@ public final class DeviceService {
     Set<String> checked;
     try {
       checked = DeviceGroups.check(newGroups, DeviceGroups.MAX_PER_DEVICE, "groups");
-    } catch (DeviceException e) {
+    } catch (Refusal e) {
       return Future.failedFuture(e);
     }
     return devices.replaceGroups(id, checked)
-        .recover(e -> Future.failedFuture(e instanceof NotFoundException ? notFound(id) : e))
+        .recover(e -> Future.failedFuture(e instanceof Refusal.NotFound ? notFound(id) : e))
         .compose(v -> {
           groups.set(id, checked);
           LOG.info("device {} groups now {}", id, checked);
@@ -217,26 +208,26 @@ public final class DeviceService {
     EnrollmentTokens.Parsed token;
     try {
       token = EnrollmentTokens.parse(tokenText);
-    } catch (DeviceException e) {
+    } catch (Refusal e) {
       return Future.failedFuture(e);
     }
     if (!MessageDigest.isEqual(token.caPin(), caPin)) {
-      return Future.failedFuture(new DeviceException(INVALID, "enrollment-token-wrong-server",
+      return Future.failedFuture(new Refusal.Invalid("enrollment-token-wrong-server",
           "the enrollment token was issued by another Homeport server (its CA pin does not match this server's CA)"));
     }
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     return devices.findToken(token.hash()).compose(found -> {
       if (found.isEmpty() || !found.get().deviceId().equals(token.deviceId())) {
-        return Future.failedFuture(new DeviceException(UNAUTHORIZED, "enrollment-token-unknown",
+        return Future.failedFuture(new Refusal.Unauthenticated("enrollment-token-unknown",
             "the enrollment token is not known to this server (never issued, or its device was deleted or revoked)"));
       }
       EnrollmentToken t = found.get();
       if (t.isUsed()) {
-        return Future.failedFuture(new DeviceException(CONFLICT, "enrollment-token-used",
+        return Future.failedFuture(new Refusal.Conflict("enrollment-token-used",
             "the enrollment token was already used at " + t.usedAt() + "; ask the operator for a new one"));
       }
       if (t.isExpiredAt(now)) {
-        return Future.failedFuture(new DeviceException(GONE, "enrollment-token-expired",
+        return Future.failedFuture(new Refusal.Gone("enrollment-token-expired",
             "the enrollment token expired at " + t.expiresAt() + "; ask the operator for a new one"));
       }
       // CSR verification and signing are CPU work: keep them off the event loop
@@ -250,10 +241,10 @@ public final class DeviceService {
     try {
       csr = DeviceCsr.parsePem(csrPem);
     } catch (InvalidCsrException e) {
-      throw new DeviceException(INVALID, "invalid-csr", "the CSR is not acceptable: " + e.getMessage());
+      throw new Refusal.Invalid("invalid-csr", "the CSR is not acceptable: " + e.getMessage());
     }
     if (!deviceId.equals(csr.commonName())) {
-      throw new DeviceException(FORBIDDEN, "csr-device-mismatch",
+      throw new Refusal.Forbidden("csr-device-mismatch",
           "the CSR is for device '" + csr.commonName() + "' but the enrollment token is for device '" + deviceId + "'");
     }
     return ca.issueDeviceCertificate(csr, certificateValidity);
@@ -264,8 +255,8 @@ public final class DeviceService {
     RANDOM.nextBytes(beaconKey);
     Enrollment enrollment = new Enrollment(tokenHash, deviceId, now, cert.serialHex(), cert.notAfter(), beaconKey);
     return devices.enroll(enrollment)
-        .recover(e -> Future.failedFuture(e instanceof ConflictException
-            ? new DeviceException(CONFLICT, "enrollment-conflict", "enrollment refused: " + e.getMessage())
+        .recover(e -> Future.failedFuture(e instanceof Refusal.Conflict
+            ? new Refusal.Conflict("enrollment-conflict", "enrollment refused: " + e.getMessage())
             : e))
         .map(device -> {
           keyring.enrolled(device);
@@ -275,7 +266,7 @@ public final class DeviceService {
         });
   }
 
-  private static DeviceException notFound(String id) {
-    return new DeviceException(NOT_FOUND, "device-not-found", "no device with id '" + id + "'");
+  private static Refusal notFound(String id) {
+    return new Refusal.NotFound("device-not-found", "no device with id '" + id + "'");
   }
 }

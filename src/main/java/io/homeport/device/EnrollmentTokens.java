@@ -1,5 +1,6 @@
 package io.homeport.device;
 
+import io.homeport.refusal.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,11 +39,11 @@ public final class EnrollmentTokens {
         + "." + B64.encodeToString(caSha256);
   }
 
-  /** @throws DeviceException (INVALID) when the text is not a token of this format */
+  /** @throws Refusal (INVALID) when the text is not a token of this format */
   public static Parsed parse(String token) {
     var m = token == null ? null : FORMAT.matcher(token.trim());
     if (m == null || !m.matches()) {
-      throw new DeviceException(DeviceException.Kind.INVALID, "malformed-enrollment-token",
+      throw new Refusal.Invalid("malformed-enrollment-token",
           "the enrollment token is malformed (expected hp1.<device-id>.<secret>.<ca-pin> as issued by POST /api/v1/devices)");
     }
     return new Parsed(new String(Base64.getUrlDecoder().decode(m.group(1)), StandardCharsets.UTF_8), m.group(2),

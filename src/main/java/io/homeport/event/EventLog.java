@@ -2,7 +2,6 @@ package io.homeport.event;
 
 import io.homeport.config.Durations;
 import io.homeport.config.HomeportConfig;
-import io.homeport.store.EventRepository;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

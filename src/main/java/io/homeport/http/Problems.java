@@ -1,6 +1,6 @@
 package io.homeport.http;
 
-import io.homeport.device.DeviceException;
+import io.homeport.refusal.Refusal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -33,9 +33,9 @@ public final class Problems {
     if (failure instanceof ProblemException pe) {
       return pe.problem();
     }
-    if (failure instanceof DeviceException de) {
-      Problem p = new Problem(status(de.kind()), de.problem(), title(de.kind()), de.getMessage());
-      return de.field() == null ? p : p.with("field", de.field());
+    if (failure instanceof Refusal refusal) {
+      Problem p = new Problem(status(refusal), refusal.problem(), title(refusal), refusal.getMessage());
+      return refusal.field() == null ? p : p.with("field", refusal.field());
     }
     if (failure instanceof DecodeException) {
       return Problem.badRequest("malformed-json", "the request body is not valid JSON");
@@ -66,25 +66,23 @@ public final class Problems {
     }
   }
 
-  private static int status(DeviceException.Kind kind) {
-    return switch (kind) {
-      case INVALID -> 400;
-      case UNAUTHORIZED -> 401;
-      case FORBIDDEN -> 403;
-      case NOT_FOUND -> 404;
-      case CONFLICT -> 409;
-      case GONE -> 410;
-    };
+  private static int status(Refusal refusal) {
+    if (refusal instanceof Refusal.Invalid) return 400;
+    if (refusal instanceof Refusal.Unauthenticated) return 401;
+    if (refusal instanceof Refusal.Forbidden) return 403;
+    if (refusal instanceof Refusal.NotFound) return 404;
+    if (refusal instanceof Refusal.Conflict) return 409;
+    if (refusal instanceof Refusal.Gone) return 410;
+    return 503; // Unavailable
   }
 
-  private static String title(DeviceException.Kind kind) {
-    return switch (kind) {
-      case INVALID -> "Invalid request";
-      case UNAUTHORIZED -> "Unauthenticated";
-      case FORBIDDEN -> "Forbidden";
-      case NOT_FOUND -> "Not found";
-      case CONFLICT -> "Conflict";
-      case GONE -> "Gone";
-    };
+  private static String title(Refusal refusal) {
+    if (refusal instanceof Refusal.Invalid) return "Invalid request";
+    if (refusal instanceof Refusal.Unauthenticated) return "Unauthenticated";
+    if (refusal instanceof Refusal.Forbidden) return "Forbidden";
+    if (refusal instanceof Refusal.NotFound) return "Not found";
+    if (refusal instanceof Refusal.Conflict) return "Conflict";
+    if (refusal instanceof Refusal.Gone) return "Gone";
+    return "Unavailable";
   }
 }

@@ -1,6 +1,6 @@
 package io.homeport.plugin;
 
-import io.homeport.device.DeviceException;
+import io.homeport.refusal.Refusal;
 import io.homeport.plugin.spi.DeviceReport;
 import io.homeport.plugin.spi.EncodedCommand;
 import io.homeport.plugin.spi.InvalidCommandException;
@@ -29,23 +29,22 @@ public final class PluginCalls {
     this.registry = registry;
   }
 
-  /** Validates and encodes; fails with a {@link DeviceException} (INVALID) naming the parameter. */
+  /** Validates and encodes; fails with a {@link Refusal} (INVALID) naming the parameter. */
   public Future<EncodedCommand> encode(String pluginId, PluginCommand command) {
     return vertx.executeBlocking(() -> registry.use(set -> {
-      LoadedPlugin plugin = set.plugin(pluginId).orElseThrow(() -> new DeviceException(DeviceException.Kind.INVALID,
-          "plugin-not-loaded", "no plugin '" + pluginId + "' is loaded (see GET /api/v1/plugins)", "plugin"));
+      LoadedPlugin plugin = set.plugin(pluginId).orElseThrow(() -> new Refusal.Invalid("plugin-not-loaded", "no plugin '" + pluginId + "' is loaded (see GET /api/v1/plugins)", "plugin"));
       try {
         plugin.plugin().validate(command);
         return plugin.plugin().encode(command);
       } catch (InvalidCommandException e) {
         String field = e.parameter() == null ? null
             : e.parameter().startsWith("appliance") ? e.parameter() : "params." + e.parameter();
-        throw new DeviceException(DeviceException.Kind.INVALID, "invalid-field", e.getMessage(), field);
+        throw new Refusal.Invalid("invalid-field", e.getMessage(), field);
       } catch (RuntimeException e) {
-        if (e instanceof DeviceException) {
+        if (e instanceof Refusal) {
           throw e;
         }
-        throw new DeviceException(DeviceException.Kind.INVALID, "plugin-failed",
+        throw new Refusal.Invalid("plugin-failed",
             "plugin " + pluginId + " failed on this command: " + e);
       }
     }), false);

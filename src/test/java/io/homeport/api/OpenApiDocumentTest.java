@@ -1,5 +1,6 @@
 package io.homeport.api;
 
+import io.homeport.refusal.Refusal;
 import static io.homeport.api.OpenApiSpec.list;
 import static io.homeport.api.OpenApiSpec.map;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,8 +154,8 @@ class OpenApiDocumentTest {
 
   /**
    * Reads the problem slugs out of the main sources the way they are written: {@code new Problem(status,
-   * "slug"}, {@code Problem.badRequest("slug"}, {@code new DeviceException(kind, "slug"}, the command
-   * refusals and conflict translations. Slugs built at run time ({@code "device-" + field + "-taken"})
+   * "slug"}, {@code Problem.badRequest("slug"}, {@code new Refusal.Kind("slug"}, and the
+   * command conflict translations. Slugs built at run time ({@code "device-" + field + "-taken"})
    * are added by hand below.
    */
   @Test
@@ -163,8 +164,7 @@ class OpenApiDocumentTest {
     Pattern[] patterns = {
         Pattern.compile("new Problem\\(\\s*\\d+,\\s*\"([a-z-]+)\"\\s*,"),
         Pattern.compile("Problem\\.badRequest\\(\\s*\"([a-z-]+)\"\\s*,"),
-        Pattern.compile("new DeviceException\\(\\s*[\\w.]+,\\s*\"([a-z-]+)\"\\s*,"),
-        Pattern.compile("CommandException\\.\\w+\\(\\s*\"([a-z-]+)\"\\s*,"),
+        Pattern.compile("new Refusal\\.(?!Duplicate)\\w+\\(\\s*\"([a-z-]+)\"\\s*,"),
         Pattern.compile("translate\\([^;]*?\"([a-z-]+)\"\\)"),
     };
     Set<String> slugs = new TreeSet<>(List.of("device-id-taken", "device-name-taken")); // DeviceService: "device-" + field + "-taken"

@@ -4,7 +4,6 @@ import static io.homeport.store.StoreFutures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeport.config.HomeportConfig;
-import io.homeport.store.EventRepository;
 import io.homeport.store.StoreException;
 import io.homeport.store.sqlite.SqliteStore;
 import io.homeport.testing.TestServer;

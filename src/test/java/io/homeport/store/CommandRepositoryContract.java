@@ -1,5 +1,8 @@
 package io.homeport.store;
 
+import io.homeport.command.CommandRepository;
+
+import io.homeport.refusal.Refusal;
 import static io.homeport.store.StoreFutures.await;
 import static io.homeport.store.StoreFutures.failure;
 import static io.homeport.store.StoreFutures.outcome;
@@ -107,7 +110,7 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     Throwable failure = failure(repo.create(command("cmd-1", "nope", T0)));
 
     // then it fails as not found, naming the device, and nothing is stored
-    assertThat(failure).isInstanceOf(NotFoundException.class).hasMessageContaining("nope");
+    assertThat(failure).isInstanceOf(Refusal.NotFound.class).hasMessageContaining("nope");
     assertThat(await(repo.findById("cmd-1"))).isEmpty();
   }
 
@@ -121,8 +124,8 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     Throwable failure = failure(repo.create(command("cmd-1", "dev-1", T0.plusSeconds(1))));
 
     // then it fails naming the id, and the original is unchanged
-    assertThat(failure).isInstanceOf(DuplicateException.class).hasMessageContaining("cmd-1");
-    assertThat(((DuplicateException) failure).field()).isEqualTo("id");
+    assertThat(failure).isInstanceOf(Refusal.Duplicate.class).hasMessageContaining("cmd-1");
+    assertThat(((Refusal.Duplicate) failure).field()).isEqualTo("id");
     assertThat(await(repo.findById("cmd-1"))).get().usingRecursiveComparison().isEqualTo(original);
   }
 
@@ -577,7 +580,7 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
       if (outcome(c) == null) {
         moved.add(c.result().id() + ":CANCELLED");
       } else {
-        assertThat(c.cause()).isInstanceOf(ConflictException.class);
+        assertThat(c.cause()).isInstanceOf(Refusal.Conflict.class);
       }
     }
     await(sweep).forEach(c -> moved.add(c.id() + ":EXPIRED"));
@@ -667,7 +670,7 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
         T0.plusSeconds(2)));
 
     // then it is a conflict, and the first result stays
-    assertThat(failure).isInstanceOf(ConflictException.class).hasMessageContaining("cmd-1");
+    assertThat(failure).isInstanceOf(Refusal.Conflict.class).hasMessageContaining("cmd-1");
     assertThat(await(repo.findById("cmd-1"))).get().usingRecursiveComparison().isEqualTo(first);
   }
 
@@ -696,7 +699,7 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
 
     // then exactly one is recorded, and the others are conflicts
     assertThat(winners).hasSize(1);
-    assertThat(losers).hasSize(7).allSatisfy(f -> assertThat(f).isInstanceOf(ConflictException.class));
+    assertThat(losers).hasSize(7).allSatisfy(f -> assertThat(f).isInstanceOf(Refusal.Conflict.class));
     assertThat(await(repo.findById("cmd-1"))).get().usingRecursiveComparison().isEqualTo(winners.get(0));
   }
 
@@ -715,8 +718,8 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
 
     // then both are not found (a device learns nothing of other devices' commands), and the command
     // still waits for dev-1's result
-    assertThat(foreign).isInstanceOf(NotFoundException.class);
-    assertThat(unknown).isInstanceOf(NotFoundException.class);
+    assertThat(foreign).isInstanceOf(Refusal.NotFound.class);
+    assertThat(unknown).isInstanceOf(Refusal.NotFound.class);
     assertThat(await(repo.findById("cmd-1"))).get().usingRecursiveComparison().isEqualTo(delivered);
     assertThat(await(repo.complete("cmd-1", "dev-1", ok, T0.plusSeconds(2))).state()).isEqualTo(CommandState.SUCCEEDED);
   }
@@ -739,10 +742,10 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     // then each is a conflict and none changes
     for (String id : List.of("c-queued", "c-cancelled", "c-expired")) {
       Command before = await(repo.findById(id)).orElseThrow();
-      assertThat(failure(repo.complete(id, "dev-1", ok, T0.plusSeconds(3)))).as(id).isInstanceOf(ConflictException.class);
+      assertThat(failure(repo.complete(id, "dev-1", ok, T0.plusSeconds(3)))).as(id).isInstanceOf(Refusal.Conflict.class);
       assertThat(await(repo.findById(id))).get().usingRecursiveComparison().isEqualTo(before);
     }
-    assertThat(failure(repo.complete("c-woken", "dev-2", ok, T0.plusSeconds(3)))).isInstanceOf(ConflictException.class);
+    assertThat(failure(repo.complete("c-woken", "dev-2", ok, T0.plusSeconds(3)))).isInstanceOf(Refusal.Conflict.class);
     assertThat(await(repo.findById("c-woken"))).get().extracting(Command::state).isEqualTo(CommandState.WOKEN);
   }
 
@@ -789,7 +792,7 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     assertThat(completed.result()).isEqualTo(new CommandResult(Status.ERROR, "late", null));
     assertThat(completed.completedAt()).isEqualTo(late);
     assertThat(failure(repo.complete("cmd-1", "dev-1", new CommandResult(Status.OK, null, null), late.plusSeconds(1))))
-        .isInstanceOf(ConflictException.class);
+        .isInstanceOf(Refusal.Conflict.class);
     assertThat(await(repo.findById("cmd-1"))).get().usingRecursiveComparison().isEqualTo(completed);
   }
 
@@ -886,11 +889,11 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     // then the first three are conflicts and leave the command unchanged, the last is not found
     for (String id : List.of("c-delivered", "c-done", "c-cancelled")) {
       Command before = await(repo.findById(id)).orElseThrow();
-      assertThat(failure(repo.cancel(id, T0.plusSeconds(5)))).as(id).isInstanceOf(ConflictException.class)
+      assertThat(failure(repo.cancel(id, T0.plusSeconds(5)))).as(id).isInstanceOf(Refusal.Conflict.class)
           .hasMessageContaining(id);
       assertThat(await(repo.findById(id))).get().usingRecursiveComparison().isEqualTo(before);
     }
-    assertThat(failure(repo.cancel("nope", T0.plusSeconds(5)))).isInstanceOf(NotFoundException.class);
+    assertThat(failure(repo.cancel("nope", T0.plusSeconds(5)))).isInstanceOf(Refusal.NotFound.class);
   }
 
   // ----------------------------------------------------------------------- schedule queries

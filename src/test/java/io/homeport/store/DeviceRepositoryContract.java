@@ -1,5 +1,8 @@
 package io.homeport.store;
 
+import io.homeport.device.DeviceRepository;
+
+import io.homeport.refusal.Refusal;
 import static io.homeport.store.StoreFutures.await;
 import static io.homeport.store.StoreFutures.failure;
 import static io.homeport.store.StoreFutures.outcome;
@@ -134,8 +137,8 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     Throwable failure = failure(repo.create(Device.pending("dev-dup", "second", "other", null, T0.plusSeconds(1)), secondToken));
 
     // then it fails naming the id, the original is unchanged and the second token was not stored
-    assertThat(failure).isInstanceOf(DuplicateException.class).hasMessageContaining("dev-dup");
-    assertThat(((DuplicateException) failure).field()).isEqualTo("id");
+    assertThat(failure).isInstanceOf(Refusal.Duplicate.class).hasMessageContaining("dev-dup");
+    assertThat(((Refusal.Duplicate) failure).field()).isEqualTo("id");
     assertThat(await(repo.findById("dev-dup"))).get().usingRecursiveComparison().isEqualTo(original);
     assertThat(await(repo.findToken(secondToken.tokenHash()))).isEmpty();
     assertThat(await(repo.list(0, 10))).hasSize(1);
@@ -151,8 +154,8 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     Throwable failure = failure(repo.create(Device.pending("dev-b", "kitchen", null, null, T0), token));
 
     // then it fails naming the name field, and neither the device nor its token is stored
-    assertThat(failure).isInstanceOf(DuplicateException.class).hasMessageContaining("kitchen");
-    assertThat(((DuplicateException) failure).field()).isEqualTo("name");
+    assertThat(failure).isInstanceOf(Refusal.Duplicate.class).hasMessageContaining("kitchen");
+    assertThat(((Refusal.Duplicate) failure).field()).isEqualTo("name");
     assertThat(await(repo.findById("dev-b"))).isEmpty();
     assertThat(await(repo.findToken(token.tokenHash()))).isEmpty();
   }
@@ -168,7 +171,7 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     Throwable failure = failure(repo.create(Device.pending("dev-c", "c", null, null, T0), clash));
 
     // then the create fails as a duplicate and the device row written before the token is gone too
-    assertThat(failure).isInstanceOf(DuplicateException.class);
+    assertThat(failure).isInstanceOf(Refusal.Duplicate.class);
     assertThat(await(repo.findById("dev-c"))).isEmpty();
     assertThat(await(repo.findToken(taken.tokenHash()))).get().extracting(EnrollmentToken::deviceId).isEqualTo("dev-a");
   }
@@ -224,8 +227,8 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     // then exactly one device is stored and the others failed as duplicate names
     assertThat(succeeded).isEqualTo(1);
     assertThat(failures).hasSize(4).allSatisfy(f -> {
-      assertThat(f).isInstanceOf(DuplicateException.class);
-      assertThat(((DuplicateException) f).field()).isEqualTo("name");
+      assertThat(f).isInstanceOf(Refusal.Duplicate.class);
+      assertThat(((Refusal.Duplicate) f).field()).isEqualTo("name");
     });
     assertThat(await(repo.list(0, 10))).hasSize(1);
   }
@@ -329,9 +332,9 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     Throwable missing = failure(repo.addToken(forMissing));
     Throwable revoked = failure(repo.addToken(forRevoked));
 
-    // then both fail with NotFoundException and no token is stored
-    assertThat(missing).isInstanceOf(NotFoundException.class).hasMessageContaining("dev-missing");
-    assertThat(revoked).isInstanceOf(NotFoundException.class).hasMessageContaining("dev-r");
+    // then both fail with Refusal.NotFound and no token is stored
+    assertThat(missing).isInstanceOf(Refusal.NotFound.class).hasMessageContaining("dev-missing");
+    assertThat(revoked).isInstanceOf(Refusal.NotFound.class).hasMessageContaining("dev-r");
     assertThat(await(repo.findToken(forMissing.tokenHash()))).isEmpty();
     assertThat(await(repo.findToken(forRevoked.tokenHash()))).isEmpty();
   }
@@ -374,7 +377,7 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     Throwable failure = failure(repo.enroll(enrollment(tokenHash, "dev-1", T0.plusSeconds(2), "02")));
 
     // then it is a conflict saying the token was used, and the device still has its first credentials
-    assertThat(failure).isInstanceOf(ConflictException.class).hasMessageContaining("used");
+    assertThat(failure).isInstanceOf(Refusal.Conflict.class).hasMessageContaining("used");
     assertThat(await(repo.findById("dev-1"))).get().usingRecursiveComparison().isEqualTo(before);
     assertThat(await(repo.findToken(tokenHash))).get().extracting(EnrollmentToken::usedAt).isEqualTo(T0.plusSeconds(1));
     assertThat(await(repo.revokedCertificateSerials())).isEmpty();
@@ -392,8 +395,8 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     Throwable later = failure(repo.enroll(enrollment(token.tokenHash(), "dev-1", T0.plusSeconds(61), "01")));
 
     // then both are conflicts saying the token expired, the device is still pending and the token unused
-    assertThat(atExpiry).isInstanceOf(ConflictException.class).hasMessageContaining("expired");
-    assertThat(later).isInstanceOf(ConflictException.class).hasMessageContaining("expired");
+    assertThat(atExpiry).isInstanceOf(Refusal.Conflict.class).hasMessageContaining("expired");
+    assertThat(later).isInstanceOf(Refusal.Conflict.class).hasMessageContaining("expired");
     assertThat(await(repo.findById("dev-1"))).get().usingRecursiveComparison().isEqualTo(before);
     assertThat(await(repo.findToken(token.tokenHash()))).get().extracting(EnrollmentToken::usedAt).isNull();
   }
@@ -423,7 +426,7 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     Throwable failure = failure(repo.enroll(enrollment(tokenOfB, "dev-a", T0.plusSeconds(1), "01")));
 
     // then it is a conflict, both devices are unchanged and B's token is still usable
-    assertThat(failure).isInstanceOf(ConflictException.class).hasMessageContaining("another device");
+    assertThat(failure).isInstanceOf(Refusal.Conflict.class).hasMessageContaining("another device");
     assertThat(await(repo.findById("dev-a"))).get().usingRecursiveComparison().isEqualTo(a);
     assertThat(await(repo.findById("dev-b"))).get().usingRecursiveComparison().isEqualTo(b);
     assertThat(await(repo.findToken(tokenOfB))).get().extracting(EnrollmentToken::usedAt).isNull();
@@ -440,7 +443,7 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     Throwable failure = failure(repo.enroll(enrollment(randomHex(32), "dev-1", T0.plusSeconds(1), "01")));
 
     // then it is a conflict saying the token is not known, and the device is unchanged
-    assertThat(failure).isInstanceOf(ConflictException.class).hasMessageContaining("not known");
+    assertThat(failure).isInstanceOf(Refusal.Conflict.class).hasMessageContaining("not known");
     assertThat(await(repo.findById("dev-1"))).get().usingRecursiveComparison().isEqualTo(before);
   }
 
@@ -456,7 +459,7 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     Throwable failure = failure(repo.enroll(enrollment(spare.tokenHash(), "dev-1", T0.plusSeconds(3), "02")));
 
     // then it is a conflict and the device stays revoked with its old certificate
-    assertThat(failure).isInstanceOf(ConflictException.class);
+    assertThat(failure).isInstanceOf(Refusal.Conflict.class);
     assertThat(await(repo.findById("dev-1"))).get().usingRecursiveComparison().isEqualTo(revoked);
     assertThat(await(repo.revokedCertificateSerials())).containsExactly("01");
   }
@@ -505,7 +508,7 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
 
     // then exactly one wins, the others are conflicts, and the stored device is the winner's
     assertThat(winners).hasSize(1);
-    assertThat(losers).hasSize(7).allSatisfy(f -> assertThat(f).isInstanceOf(ConflictException.class));
+    assertThat(losers).hasSize(7).allSatisfy(f -> assertThat(f).isInstanceOf(Refusal.Conflict.class));
     Device stored = await(repo.findById("dev-1")).orElseThrow();
     assertThat(stored).usingRecursiveComparison().isEqualTo(winners.get(0));
     assertThat(await(repo.revokedCertificateSerials())).isEmpty();
@@ -627,7 +630,7 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
 
     // then only that one is recorded, and a report for an unknown device is refused without a trace
     assertThat(await(repo.appliances("dev-1"))).containsExactly(ac);
-    assertThat(failure(repo.replaceAppliances("nobody", List.of(ac), T0))).isInstanceOf(NotFoundException.class);
+    assertThat(failure(repo.replaceAppliances("nobody", List.of(ac), T0))).isInstanceOf(Refusal.NotFound.class);
     assertThat(await(repo.appliances("nobody"))).isEmpty();
     await(repo.delete("dev-1", T0.plusSeconds(2)));
     assertThat(await(repo.appliances("dev-1"))).isEmpty();
@@ -666,7 +669,7 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     Throwable failure = failure(repo.replaceGroups("nobody", java.util.Set.of("kitchen")));
 
     // then the store refuses and records nothing
-    assertThat(failure).isInstanceOf(NotFoundException.class);
+    assertThat(failure).isInstanceOf(Refusal.NotFound.class);
     assertThat(await(repo.groups("nobody"))).isEmpty();
     assertThat(await(repo.allGroups())).isEmpty();
     assertThatNullPointerException().isThrownBy(() -> repo.replaceGroups("dev-1", null));

@@ -1,5 +1,7 @@
 package io.homeport.store;
 
+import io.homeport.event.EventRepository;
+
 import static io.homeport.store.StoreFutures.await;
 import static io.homeport.store.StoreFutures.failure;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package io.homeport.store.sqlite;
 
+import io.homeport.refusal.Refusal;
 import static io.homeport.store.sqlite.SqlSupport.queryOne;
 
 import static io.homeport.store.sqlite.SqlSupport.queryAll;
@@ -16,10 +17,7 @@ import io.homeport.command.ApplianceTarget;
 import io.homeport.command.Command;
 import io.homeport.command.CommandResult;
 import io.homeport.command.CommandState;
-import io.homeport.store.CommandRepository;
-import io.homeport.store.ConflictException;
-import io.homeport.store.DuplicateException;
-import io.homeport.store.NotFoundException;
+import io.homeport.command.CommandRepository;
 import io.homeport.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -170,10 +168,10 @@ final class SqliteCommandRepository implements CommandRepository {
   private static Throwable translateCreateFailure(Throwable failure, Command command) {
     String message = String.valueOf(sqlMessage(failure));
     if (message.contains("FOREIGN KEY constraint failed")) {
-      return new NotFoundException("device " + command.deviceId() + " does not exist");
+      return new Refusal.NotFound("device " + command.deviceId() + " does not exist");
     }
     if (message.contains("UNIQUE constraint failed: commands.id")) {
-      return new DuplicateException("id", "a command with id '" + command.id() + "' already exists");
+      return new Refusal.Duplicate("id", "a command with id '" + command.id() + "' already exists");
     }
     return failure;
   }
@@ -318,7 +316,7 @@ final class SqliteCommandRepository implements CommandRepository {
   private static Throwable whyNotCompletable(String id, String deviceId, Optional<Command> found) {
     if (found.isEmpty() || !found.get().deviceId().equals(deviceId)) {
       // a command of another device is reported as missing: a device learns nothing about others
-      return new NotFoundException("device " + deviceId + " has no command " + id);
+      return new Refusal.NotFound("device " + deviceId + " has no command " + id);
     }
     CommandState state = found.get().state();
     String reason = switch (state) {
@@ -328,7 +326,7 @@ final class SqliteCommandRepository implements CommandRepository {
       case CANCELLED -> "it was cancelled before it was delivered";
       default -> "it is " + state.wireName();
     };
-    return new ConflictException("cannot record a result for command " + id + ": " + reason);
+    return new Refusal.Conflict("cannot record a result for command " + id + ": " + reason);
   }
 
   @Override
@@ -340,8 +338,8 @@ final class SqliteCommandRepository implements CommandRepository {
             .compose(updated -> updated.isPresent()
                 ? Future.succeededFuture(updated.get())
                 : one(conn, SELECT_BY_ID, p).compose(found -> Future.<Command>failedFuture(found.isEmpty()
-                    ? new NotFoundException("command " + id + " does not exist")
-                    : new ConflictException("cannot cancel command " + id + ": it is "
+                    ? new Refusal.NotFound("command " + id + " does not exist")
+                    : new Refusal.Conflict("cannot cancel command " + id + ": it is "
                         + found.get().state().wireName())))))
         .onSuccess(c -> LOG.debug("cancelled command {}", id));
   }

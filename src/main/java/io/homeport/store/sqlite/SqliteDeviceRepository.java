@@ -1,5 +1,6 @@
 package io.homeport.store.sqlite;
 
+import io.homeport.refusal.Refusal;
 import static io.homeport.store.sqlite.SqlSupport.queryAll;
 import static io.homeport.store.sqlite.SqlSupport.queryOne;
 
@@ -15,10 +16,7 @@ import io.homeport.device.DeviceState;
 import io.homeport.device.Enrollment;
 import io.homeport.device.EnrollmentToken;
 import io.homeport.device.HostedAppliance;
-import io.homeport.store.ConflictException;
-import io.homeport.store.DeviceRepository;
-import io.homeport.store.DuplicateException;
-import io.homeport.store.NotFoundException;
+import io.homeport.device.DeviceRepository;
 import io.homeport.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -139,7 +137,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
         .onSuccess(v -> LOG.debug("created device {}", device.id()));
   }
 
-  /** Maps a violated unique constraint to {@link DuplicateException}, anything else to itself. */
+  /** Maps a violated unique constraint to {@link Refusal.Duplicate}, anything else to itself. */
   private static Throwable duplicateOr(Throwable failure, String id, String name) {
     Matcher m = UNIQUE_VIOLATION.matcher(String.valueOf(sqlMessage(failure)));
     if (!m.find()) {
@@ -148,13 +146,13 @@ final class SqliteDeviceRepository implements DeviceRepository {
     String column = m.group(1) + "." + m.group(2);
     switch (column) {
       case "devices.id":
-        return new DuplicateException("id", "a device with id '" + id + "' already exists");
+        return new Refusal.Duplicate("id", "a device with id '" + id + "' already exists");
       case "devices.name":
-        return new DuplicateException("name", "a device named '" + name + "' already exists");
+        return new Refusal.Duplicate("name", "a device named '" + name + "' already exists");
       case "enrollment_tokens.token_hash":
-        return new DuplicateException("tokenHash", "this enrollment token is already stored");
+        return new Refusal.Duplicate("tokenHash", "this enrollment token is already stored");
       default:
-        return new DuplicateException(m.group(2), "unique value already taken: " + column);
+        return new Refusal.Duplicate(m.group(2), "unique value already taken: " + column);
     }
   }
 
@@ -204,7 +202,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
         .compose(v -> SqlTemplate.forQuery(conn, DEVICE_EXISTS).execute(Map.of("deviceId", deviceId)))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(new NotFoundException("device " + deviceId + " does not exist"));
+            return Future.failedFuture(new Refusal.NotFound("device " + deviceId + " does not exist"));
           }
           Future<Integer> chain = Future.succeededFuture(0);
           for (HostedAppliance a : appliances) {
@@ -229,7 +227,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     return pool.withTransaction(conn -> update(conn, DELETE_GROUPS, Map.of("deviceId", deviceId))
         .compose(v -> SqlTemplate.forQuery(conn, DEVICE_EXISTS).execute(Map.of("deviceId", deviceId)))
         .compose(rows -> rows.size() == 0
-            ? Future.<Void>failedFuture(new NotFoundException("device " + deviceId + " does not exist"))
+            ? Future.<Void>failedFuture(new Refusal.NotFound("device " + deviceId + " does not exist"))
             : insertGroups(conn, deviceId, copy)));
   }
 
@@ -282,7 +280,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
             LOG.debug("added an enrollment token for device {}", token.deviceId());
             return Future.<Void>succeededFuture();
           }
-          return findDevice(pool, token.deviceId()).compose(device -> Future.failedFuture(new NotFoundException(
+          return findDevice(pool, token.deviceId()).compose(device -> Future.failedFuture(new Refusal.NotFound(
               device.isEmpty()
                   ? "device " + token.deviceId() + " does not exist"
                   : "device " + token.deviceId() + " is revoked")));
@@ -315,7 +313,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   }
 
   /** Explains why the conditional token update matched no row; runs inside the failing transaction. */
-  private static Future<ConflictException> whyNotEnrollable(SqlConnection conn, Enrollment enrollment) {
+  private static Future<Refusal.Conflict> whyNotEnrollable(SqlConnection conn, Enrollment enrollment) {
     String deviceId = enrollment.deviceId();
     return findToken(conn, enrollment.tokenHash()).compose(token -> findDevice(conn, deviceId).map(device -> {
       String reason;
@@ -335,7 +333,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
         reason = "the device is not enrollable";
       }
       LOG.debug("enrollment of {} refused: {} (token hash {})", deviceId, reason, enrollment.tokenHash());
-      return new ConflictException("cannot enroll device " + deviceId + ": " + reason);
+      return new Refusal.Conflict("cannot enroll device " + deviceId + ": " + reason);
     }));
   }
 

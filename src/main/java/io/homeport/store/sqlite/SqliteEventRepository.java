@@ -5,7 +5,7 @@ import static io.homeport.store.sqlite.SqlSupport.queryAll;
 import static io.homeport.store.sqlite.SqlSupport.instant;
 
 import io.homeport.event.StoredEvent;
-import io.homeport.store.EventRepository;
+import io.homeport.event.EventRepository;
 import io.homeport.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

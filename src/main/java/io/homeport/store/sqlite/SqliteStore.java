@@ -1,9 +1,9 @@
 package io.homeport.store.sqlite;
 
-import io.homeport.store.CommandRepository;
-import io.homeport.store.TokenRepository;
-import io.homeport.store.DeviceRepository;
-import io.homeport.store.EventRepository;
+import io.homeport.command.CommandRepository;
+import io.homeport.auth.TokenRepository;
+import io.homeport.device.DeviceRepository;
+import io.homeport.event.EventRepository;
 import io.homeport.store.Migrations;
 import io.homeport.store.Store;
 import io.homeport.store.StoreException;

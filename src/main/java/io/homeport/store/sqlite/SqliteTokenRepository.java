@@ -10,7 +10,7 @@ import static io.homeport.store.sqlite.SqlSupport.update;
 
 import io.homeport.auth.Role;
 import io.homeport.auth.TokenRecord;
-import io.homeport.store.TokenRepository;
+import io.homeport.auth.TokenRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;

@@ -1,12 +1,12 @@
 package io.homeport.store.sqlite;
 
+import io.homeport.refusal.Refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeport.device.Device;
 import io.homeport.device.Enrollment;
 import io.homeport.device.EnrollmentToken;
-import io.homeport.store.DeviceRepository;
-import io.homeport.store.DuplicateException;
+import io.homeport.device.DeviceRepository;
 import io.homeport.store.Migrations;
 import io.homeport.store.StoreException;
 import io.vertx.core.Future;
@@ -190,7 +190,7 @@ class SqliteStoreTest {
       createDevice(store.devices(), "dev-1");
       assertThat(failure(store.devices().create(Device.pending("dev-1", null, null, null, T0),
           new EnrollmentToken(tokenHash("other"), "dev-1", T0, T0.plusSeconds(60), null))))
-          .isInstanceOf(DuplicateException.class);
+          .isInstanceOf(Refusal.Duplicate.class);
 
       // when a statement runs on that connection outside any transaction
       await(store.pool().query("INSERT INTO revoked_certificates (serial, device_id, revoked_at) VALUES ('FF', NULL, 1)")

@@ -1,6 +1,5 @@
-package io.homeport.store;
+package io.homeport.event;
 
-import io.homeport.event.StoredEvent;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;

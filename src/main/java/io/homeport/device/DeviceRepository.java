@@ -1,9 +1,6 @@
-package io.homeport.store;
+package io.homeport.device;
 
-import io.homeport.device.Device;
-import io.homeport.device.Enrollment;
-import io.homeport.device.EnrollmentToken;
-import io.homeport.device.HostedAppliance;
+import io.homeport.refusal.Refusal;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +22,7 @@ public interface DeviceRepository {
    * Stores a new pending device together with its first enrollment token. Several devices may have
    * no name (null); a name, once given, is unique.
    *
-   * @return fails with {@link DuplicateException} naming {@code id} or {@code name} when either is taken
+   * @return fails with {@link Refusal.Duplicate} naming {@code id} or {@code name} when either is taken
    *     (or {@code tokenHash} when the token is already stored), with {@link IllegalArgumentException}
    *     when the device is not PENDING or the token names another device
    */
@@ -55,7 +52,7 @@ public interface DeviceRepository {
    * Adds another enrollment token for an existing, not revoked device (re-enrollment after a lost
    * bundle).
    *
-   * @return fails with {@link NotFoundException} when the device does not exist or is revoked
+   * @return fails with {@link Refusal.NotFound} when the device does not exist or is revoked
    */
   Future<Void> addToken(EnrollmentToken token);
 
@@ -68,7 +65,7 @@ public interface DeviceRepository {
    * (a token is expired from its {@code expiresAt} on), and the device is PENDING or ENROLLED. When two
    * enrollments present the same token at once, exactly one succeeds.
    *
-   * @return the device as updated; fails with {@link ConflictException} when the token was used,
+   * @return the device as updated; fails with {@link Refusal.Conflict} when the token was used,
    *     expired, is unknown or belongs to another device, or the device is no longer enrollable; the
    *     message says which
    */
@@ -93,7 +90,7 @@ public interface DeviceRepository {
   /**
    * Replaces the appliances the device reports it hosts.
    *
-   * @return fails with {@link NotFoundException} when the device does not exist
+   * @return fails with {@link Refusal.NotFound} when the device does not exist
    */
   Future<Void> replaceAppliances(String deviceId, List<HostedAppliance> appliances, Instant at);
 
@@ -106,7 +103,7 @@ public interface DeviceRepository {
   /**
    * Replaces the device's groups with these (none for an empty set), in one transaction.
    *
-   * @return fails with {@link NotFoundException} when the device does not exist, changing nothing
+   * @return fails with {@link Refusal.NotFound} when the device does not exist, changing nothing
    */
   Future<Void> replaceGroups(String deviceId, Set<String> groups);
 

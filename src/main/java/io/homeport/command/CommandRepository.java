@@ -1,8 +1,6 @@
-package io.homeport.store;
+package io.homeport.command;
 
-import io.homeport.command.Command;
-import io.homeport.command.CommandResult;
-import io.homeport.command.CommandState;
+import io.homeport.refusal.Refusal;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +31,8 @@ public interface CommandRepository {
    * in whatever state it is now (also when the call repeats the stored command's id). Of concurrent
    * creates with the same key, exactly one stores its command and all return that one.
    *
-   * @return fails with {@link NotFoundException} when the device does not exist, with {@link
-   *     DuplicateException} (field {@code id}) when another command has the id, with {@link
+   * @return fails with {@link Refusal.NotFound} when the device does not exist, with {@link
+   *     Refusal.Duplicate} (field {@code id}) when another command has the id, with {@link
    *     IllegalArgumentException} when the command is not QUEUED
    */
   Future<Created> create(Command command);
@@ -66,8 +64,8 @@ public interface CommandRepository {
    * SUCCEEDED or FAILED, completedAt = now, the result stored as given. A late result moves a
    * TIMED_OUT command on to SUCCEEDED or FAILED, so that it is not lost; a result is recorded once.
    *
-   * @return the updated command; fails with {@link NotFoundException} when no such command belongs
-   *     to the device (a command of another device is reported as not found), {@link ConflictException}
+   * @return the updated command; fails with {@link Refusal.NotFound} when no such command belongs
+   *     to the device (a command of another device is reported as not found), {@link Refusal.Conflict}
    *     when it already has a result or was never delivered (QUEUED, WOKEN, EXPIRED, CANCELLED)
    */
   Future<Command> complete(String id, String deviceId, CommandResult result, Instant now);
@@ -75,8 +73,8 @@ public interface CommandRepository {
   /**
    * Cancels a command that was not delivered yet (QUEUED or WOKEN): CANCELLED, completedAt = now.
    *
-   * @return the cancelled command; fails with {@link NotFoundException} or, when it was already
-   *     delivered or is final, {@link ConflictException}
+   * @return the cancelled command; fails with {@link Refusal.NotFound} or, when it was already
+   *     delivered or is final, {@link Refusal.Conflict}
    */
   Future<Command> cancel(String id, Instant now);
 

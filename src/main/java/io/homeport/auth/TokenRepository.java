@@ -1,6 +1,5 @@
-package io.homeport.store;
+package io.homeport.auth;
 
-import io.homeport.auth.TokenRecord;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
