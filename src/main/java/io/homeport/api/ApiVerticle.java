@@ -6,7 +6,7 @@ import io.homeport.auth.Role;
 import io.homeport.auth.Scope;
 import io.homeport.auth.TokenService;
 import io.homeport.beacon.BeaconCounters;
-import io.homeport.beacon.PresenceTable;
+import io.homeport.presence.PresenceDirectory;
 import io.homeport.command.Command;
 import io.homeport.command.CommandService;
 import io.homeport.command.CommandState;
@@ -14,7 +14,9 @@ import io.homeport.config.Endpoint;
 import io.homeport.device.Device;
 import io.homeport.device.DeviceService;
 import io.homeport.device.DeviceService.WithToken;
+import io.homeport.event.CommandEvent;
 import io.homeport.event.EventAddresses;
+import io.homeport.event.LoggedEvent;
 import io.homeport.http.CommandJson;
 import io.homeport.http.JsonBodies;
 import io.homeport.http.RejectRevokedTokens;
@@ -45,7 +47,7 @@ public final class ApiVerticle extends VerticleBase {
   private final Endpoint endpoint;
   private final ApiTokens tokens;
   private final DeviceService devices;
-  private final PresenceTable presence;
+  private final PresenceDirectory presence;
   private final BeaconCounters beaconCounters;
   private final CommandService commands;
   private final PluginService plugins;
@@ -57,7 +59,7 @@ public final class ApiVerticle extends VerticleBase {
   private Router router;
   private Consumer<Router> extraRoutes = router -> {};
 
-  public ApiVerticle(Endpoint endpoint, ApiTokens tokens, DeviceService devices, PresenceTable presence,
+  public ApiVerticle(Endpoint endpoint, ApiTokens tokens, DeviceService devices, PresenceDirectory presence,
       BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService) {
     this.tokenRoutes = new TokenRoutes(tokenService);
     this.tokenService = tokenService;
@@ -101,11 +103,9 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/v1/devices/:id/commands").handler(read).handler(this::listCommands);
     router.get("/api/v1/commands/:id").handler(read).handler(this::getCommand);
     router.delete("/api/v1/commands/:id").handler(write).handler(this::cancelCommand);
-    vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, msg -> {
-      String state = msg.body().getJsonObject("data", new JsonObject()).getString("state");
-      if (msg.body().getString("type", "").startsWith("command.") && state != null
-          && CommandState.fromWireName(state).map(CommandState::isFinal).orElse(false)) {
-        waiters.finished(msg.body().getJsonObject("data").getString("commandId"));
+    vertx.eventBus().<LoggedEvent>consumer(EventAddresses.EVENTS, msg -> {
+      if (msg.body().event() instanceof CommandEvent e && e.isFinal()) {
+        waiters.finished(e.commandId());
       }
     });
     router.route().last().handler(Problems::notFound);

@@ -1,6 +1,6 @@
 package io.homeport.api;
 
-import io.homeport.beacon.Presence;
+import io.homeport.presence.Presence;
 import io.homeport.device.Device;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

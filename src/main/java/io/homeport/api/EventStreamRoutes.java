@@ -4,6 +4,7 @@ import io.homeport.auth.ApiTokens;
 import io.homeport.device.DeviceGroups;
 import io.homeport.auth.Role;
 import io.homeport.event.EventAddresses;
+import io.homeport.event.LoggedEvent;
 import io.homeport.event.EventLog;
 import io.homeport.event.StoredEvent;
 import io.homeport.http.JsonBodies;
@@ -17,7 +18,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
@@ -159,7 +159,7 @@ public final class EventStreamRoutes {
     home = vertx.getOrCreateContext();
     homeThread = Thread.currentThread();
     vertx.setPeriodic(REVOCATION_CHECK_MILLIS, t -> closeRevoked());
-    vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, this::onEvent);
+    vertx.eventBus().<LoggedEvent>consumer(EventAddresses.EVENTS, this::onEvent);
     router.get(PATH).handler(this::subscribe);
   }
 
@@ -385,12 +385,12 @@ public final class EventStreamRoutes {
   /** One event, encoded once for every subscriber. */
   private record Frame(long id, String type, String deviceId, String text) {}
 
-  private void onEvent(Message<JsonObject> message) {
+  private void onEvent(Message<LoggedEvent> message) {
     if (subscribers.isEmpty()) {
       return;
     }
-    JsonObject e = message.body();
-    Frame frame = new Frame(e.getLong("id", 0L), e.getString("type", ""), e.getString("deviceId"), e.encode());
+    LoggedEvent e = message.body();
+    Frame frame = new Frame(e.id(), e.event().type().wireName(), e.event().deviceId(), e.toJson().encode());
     for (Subscriber s : subscribers.toArray(new Subscriber[0])) {
       s.onLive(frame);
     }

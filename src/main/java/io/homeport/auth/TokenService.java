@@ -1,5 +1,6 @@
 package io.homeport.auth;
 
+import io.homeport.lifecycle.Lifecycle;
 import io.homeport.refusal.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Mints scoped API tokens, records them (claims only, never the token) and revokes them by id. The
  * set of revoked ids is kept in memory, so checking a request costs no store access.
  */
-public final class TokenService {
+public final class TokenService implements Lifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
   public static final Duration MAX_TTL = Duration.ofDays(3650);
 
@@ -40,8 +41,9 @@ public final class TokenService {
     this.publicKeyPem = publicKeyPem;
   }
 
-  /** Loads the revoked ids; call once before serving. */
-  public Future<Void> load() {
+  /** Loads the revoked token ids from the store. */
+  @Override
+  public Future<Void> start() {
     return repository.revokedIds().map(ids -> {
       revoked.addAll(ids);
       return null;

@@ -3,10 +3,12 @@ package io.homeport.beacon;
 import io.homeport.command.PendingCommands;
 import io.homeport.config.HomeportConfig;
 import io.homeport.device.DeviceKeyring;
-import io.homeport.event.Event;
+import io.homeport.event.DeviceEvent;
 import io.homeport.event.EventAddresses;
-import io.homeport.event.EventPublisher;
-import io.homeport.event.EventType;
+import io.homeport.event.LoggedEvent;
+import io.homeport.presence.Presence;
+import io.homeport.presence.PresenceDirectory;
+import io.homeport.presence.PresenceListener;
 import io.homeport.wake.WakeDispatcher;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,19 +16,18 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
-import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The beacon (DESIGN.md 2.1): the UDP socket keepalives arrive on, the presence sweep, and presence
- * events. The protocol itself is {@link KeepaliveProcessor}; this class only moves datagrams.
+ * The beacon (DESIGN.md 2.1): the UDP socket keepalives arrive on, the wakes that leave from it, and
+ * the presence sweep. The protocol itself is {@link KeepaliveProcessor}; this class only moves
+ * datagrams. It writes the {@link PresenceDirectory} it is given; presence events come from the
+ * directory's listeners.
  */
 public final class BeaconVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BeaconVerticle.class);
@@ -36,31 +37,32 @@ public final class BeaconVerticle extends VerticleBase {
   private final HomeportConfig config;
   private final DeviceKeyring keyring;
   private final BeaconCounters counters;
-  private final EventPublisher events;
   private final Clock clock;
-  private final PresenceTable presence;
+  private final PresenceDirectory presence;
   private final NonceService nonces;
   private final PendingCommands pending;
   private KeepaliveProcessor processor;
   private WakeDispatcher wakes;
   private DatagramSocket socket;
 
-  public BeaconVerticle(HomeportConfig config, DeviceKeyring keyring, BeaconCounters counters, EventPublisher events,
-      Clock clock, PendingCommands pending) {
+  /** A device that comes online with due commands is woken at once (after this keepalive's answer). */
+  private final PresenceListener wakeOnOnline = new PresenceListener() {
+    @Override
+    public void online(Presence previous, Presence current) {
+      context.runOnContext(v -> wakes.request(current.deviceId()));
+    }
+  };
+
+  public BeaconVerticle(HomeportConfig config, DeviceKeyring keyring, BeaconCounters counters,
+      PresenceDirectory presence, Clock clock, PendingCommands pending) {
     this.pending = pending;
     this.config = config;
     this.keyring = keyring;
     this.counters = counters;
-    this.events = events;
+    this.presence = presence;
     this.clock = clock;
-    this.presence = new PresenceTable(new PresenceEvents());
     // a nonce must outlive at least two keepalive intervals, so a device holding the latest one never needs a retry
     this.nonces = new NonceService(Math.max(60_000, 2 * config.keepaliveInterval().toMillis()));
-  }
-
-  /** The presence table this beacon maintains; readable from any thread. */
-  public PresenceTable presence() {
-    return presence;
   }
 
   @Override
@@ -88,10 +90,11 @@ public final class BeaconVerticle extends VerticleBase {
     long grace = config.offlineGrace().toMillis();
     long forget = Math.max(grace, nonces.maxLifetimeMillis());
     vertx.setPeriodic(Math.max(100, Math.min(1000, grace / 4)), id -> presence.sweep(clock.millis(), grace, forget));
-    vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, msg -> {
-      if (EventType.DEVICE_REVOKED.wireName().equals(msg.body().getString("type"))) {
-        wakes.stop(msg.body().getString("deviceId"));
-        presence.remove(msg.body().getString("deviceId"));
+    presence.addListener(wakeOnOnline);
+    vertx.eventBus().<LoggedEvent>consumer(EventAddresses.EVENTS, msg -> {
+      if (msg.body().event() instanceof DeviceEvent.Revoked revoked) {
+        wakes.stop(revoked.deviceId());
+        presence.remove(revoked.deviceId());
       }
     });
     socket = vertx.createDatagramSocket(new DatagramSocketOptions()
@@ -108,6 +111,7 @@ public final class BeaconVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    presence.removeListener(wakeOnOnline);
     return socket == null ? Future.succeededFuture() : socket.close();
   }
 
@@ -139,38 +143,6 @@ public final class BeaconVerticle extends VerticleBase {
     }
     if (result.acknowledgedWake() != null) {
       wakes.acknowledged(result.deviceId(), result.acknowledgedWake());
-    }
-  }
-
-  /** Turns presence changes into events and log lines. */
-  private final class PresenceEvents implements PresenceListener {
-    @Override
-    public void online(Presence now) {
-      LOG.info("device {} online from {}", now.deviceId(), address(now));
-      // a device that comes online with due commands is woken at once (after this keepalive's answer)
-      vertx.runOnContext(v -> wakes.request(now.deviceId()));
-      events.publish(new Event(EventType.DEVICE_ONLINE, Instant.ofEpochMilli(now.lastSeenMillis()), now.deviceId(),
-          Map.of("publicAddress", address(now))));
-    }
-
-    @Override
-    public void addressChanged(Presence before, Presence now) {
-      LOG.info("device {} moved from {} to {}", now.deviceId(), address(before), address(now));
-      events.publish(new Event(EventType.DEVICE_ADDRESS_CHANGED, Instant.ofEpochMilli(now.lastSeenMillis()),
-          now.deviceId(), Map.of("previousAddress", address(before), "publicAddress", address(now))));
-    }
-
-    @Override
-    public void offline(Presence last) {
-      LOG.info("device {} offline (last keepalive {})", last.deviceId(), Instant.ofEpochMilli(last.lastSeenMillis()));
-      events.publish(new Event(EventType.DEVICE_OFFLINE, clock.instant(), last.deviceId(),
-          Map.of("lastSeen", Instant.ofEpochMilli(last.lastSeenMillis()).toString(), "publicAddress", address(last))));
-    }
-
-    private String address(Presence p) {
-      InetSocketAddress a = p.publicAddress();
-      String ip = a.getAddress().getHostAddress();
-      return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
     }
   }
 }

@@ -7,6 +7,7 @@ import static io.homeport.stun.StunAttributes.SERVER_NONCE;
 import static io.homeport.stun.StunAttributes.USERNAME;
 import static io.homeport.stun.StunAttributes.WAKE_ACK;
 
+import io.homeport.presence.PresenceDirectory;
 import io.homeport.device.DeviceKeyring;
 import io.homeport.stun.StunAttribute;
 import io.homeport.stun.StunAttributes;
@@ -41,13 +42,13 @@ public final class KeepaliveProcessor {
 
   private final DeviceKeyring keyring;
   private final NonceService nonces;
-  private final PresenceTable presence;
+  private final PresenceDirectory presence;
   private final BeaconCounters counters;
   private final int intervalSeconds;
   private final Predicate<String> hasPendingCommands;
 
   /** @param hasPendingCommands whether a device has commands due: sets the PENDING flag of its answers */
-  public KeepaliveProcessor(DeviceKeyring keyring, NonceService nonces, PresenceTable presence, BeaconCounters counters,
+  public KeepaliveProcessor(DeviceKeyring keyring, NonceService nonces, PresenceDirectory presence, BeaconCounters counters,
       int intervalSeconds, Predicate<String> hasPendingCommands) {
     this.keyring = keyring;
     this.nonces = nonces;

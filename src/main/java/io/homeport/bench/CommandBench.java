@@ -9,7 +9,10 @@ import io.homeport.command.CommandService;
 import io.homeport.config.ConfigLoader;
 import io.homeport.config.HomeportConfig;
 import io.homeport.device.DeviceService;
+import io.homeport.event.CommandEvent;
+import io.homeport.event.DomainEvent;
 import io.homeport.event.EventAddresses;
+import io.homeport.event.LoggedEvent;
 import io.homeport.event.EventType;
 import io.homeport.pki.DeviceCsr;
 import io.homeport.pki.DeviceKeys;
@@ -20,7 +23,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -32,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -64,10 +65,6 @@ public final class CommandBench {
   public static final Duration DRAIN = Duration.ofSeconds(10);
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration COMMAND_TTL = Duration.ofMinutes(5);
-  private static final Set<String> FINAL_TYPES = Set.of(EventType.COMMAND_SUCCEEDED.wireName(),
-      EventType.COMMAND_FAILED.wireName(), EventType.COMMAND_EXPIRED.wireName(),
-      EventType.COMMAND_TIMED_OUT.wireName(), EventType.COMMAND_CANCELLED.wireName());
-  private static final String DELIVERED_TYPE = EventType.COMMAND_DELIVERED.wireName();
 
   /**
    * What to run.
@@ -164,7 +161,8 @@ public final class CommandBench {
       agentVertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
       List<DeviceAgent> agents = startAgents(agentVertx, bundles);
 
-      MessageConsumer<JsonObject> consumer = serverVertx.eventBus().consumer(EventAddresses.EVENTS, msg -> onEvent(msg.body()));
+      MessageConsumer<LoggedEvent> consumer =
+          serverVertx.eventBus().consumer(EventAddresses.EVENTS, msg -> onEvent(msg.body().event()));
       await(consumer.completion(), STARTUP_TIMEOUT, "event-bus subscription");
       Context context = serverVertx.getOrCreateContext(); // creates run on an event loop, as the API's do
 
@@ -381,18 +379,15 @@ public final class CommandBench {
   }
 
   /** Called on a server event loop for every domain event. */
-  private void onEvent(JsonObject event) {
-    long now = System.nanoTime();
-    String type = event.getString("type");
-    JsonObject data = event.getJsonObject("data");
-    String id = data == null ? null : data.getString("commandId");
-    if (id == null || type == null) {
+  private void onEvent(DomainEvent event) {
+    if (!(event instanceof CommandEvent e)) {
       return;
     }
-    if (FINAL_TYPES.contains(type)) {
-      finals.putIfAbsent(id, new Final(now, type));
-    } else if (DELIVERED_TYPE.equals(type)) {
-      delivered.putIfAbsent(id, now);
+    long now = System.nanoTime();
+    if (e.isFinal()) {
+      finals.putIfAbsent(e.commandId(), new Final(now, e.type().wireName()));
+    } else if (e.type() == EventType.COMMAND_DELIVERED) {
+      delivered.putIfAbsent(e.commandId(), now);
     }
   }
 

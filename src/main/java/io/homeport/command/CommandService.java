@@ -3,7 +3,7 @@ package io.homeport.command;
 import io.homeport.refusal.Refusal;
 import io.homeport.device.HostedAppliance;
 import io.homeport.device.DeviceState;
-import io.homeport.event.Event;
+import io.homeport.event.CommandEvent;
 import io.homeport.event.EventPublisher;
 import io.homeport.event.EventType;
 import io.homeport.plugin.PluginCalls;
@@ -299,24 +299,16 @@ public final class CommandService {
   }
 
   private void publish(EventType type, Command c) {
-    Map<String, Object> data = new HashMap<>();
-    data.put("commandId", c.id());
-    data.put("action", c.action());
-    data.put("state", c.state().wireName());
-    if (c.result() != null) {
-      data.put("status", c.result().status().wireName());
-      if (c.result().code() != null) {
-        data.put("code", c.result().code());
-      }
-      if (c.result().dataJson() != null) {
-        data.put("result", PluginCalls.plain(Json.decodeValue(c.result().dataJson()))); // decoded, for integrators
-      }
-    }
-    if (c.target() != null) {
-      data.put("plugin", c.target().plugin());
-      data.put("appliance", Map.of("type", c.target().applianceType(), "address", c.target().applianceAddress()));
-    }
-    events.publish(new Event(type, clock.instant(), c.deviceId(), data));
+    CommandResult result = c.result();
+    ApplianceTarget target = c.target();
+    events.publish(new CommandEvent(type, clock.instant(), c.deviceId(), c.id(), c.action(), c.state().wireName(),
+        c.state().isFinal(),
+        result == null ? null : result.status().wireName(),
+        result == null ? null : result.code(),
+        result == null || result.dataJson() == null
+            ? null : PluginCalls.plain(Json.decodeValue(result.dataJson())), // decoded, for integrators
+        target == null ? null
+            : new CommandEvent.Appliance(target.plugin(), target.applianceType(), target.applianceAddress())));
   }
 
   private static Throwable translate(Throwable e, String id, String conflictProblem) {

@@ -1,10 +1,10 @@
 package io.homeport.device;
 
+import io.homeport.lifecycle.Lifecycle;
 import io.homeport.refusal.Refusal;
 
-import io.homeport.event.Event;
+import io.homeport.event.DeviceEvent;
 import io.homeport.event.EventPublisher;
-import io.homeport.event.EventType;
 import io.homeport.pki.CertificateAuthority;
 import io.homeport.pki.DeviceCsr;
 import io.homeport.pki.InvalidCsrException;
@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * deletion. Each change is stored first; only then are the in-memory {@link DeviceKeyring} and the
  * event stream updated, so nothing refused by the store is ever visible.
  */
-public final class DeviceService {
+public final class DeviceService implements Lifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceService.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   public static final int BEACON_KEY_LENGTH = 32;
@@ -75,8 +74,13 @@ public final class DeviceService {
     this.certificateValidity = certificateValidity;
   }
 
-  /** Fills the keyring from the store; call once before serving. */
-  public Future<Void> loadKeyring() {
+  /** Fills the in-memory keyring and group membership from the store. */
+  @Override
+  public Future<Void> start() {
+    return loadKeyring().compose(v -> loadGroups());
+  }
+
+  private Future<Void> loadKeyring() {
     return devices.listEnrolled().compose(enrolled -> devices.listRevokedIds().map(revoked -> {
       keyring.load(enrolled, revoked);
       LOG.info("loaded credentials of {} enrolled devices", enrolled.size());
@@ -85,7 +89,7 @@ public final class DeviceService {
   }
 
   /** Fills the in-memory group membership from the store; call once before serving. */
-  public Future<Void> loadGroups() {
+  private Future<Void> loadGroups() {
     return devices.allGroups().map(all -> {
       groups.load(all);
       LOG.info("loaded groups of {} devices", all.size());
@@ -181,7 +185,7 @@ public final class DeviceService {
       }
       keyring.revoked(id);
       LOG.info("device {} revoked", id);
-      events.publish(new Event(EventType.DEVICE_REVOKED, clock.instant(), id, Map.of()));
+      events.publish(new DeviceEvent.Revoked(id, clock.instant(), false));
       return Future.succeededFuture(d.get());
     });
   }
@@ -195,7 +199,7 @@ public final class DeviceService {
       groups.removed(id);
       LOG.info("device {} deleted", id);
       // a deleted device's credentials are void just like a revoked one's
-      events.publish(new Event(EventType.DEVICE_REVOKED, clock.instant(), id, Map.of("deleted", true)));
+      events.publish(new DeviceEvent.Revoked(id, clock.instant(), true));
       return Future.succeededFuture(d.get());
     });
   }
@@ -261,7 +265,7 @@ public final class DeviceService {
         .map(device -> {
           keyring.enrolled(device);
           LOG.info("device {} enrolled, certificate serial {} valid until {}", deviceId, cert.serialHex(), cert.notAfter());
-          events.publish(new Event(EventType.DEVICE_ENROLLED, now, deviceId, Map.of("certificateSerial", cert.serialHex())));
+          events.publish(new DeviceEvent.Enrolled(deviceId, now, cert.serialHex()));
           return new Enrolled(device, cert);
         });
   }

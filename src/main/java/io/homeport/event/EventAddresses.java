@@ -5,9 +5,9 @@ public final class EventAddresses {
   private EventAddresses() {}
 
   /**
-   * Domain events (DESIGN.md 2.4) as JSON objects {@code {id, type, time, deviceId, data}}, published by
+   * Domain events (DESIGN.md 2.4) as {@link LoggedEvent}s (typed event, id and wire JSON), published by
    * the {@link EventLog} once stored, in id order; every interested verticle (event stream, command
-   * waiters, beacon) receives each one.
+   * waiters, beacon, metrics) receives each one. Local to the process.
    */
   public static final String EVENTS = "homeport.events";
 

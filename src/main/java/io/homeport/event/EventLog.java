@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The durable event log in front of the event bus (DESIGN.md 2.4): every event handed to {@link
  * #publish} is stored with a store-assigned id and only then published on {@link EventAddresses#EVENTS}
- * as {@code {id, type, time, deviceId, data}}.
+ * as a {@link LoggedEvent} (the typed event with its id and wire form {@code {id, type, time, deviceId,
+ * data}}).
  *
  * <p><b>Order.</b> {@link #publish} may be called from any thread; it never blocks and never touches the
  * store itself. Events go into one queue, in the order the calls happened (events of one thread keep
@@ -70,7 +71,7 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
   private final HomeportConfig.Events settings;
   private final Clock clock;
 
-  private final ConcurrentLinkedQueue<StoredEvent> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<LoggedEvent> queue = new ConcurrentLinkedQueue<>();
   /** Accepted by {@link #publish} and not yet published or given up: the queue plus the batch in flight. */
   private final AtomicInteger backlog = new AtomicInteger();
   /** Events accepted so far; {@link #flush} waits until this many are done. */
@@ -124,6 +125,7 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
   @Override
   public Future<?> start() {
     ctx = context;
+    LoggedEvent.registerCodec(vertx);
     registry(vertx).put("log", this);
     schedule();
     return repository.latestId().onSuccess(id -> {
@@ -152,15 +154,15 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
 
   /** Queues the event to be stored and then published; returns at once, from any thread. */
   @Override
-  public void publish(Event event) {
+  public void publish(DomainEvent event) {
     Objects.requireNonNull(event, "event");
     if (closed) {
       LOG.warn("event log is closed: {} for device {} not stored", event.type().wireName(), event.deviceId());
       return;
     }
-    StoredEvent e;
+    LoggedEvent e;
     try {
-      e = StoredEvent.unsaved(event);
+      e = new LoggedEvent(StoredEvent.unsaved(event), event);
     } catch (IllegalArgumentException bad) {
       LOG.error("event log: dropping an event that cannot be stored", bad);
       return;
@@ -170,7 +172,7 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
       long n = dropped.incrementAndGet();
       if (n == 1 || n % 10_000 == 0) {
         LOG.error("event log: {} events waiting for the store; dropped {} new events so far ({} for device {})",
-            MAX_BACKLOG, n, e.type(), e.deviceId());
+            MAX_BACKLOG, n, event.type().wireName(), event.deviceId());
       }
       return;
     }
@@ -245,8 +247,8 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
     if (inFlight) {
       return;
     }
-    List<StoredEvent> batch = new ArrayList<>(Math.min(BATCH, Math.max(1, queue.size())));
-    StoredEvent e;
+    List<LoggedEvent> batch = new ArrayList<>(Math.min(BATCH, Math.max(1, queue.size())));
+    LoggedEvent e;
     while (batch.size() < BATCH && (e = queue.poll()) != null) {
       batch.add(e);
     }
@@ -262,15 +264,16 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
     write(batch);
   }
 
-  private void write(List<StoredEvent> batch) {
-    repository.append(batch).onComplete(ar -> {
+  private void write(List<LoggedEvent> batch) {
+    repository.append(batch.stream().map(LoggedEvent::stored).toList()).onComplete(ar -> {
       if (ar.succeeded()) {
         if (failuresInARow > 0) {
           LOG.info("event log: the store accepts events again after {} failed attempts", failuresInARow);
           failuresInARow = 0;
         }
-        for (StoredEvent stored : ar.result()) {
-          vertx.eventBus().publish(EventAddresses.EVENTS, stored.toJson());
+        List<StoredEvent> stored = ar.result();
+        for (int i = 0; i < stored.size(); i++) {
+          vertx.eventBus().publish(EventAddresses.EVENTS, new LoggedEvent(stored.get(i), batch.get(i).event()));
         }
         published += batch.size();
         finished(batch.size());

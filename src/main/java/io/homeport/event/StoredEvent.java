@@ -3,7 +3,6 @@ package io.homeport.event;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Objects;
 
 /**
@@ -31,10 +30,10 @@ public record StoredEvent(long id, String type, Instant time, String deviceId, S
    *
    * @throws IllegalArgumentException when the data cannot be encoded as JSON
    */
-  public static StoredEvent unsaved(Event event) {
+  public static StoredEvent unsaved(DomainEvent event) {
     String data;
     try {
-      data = new JsonObject(new LinkedHashMap<>(event.data())).encode();
+      data = new JsonObject(EventJson.data(event)).encode();
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("event " + event.type().wireName() + " has data that is not JSON: "
           + e.getMessage(), e);

@@ -5,13 +5,16 @@ import io.homeport.auth.Role;
 import io.homeport.beacon.BeaconCounters;
 import io.homeport.beacon.BeaconVerticle;
 import io.homeport.beacon.KeepaliveOutcome;
-import io.homeport.beacon.PresenceTable;
+import io.homeport.presence.PresenceDirectory;
 import io.homeport.command.Command;
 import io.homeport.command.CommandService;
 import io.homeport.command.CommandState;
 import io.homeport.config.MetricsSettings;
 import io.homeport.devicechannel.DeviceChannelVerticle;
+import io.homeport.event.CommandEvent;
+import io.homeport.event.DomainEvent;
 import io.homeport.event.EventAddresses;
+import io.homeport.event.LoggedEvent;
 import io.homeport.http.Problem;
 import io.homeport.http.RejectRevokedTokens;
 import io.homeport.http.Problems;
@@ -25,7 +28,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -63,7 +65,7 @@ public final class HomeportMetrics extends VerticleBase {
       Duration.ofMinutes(15), Duration.ofHours(1)};
 
   /** What the meters read. */
-  public record Sources(BeaconCounters beaconCounters, PresenceTable presence, BeaconVerticle beacon,
+  public record Sources(BeaconCounters beaconCounters, PresenceDirectory presence, BeaconVerticle beacon,
       DeviceChannelVerticle deviceChannel, PluginService plugins, CommandService commands) {}
 
   private final PrometheusMeterRegistry registry;
@@ -117,7 +119,7 @@ public final class HomeportMetrics extends VerticleBase {
   @Override
   public Future<?> start() {
     registerMeters();
-    vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, msg -> onEvent(msg.body()));
+    vertx.eventBus().<LoggedEvent>consumer(EventAddresses.EVENTS, msg -> onEvent(msg.body().event()));
     if (!settings.separateListener()) {
       return Future.succeededFuture();
     }
@@ -171,7 +173,7 @@ public final class HomeportMetrics extends VerticleBase {
     meters.add(FunctionCounter.builder("homeport.keepalive.answers.suppressed", beacon, BeaconCounters::suppressedResponses)
         .description("Keepalive answers not sent because they would have been larger than the datagram")
         .register(registry));
-    meters.add(Gauge.builder("homeport.devices.online", sources.presence(), PresenceTable::onlineCount)
+    meters.add(Gauge.builder("homeport.devices.online", sources.presence(), PresenceDirectory::onlineCount)
         .description("Devices online now (a keepalive accepted within beacon.offlineGrace)")
         .register(registry));
     meters.add(FunctionCounter.builder("homeport.wakes.sent", sources.beacon(), BeaconVerticle::wakesSent)
@@ -218,19 +220,18 @@ public final class HomeportMetrics extends VerticleBase {
         .register(registry));
   }
 
-  private void onEvent(JsonObject event) {
-    if (!event.getString("type", "").startsWith("command.")) {
+  private void onEvent(DomainEvent event) {
+    if (!(event instanceof CommandEvent command)) {
       return;
     }
-    JsonObject data = event.getJsonObject("data", new JsonObject());
-    CommandState state = CommandState.fromWireName(data.getString("state", "")).orElse(null);
+    CommandState state = CommandState.fromWireName(command.state()).orElse(null);
     if (state == null) {
       return;
     }
     commandsByState.get(state).increment();
     Timer latency = latencyByOutcome.get(state);
-    String id = data.getString("commandId");
-    if (latency != null && id != null) {
+    String id = command.commandId();
+    if (latency != null) {
       sources.commands().get(id).onSuccess(c -> record(latency, c))
           .onFailure(e -> LOG.debug("no latency for command {}: {}", id, e.getMessage()));
     }

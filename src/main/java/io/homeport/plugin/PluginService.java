@@ -1,15 +1,14 @@
 package io.homeport.plugin;
 
-import io.homeport.event.Event;
+import io.homeport.lifecycle.Lifecycle;
+import io.homeport.event.PluginEvent;
 import io.homeport.event.EventPublisher;
-import io.homeport.event.EventType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.util.Map;
 
 /** Loads and reloads the plugins off the event loop and reports each outcome as an event. */
-public final class PluginService {
+public final class PluginService implements Lifecycle {
   private final Vertx vertx;
   private final PluginRegistry registry;
   private final EventPublisher events;
@@ -22,6 +21,12 @@ public final class PluginService {
     this.clock = clock;
   }
 
+  /** Loads the plugins directory. */
+  @Override
+  public Future<Void> start() {
+    return reload().mapEmpty();
+  }
+
   public PluginRegistry registry() {
     return registry;
   }
@@ -29,10 +34,9 @@ public final class PluginService {
   /** Loads the plugins directory again; the previous plugins stay usable until then and are released after. */
   public Future<PluginSet> reload() {
     return vertx.executeBlocking(registry::reload, false).onSuccess(set -> {
-      set.loaded().forEach(p -> events.publish(new Event(EventType.PLUGIN_LOADED, clock.instant(), null,
-          Map.of("plugin", p.descriptor().id(), "version", p.descriptor().version(), "jar", p.jar()))));
-      set.failed().forEach(f -> events.publish(new Event(EventType.PLUGIN_FAILED, clock.instant(), null,
-          Map.of("jar", f.jar(), "reason", f.reason()))));
+      set.loaded().forEach(p -> events.publish(
+          new PluginEvent.Loaded(clock.instant(), p.descriptor().id(), p.descriptor().version(), p.jar())));
+      set.failed().forEach(f -> events.publish(new PluginEvent.Failed(clock.instant(), f.jar(), f.reason())));
     });
   }
 }

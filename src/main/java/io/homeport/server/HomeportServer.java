@@ -7,7 +7,6 @@ import io.homeport.auth.Role;
 import io.homeport.auth.TokenService;
 import io.homeport.beacon.BeaconCounters;
 import io.homeport.beacon.BeaconVerticle;
-import io.homeport.beacon.PresenceTable;
 import io.homeport.command.CommandService;
 import io.homeport.command.CommandsVerticle;
 import io.homeport.command.PendingCommands;
@@ -17,32 +16,50 @@ import io.homeport.device.DeviceKeyring;
 import io.homeport.device.DeviceService;
 import io.homeport.devicechannel.DeviceChannelVerticle;
 import io.homeport.event.EventAddresses;
-import io.homeport.event.EventPublisher;
+import io.homeport.event.EventLog;
+import io.homeport.event.EventRepository;
+import io.homeport.lifecycle.Lifecycle;
 import io.homeport.metrics.HomeportMetrics;
 import io.homeport.metrics.MetricsVertx;
-import io.homeport.event.EventLog;
 import io.homeport.pki.DeviceClientTrustManager;
+import io.homeport.pki.Fingerprints;
+import io.homeport.pki.SecretFiles;
+import io.homeport.pki.ServerPki;
 import io.homeport.plugin.PluginCalls;
 import io.homeport.plugin.PluginLoader;
 import io.homeport.plugin.PluginRegistry;
 import io.homeport.plugin.PluginService;
-import io.homeport.pki.Fingerprints;
-import io.homeport.pki.SecretFiles;
-import io.homeport.pki.ServerPki;
+import io.homeport.presence.PresenceDirectory;
+import io.homeport.presence.PresenceEvents;
+import io.homeport.presence.PresenceListener;
+import io.homeport.presence.PresenceTable;
 import io.homeport.store.Store;
+import io.homeport.store.StoreFactory;
 import io.homeport.store.sqlite.SqliteStore;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Homeport server: loads or creates the PKI and the store in the data directory, then
- * deploys the beacon, device channel and API verticles. Components are built here and handed to the
- * verticles, which only wire sockets and timers to them.
+ * One running Homeport server, assembled by {@link #builder}: loads or creates the PKI in the data
+ * directory, opens the store, starts the services and deploys the event log, beacon, device channel,
+ * metrics, API and command sweeps, in that order. Every part is a {@link Lifecycle} (verticles are
+ * deployed and undeployed through one), and {@link #stop} stops them in reverse order.
  */
 public final class HomeportServer {
   private static final Logger LOG = LoggerFactory.getLogger(HomeportServer.class);
@@ -50,44 +67,133 @@ public final class HomeportServer {
   /** How often TTLs, result deadlines and scheduled commands are checked. */
   static final long COMMAND_SWEEP_MILLIS = 500;
 
+  /** Creates the event log on the store's event repository; replaceable for tests and clusters. */
+  @FunctionalInterface
+  public interface EventLogFactory {
+    EventLog create(EventRepository repository, HomeportConfig.Events settings, Clock clock);
+  }
+
+  /**
+   * Assembles a server. Every part has a default: the embedded SQLite store in the data directory, the
+   * local presence table, the local durable event log, the system clock and the plugin registry on
+   * {@code plugins.directory}; each can be replaced before {@link #build}.
+   */
+  public static final class Builder {
+    private final Vertx vertx;
+    private final HomeportConfig config;
+    private Clock clock = Clock.systemUTC();
+    private StoreFactory store = (vertx, config) ->
+        SqliteStore.open(vertx, config.dataDir().toAbsolutePath().resolve(DATABASE_FILE)).map(Store.class::cast);
+    private PresenceDirectory presence;
+    private EventLogFactory eventLog = EventLog::new;
+    private PluginRegistry plugins;
+    private final List<PresenceListener> presenceListeners = new ArrayList<>();
+
+    private Builder(Vertx vertx, HomeportConfig config) {
+      this.vertx = Objects.requireNonNull(vertx, "vertx");
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Opens another store (PostgreSQL, a wrapper for tests) instead of the embedded SQLite file. */
+    public Builder store(StoreFactory store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Another presence directory (a clustered one) instead of a new local {@link PresenceTable}. */
+    public Builder presence(PresenceDirectory presence) {
+      this.presence = Objects.requireNonNull(presence, "presence");
+      return this;
+    }
+
+    public Builder eventLog(EventLogFactory eventLog) {
+      this.eventLog = Objects.requireNonNull(eventLog, "eventLog");
+      return this;
+    }
+
+    /** Another plugin registry instead of one loading {@code plugins.directory}. */
+    public Builder plugins(PluginRegistry plugins) {
+      this.plugins = Objects.requireNonNull(plugins, "plugins");
+      return this;
+    }
+
+    /** Adds a listener that hears every presence change from the first keepalive on. */
+    public Builder addPresenceListener(PresenceListener listener) {
+      presenceListeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** The server, not started yet. */
+    public HomeportServer build() {
+      return new HomeportServer(this);
+    }
+  }
+
   private final Vertx vertx;
   private final HomeportConfig config;
   private final Clock clock;
-  private Store store;
-  private ServerPki pki;
-  private ApiTokens tokens;
-  private String newAdminToken;
+  private final StoreFactory storeFactory;
+  private final EventLogFactory eventLogFactory;
+  private final PresenceDirectory presence;
+  private final PluginRegistry pluginRegistry;
+  private final List<PresenceListener> presenceListeners;
   private final DeviceKeyring keyring = new DeviceKeyring();
   private final DeviceGroups deviceGroups = new DeviceGroups();
   private final BeaconCounters beaconCounters = new BeaconCounters();
-  private PresenceTable presence;
-  private DeviceService devices;
   private final PendingCommands pendingCommands = new PendingCommands();
-  private CommandService commands;
+  /** Parts started so far, the last started on top: {@link #stop} pops them. */
+  private final Deque<Lifecycle> started = new ArrayDeque<>();
+
+  // set while starting, in this order
+  private ServerPki pki;
+  private ApiTokens tokens;
+  private String newAdminToken;
+  private Store store;
+  private EventLog eventLog;
+  private DeviceService devices;
   private PluginService plugins;
+  private CommandService commands;
   private TokenService tokenService;
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
-  private ApiVerticle api;
   private HomeportMetrics metrics;
-  private EventLog eventLog;
-  private final java.util.List<String> deployments = new java.util.ArrayList<>();
+  private ApiVerticle api;
 
-  private HomeportServer(Vertx vertx, HomeportConfig config, Clock clock) {
-    this.vertx = vertx;
-    this.config = config;
-    this.clock = clock;
+  private HomeportServer(Builder b) {
+    this.vertx = b.vertx;
+    this.config = b.config;
+    this.clock = b.clock;
+    this.storeFactory = b.store;
+    this.eventLogFactory = b.eventLog;
+    this.presence = b.presence != null ? b.presence : new PresenceTable();
+    this.pluginRegistry = b.plugins != null ? b.plugins
+        : new PluginRegistry(new PluginLoader(config.pluginsDirectory()));
+    this.presenceListeners = List.copyOf(b.presenceListeners);
   }
 
-  /** Starts a server; the future fails with the reason when any part cannot start (and what did start is stopped). */
+  /** A builder with every part at its default. */
+  public static Builder builder(Vertx vertx, HomeportConfig config) {
+    return new Builder(vertx, config);
+  }
+
+  /** Builds a server with every part at its default and starts it. */
   public static Future<HomeportServer> start(Vertx vertx, HomeportConfig config) {
-    HomeportServer server = new HomeportServer(vertx, config, Clock.systemUTC());
-    return server.startParts().transform(ar -> {
-      if (ar.succeeded()) {
-        return Future.succeededFuture(server);
-      }
-      return server.stop().transform(ignored -> Future.failedFuture(ar.cause()));
-    });
+    return builder(vertx, config).build().start();
+  }
+
+  /**
+   * Starts every part in order; the future fails with the reason when any part cannot start (and what
+   * did start is stopped again).
+   */
+  public Future<HomeportServer> start() {
+    return startParts().transform(ar -> ar.succeeded()
+        ? Future.succeededFuture(this)
+        : stop().transform(ignored -> Future.failedFuture(ar.cause())));
   }
 
   private Future<Void> startParts() {
@@ -98,42 +204,36 @@ public final class HomeportServer {
             : "NIO (native transport unavailable: " + vertx.unavailableNativeTransportCause().getMessage() + ")");
     return vertx.executeBlocking(() -> {
           SecretFiles.ensurePrivateDirectory(dataDir);
-          return ServerPki.loadOrCreate(dataDir, config.publicHosts(), clock);
+          pki = ServerPki.loadOrCreate(dataDir, config.publicHosts(), clock);
+          tokens = ApiTokens.create(vertx, pki.jwtPrivateKeyPem(), pki.jwtPublicKeyPem(), externalIssuer());
+          ensureAdminToken(dataDir);
+          return null;
         })
-        .compose(p -> {
-          pki = p;
-          return vertx.executeBlocking(() -> {
-            tokens = ApiTokens.create(vertx, pki.jwtPrivateKeyPem(), pki.jwtPublicKeyPem(), externalIssuer());
-            return ensureAdminToken(dataDir);
-          });
-        })
-        .compose(v -> SqliteStore.open(vertx, dataDir.resolve(DATABASE_FILE)))
+        .compose(v -> storeFactory.open(vertx, config))
         .compose(s -> {
           store = s;
+          started.push(startedPart(s::close));
           // first deployed, last undeployed: it stores what the others publish until they are gone
-          eventLog = new EventLog(store.events(), config.events(), clock);
+          eventLog = eventLogFactory.create(store.events(), config.events(), clock);
+          presence.addListener(new PresenceEvents(eventLog, clock));
+          presenceListeners.forEach(presence::addListener);
           return deploy(eventLog);
         })
         .compose(v -> {
-          EventLog events = eventLog;
           devices = new DeviceService(vertx, store.devices(), keyring, deviceGroups, pki.certificateAuthority(),
-              Fingerprints.sha256(pki.caCertificate()), events, clock, config.enrollmentTokenTtl(),
+              Fingerprints.sha256(pki.caCertificate()), eventLog, clock, config.enrollmentTokenTtl(),
               config.certificateValidity());
-          PluginRegistry pluginRegistry = new PluginRegistry(new PluginLoader(config.pluginsDirectory()));
-          plugins = new PluginService(vertx, pluginRegistry, events, clock);
+          plugins = new PluginService(vertx, pluginRegistry, eventLog, clock);
           commands = new CommandService(store.commands(), store.devices(), new PluginCalls(vertx, pluginRegistry),
               pendingCommands, deviceId -> {
                 vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
                 vertx.eventBus().publish(EventAddresses.COMMANDS_AVAILABLE, deviceId);
-              }, events, clock, config.commandResultTimeout());
+              }, eventLog, clock, config.commandResultTimeout());
           tokenService = new TokenService(tokens, store.tokens(), clock, pki.jwtPublicKeyPem());
-          return devices.loadKeyring().compose(x -> devices.loadGroups()).compose(x -> tokenService.load()).compose(x -> plugins.reload()).mapEmpty();
+          return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins));
         })
-        .compose(v -> {
-          beacon = new BeaconVerticle(config, keyring, beaconCounters, eventLog, clock, pendingCommands);
-          presence = beacon.presence();
-          return deploy(beacon);
-        })
+        .compose(v -> deploy(beacon = new BeaconVerticle(config, keyring, beaconCounters, presence, clock,
+            pendingCommands)))
         .compose(v -> {
           deviceChannel = new DeviceChannelVerticle(new DeviceChannelVerticle.Settings(
               config.deviceChannel().bind(), config.deviceChannel().port(), pki.serverKeyPem(), pki.serverChainPem(),
@@ -155,24 +255,23 @@ public final class HomeportServer {
         // last: its first sweep wakes devices with commands stored before a restart
         .compose(v -> deploy(new CommandsVerticle(commands, COMMAND_SWEEP_MILLIS)))
         .onSuccess(v -> LOG.info("Homeport is up: API port {}, beacon UDP port {}, device channel port {}",
-            api.actualPort(), beacon.actualPort(), deviceChannel.actualPort()))
-        .mapEmpty();
+            api.actualPort(), beacon.actualPort(), deviceChannel.actualPort()));
   }
 
   /** The configured external issuer with its keys read from the file; null when none is configured. */
-  private ApiTokens.ExternalIssuer externalIssuer() throws java.io.IOException {
+  private ApiTokens.ExternalIssuer externalIssuer() {
     HomeportConfig.ExternalIssuer external = config.externalIssuer();
     if (external == null) {
       return null;
     }
-    io.vertx.core.json.JsonObject jwks;
+    JsonObject jwks;
     try {
-      jwks = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(external.jwksFile()));
-    } catch (java.io.IOException | RuntimeException e) {
+      jwks = new JsonObject(Files.readString(external.jwksFile()));
+    } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("auth.externalJwksFile " + external.jwksFile() + " is not a readable JWK set: "
           + e.getMessage());
     }
-    if (jwks.getJsonArray("keys", new io.vertx.core.json.JsonArray()).isEmpty()) {
+    if (jwks.getJsonArray("keys", new JsonArray()).isEmpty()) {
       throw new IllegalStateException("auth.externalJwksFile " + external.jwksFile() + " holds no keys");
     }
     LOG.info("accepting API tokens of issuer {} ({} key(s))", external.issuer(), jwks.getJsonArray("keys").size());
@@ -180,34 +279,58 @@ public final class HomeportServer {
   }
 
   /** Creates the bootstrap admin token on first start; it is handed to the caller to print once, never logged. */
-  private Void ensureAdminToken(Path dataDir) throws java.io.IOException {
+  private void ensureAdminToken(Path dataDir) throws IOException {
     if (AdminToken.read(dataDir).isEmpty()) {
       newAdminToken = tokens.mint(Role.ADMIN, "admin", 0);
       SecretFiles.writeSecret(AdminToken.file(dataDir), newAdminToken + "\n");
       LOG.info("created the admin token in {} (it is printed once on the console; `homeport admin token` shows it again)",
           AdminToken.file(dataDir));
     }
-    return null;
   }
 
-  private Future<String> deploy(io.vertx.core.Deployable verticle) {
-    return vertx.deployVerticle(verticle).onSuccess(deployments::add);
+  private Future<Void> start(Lifecycle part) {
+    return part.start().onSuccess(v -> started.push(part));
   }
 
-  /** Undeploys this server's verticles in reverse order and closes the store. */
+  private Future<Void> deploy(Deployable verticle) {
+    return vertx.deployVerticle(verticle).map(id -> {
+      started.push(startedPart(() -> vertx.undeploy(id)));
+      return null;
+    });
+  }
+
+  /** A part that is already running (a deployed verticle, an opened store): only its stop is left. */
+  private static Lifecycle startedPart(Supplier<Future<Void>> stop) {
+    return new Lifecycle() {
+      @Override
+      public Future<Void> start() {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> stop() {
+        return stop.get();
+      }
+    };
+  }
+
+  /** Stops every started part in reverse order (verticles undeployed, the store closed last). */
   public Future<Void> stop() {
-    Future<Void> undeployed = Future.succeededFuture();
-    for (int i = deployments.size() - 1; i >= 0; i--) {
-      String id = deployments.get(i);
-      undeployed = undeployed.compose(v -> vertx.undeploy(id).otherwiseEmpty());
+    Future<Void> stopped = Future.succeededFuture();
+    while (!started.isEmpty()) {
+      Lifecycle part = started.pop();
+      stopped = stopped.compose(v -> part.stop().otherwiseEmpty());
     }
-    deployments.clear();
-    return undeployed.compose(v -> store == null ? Future.succeededFuture() : store.close());
+    return stopped;
   }
 
   /** The admin token if this start created it (first start with this data directory). */
   public Optional<String> newAdminToken() {
     return Optional.ofNullable(newAdminToken);
+  }
+
+  public HomeportConfig config() {
+    return config;
   }
 
   public int apiPort() {
@@ -222,12 +345,22 @@ public final class HomeportServer {
     return deviceChannel.actualPort();
   }
 
-  public PresenceTable presence() {
+  /** Which devices are online where; readable from any thread. */
+  public PresenceDirectory presence() {
     return presence;
   }
 
   public BeaconCounters beaconCounters() {
     return beaconCounters;
+  }
+
+  /** Wakes sent and retransmitted so far (the beacon's counters). */
+  public BeaconVerticle beacon() {
+    return beacon;
+  }
+
+  public DeviceService devices() {
+    return devices;
   }
 
   public CommandService commands() {
@@ -238,27 +371,11 @@ public final class HomeportServer {
     return plugins;
   }
 
-  /** Homeport's meters and /metrics; the event stream registers its subscriber gauge here. */
-  public HomeportMetrics metrics() {
-    return metrics;
-  }
-
-  public BeaconVerticle beacon() {
-    return beacon;
-  }
-
-  public DeviceService devices() {
-    return devices;
-  }
-
-  public ApiVerticle api() {
-    return api;
-  }
-
   public TokenService tokenService() {
     return tokenService;
   }
 
+  /** Mints and verifies API tokens with the server's key. */
   public ApiTokens tokens() {
     return tokens;
   }
@@ -268,8 +385,13 @@ public final class HomeportServer {
     return eventLog;
   }
 
-  public HomeportConfig config() {
-    return config;
+  /** Homeport's meters and /metrics. */
+  public HomeportMetrics metrics() {
+    return metrics;
+  }
+
+  public ApiVerticle api() {
+    return api;
   }
 
   public ServerPki pki() {

@@ -2,9 +2,8 @@ package io.homeport.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.homeport.event.Event;
+import io.homeport.testing.TestEvents;
 import io.homeport.event.EventLog;
-import io.homeport.event.EventType;
 import io.homeport.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,7 +12,6 @@ import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -65,7 +63,7 @@ class EventStreamCloseGraceTest {
         // when events are published until the stream closes it as a slow consumer, and the grace period passes
         String pad = "x".repeat(300);
         for (int i = 0; stream.routes.slowConsumerCloses() == 0 && i < 500_000; i++) {
-          log.publish(new Event(EventType.DEVICE_ONLINE, Instant.now(), "dev-1", Map.of("seq", i, "pad", pad)));
+          log.publish(TestEvents.withResult("dev-1", Map.of("seq", i, "pad", pad)));
           if (i % 1_000 == 999) {
             log.flush().await(10, TimeUnit.SECONDS);
           }

@@ -2,15 +2,13 @@ package io.homeport.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.homeport.event.Event;
+import io.homeport.testing.TestEvents;
 import io.homeport.event.EventLog;
-import io.homeport.event.EventType;
 import io.homeport.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +65,7 @@ class EventStreamResumeTest {
     assertThat(first.count()).isEqualTo(2_500);
     assertThat(all).hasSize(BURST);
     for (int i = 0; i < BURST; i++) {
-      assertThat(all.get(i).getJsonObject("data").getInteger("seq")).as("event %d", i).isEqualTo(i);
+      assertThat(TestEvents.result(all.get(i)).getInteger("seq")).as("event %d", i).isEqualTo(i);
       assertThat(all.get(i).getLong("id")).isEqualTo(start + 1 + i);
     }
     assertThat(second.events.get(0).getLong("id")).isEqualTo(resumeAfter + 1);
@@ -96,10 +94,10 @@ class EventStreamResumeTest {
 
     // then both got theirs, in order
     for (int i = 0; i < BURST; i++) {
-      assertThat(all.events.get(i).getJsonObject("data").getInteger("seq")).isEqualTo(i);
+      assertThat(TestEvents.result(all.events.get(i)).getInteger("seq")).isEqualTo(i);
     }
     for (int i = 0; i < BURST / 2; i++) {
-      assertThat(even.events.get(i).getJsonObject("data").getInteger("seq")).isEqualTo(2 * i);
+      assertThat(TestEvents.result(even.events.get(i)).getInteger("seq")).isEqualTo(2 * i);
     }
     System.out.printf("event stream live burst: %d events published, stored and delivered in %d ms (%.0f events/s)%n",
         BURST, elapsed / 1_000_000, BURST / (elapsed / 1e9));
@@ -110,14 +108,13 @@ class EventStreamResumeTest {
   /** Publishes events numbered from..to-1 through the server's event log, as the services do. */
   static void publish(EventLog log, int from, int to) {
     for (int i = from; i < to; i++) {
-      log.publish(new Event(EventType.COMMAND_SUCCEEDED, Instant.now(), "dev-" + (i % 2),
-          Map.of("seq", i, "commandId", "cmd-" + i, "result", Map.of("status", "ok"))));
+      log.publish(TestEvents.withResult("dev-" + (i % 2), Map.of("seq", i)));
     }
   }
 
   static int lastSeq(StreamClient c) {
     List<JsonObject> events = c.snapshot();
-    return events.isEmpty() ? -1 : events.get(events.size() - 1).getJsonObject("data").getInteger("seq");
+    return events.isEmpty() ? -1 : TestEvents.result(events.get(events.size() - 1)).getInteger("seq");
   }
 
   static int port() {

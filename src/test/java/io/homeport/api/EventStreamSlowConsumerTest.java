@@ -2,15 +2,13 @@ package io.homeport.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.homeport.event.Event;
+import io.homeport.testing.TestEvents;
 import io.homeport.event.EventLog;
-import io.homeport.event.EventType;
 import io.homeport.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -51,7 +49,7 @@ class EventStreamSlowConsumerTest {
         long t0 = System.nanoTime();
         long peakHeap = 0;
         for (int i = 0; i < EVENTS; i++) {
-          log.publish(new Event(EventType.COMMAND_SUCCEEDED, Instant.now(), "dev-1", Map.of("seq", i, "pad", pad)));
+          log.publish(TestEvents.withResult("dev-1", Map.of("seq", i, "pad", pad)));
           if (i % 1_000 == 999) {
             while (log.backlog() > 5_000) {
               Thread.sleep(1);
@@ -82,7 +80,7 @@ class EventStreamSlowConsumerTest {
         while ((f = stalled.readFrame()).opcode() == RawWebSocket.Frame.TEXT) {
           JsonObject e = new JsonObject(f.text());
           assertThat(e.getLong("id")).isEqualTo(lastId + 1);
-          assertThat(e.getJsonObject("data").getInteger("seq")).isEqualTo(frames);
+          assertThat(TestEvents.result(e).getInteger("seq")).isEqualTo(frames);
           lastId = e.getLong("id");
           frames++;
         }
@@ -100,7 +98,7 @@ class EventStreamSlowConsumerTest {
         int rest = EVENTS - frames;
         TestServer.await("the remaining events", Duration.ofSeconds(120), () -> resumed.count() >= rest);
         for (int i = 0; i < rest; i++) {
-          assertThat(resumed.events.get(i).getJsonObject("data").getInteger("seq")).isEqualTo(frames + i);
+          assertThat(TestEvents.result(resumed.events.get(i)).getInteger("seq")).isEqualTo(frames + i);
         }
         resumed.close();
       }

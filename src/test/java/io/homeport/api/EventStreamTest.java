@@ -2,9 +2,9 @@ package io.homeport.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.homeport.testing.TestEvents;
 import io.homeport.auth.ApiTokens;
 import io.homeport.auth.Role;
-import io.homeport.event.Event;
 import io.homeport.event.EventType;
 import io.homeport.testing.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +76,7 @@ class EventStreamTest {
         Integer.MAX_VALUE);
 
     // when an event is published
-    publish(EventType.DEVICE_ONLINE, "dev-places", Map.of("publicAddress", "198.18.0.9:4000"));
+    publish(EventType.DEVICE_ONLINE, "dev-places", "198.18.0.9:4000");
 
     // then each receives it, and the subprotocol subscriber was answered with the bearer subprotocol
     for (StreamClient c : List.of(header, query, subprotocol)) {
@@ -163,9 +162,9 @@ class EventStreamTest {
     String cmdA = server.admin("POST", "/api/v1/devices/scope-a/commands", "{\"action\":\"on\"}", 201).getString("id");
     server.admin("POST", "/api/v1/devices/scope-b/commands", "{\"action\":\"on\"}", 201);
     server.admin("DELETE", "/api/v1/commands/" + cmdA, null, 200);
-    publish(EventType.DEVICE_ONLINE, "scope-b", Map.of());
-    publish(EventType.PLUGIN_LOADED, null, Map.of("plugin", "echonet-lite"));
-    publish(EventType.DEVICE_ONLINE, "scope-a", Map.of("last", true));
+    publish(EventType.DEVICE_ONLINE, "scope-b", "");
+    publish(EventType.PLUGIN_LOADED, null, "echonet-lite.jar");
+    publish(EventType.DEVICE_ONLINE, "scope-a", "last");
 
     // then the scoped subscribers see a's three events only, in order, also when they asked for b too
     for (StreamClient c : List.of(integrator, asksForBoth)) {
@@ -195,9 +194,9 @@ class EventStreamTest {
     StreamClient c = StreamClient.connect(port(), "after=" + latest(), scoped);
 
     // when b, a plugin and a have events
-    publish(EventType.DEVICE_ONLINE, "group-b", Map.of());
-    publish(EventType.PLUGIN_LOADED, null, Map.of("plugin", "echonet-lite"));
-    publish(EventType.DEVICE_ONLINE, "group-a", Map.of("last", true));
+    publish(EventType.DEVICE_ONLINE, "group-b", "");
+    publish(EventType.PLUGIN_LOADED, null, "echonet-lite.jar");
+    publish(EventType.DEVICE_ONLINE, "group-a", "last");
     // then only a's event arrives
     TestServer.await("a's event", Duration.ofSeconds(10), () -> lastIs(c, "group-a"));
     assertThat(c.snapshot()).extracting(e -> e.getString("deviceId")).containsExactly("group-a");
@@ -207,8 +206,8 @@ class EventStreamTest {
     // when b is moved into lab and a out of it, and both have events
     server.admin("PUT", "/api/v1/devices/group-b/groups", "{\"groups\":[\"lab\"]}", 200);
     server.admin("PUT", "/api/v1/devices/group-a/groups", "{\"groups\":[]}", 200);
-    publish(EventType.DEVICE_ONLINE, "group-a", Map.of());
-    publish(EventType.DEVICE_OFFLINE, "group-b", Map.of("last", true));
+    publish(EventType.DEVICE_ONLINE, "group-a", "");
+    publish(EventType.DEVICE_OFFLINE, "group-b", "last");
 
     // then the same subscription now gets b's event and not a's
     TestServer.await("b's event", Duration.ofSeconds(10), () -> lastIs(c, "group-b"));
@@ -233,10 +232,10 @@ class EventStreamTest {
         EventType.COMMAND_SUCCEEDED, EventType.COMMAND_FAILED, EventType.COMMAND_TIMED_OUT, EventType.PLUGIN_LOADED,
         EventType.PLUGIN_FAILED};
     for (EventType kind : kinds) {
-      publish(kind, kind.name().startsWith("PLUGIN") ? null : "f-1", Map.of());
-      publish(kind, kind.name().startsWith("PLUGIN") ? null : "f-2", Map.of());
+      publish(kind, kind.name().startsWith("PLUGIN") ? null : "f-1", "");
+      publish(kind, kind.name().startsWith("PLUGIN") ? null : "f-2", "");
     }
-    publish(EventType.DEVICE_OFFLINE, "f-2", Map.of("last", true));
+    publish(EventType.DEVICE_OFFLINE, "f-2", "last");
 
     // then each saw exactly its kinds, in order
     TestServer.await("the last event", Duration.ofSeconds(10), () -> lastIs(devices, "f-2") && lastIs(oneDevice, "f-2"));
@@ -255,14 +254,14 @@ class EventStreamTest {
   @DisplayName("Verifies that without after= a subscriber gets the events after it subscribed, and none before")
   void liveOnly() throws Exception {
     // given an event stored before subscribing
-    publish(EventType.DEVICE_ONLINE, "live-1", Map.of("before", true));
+    publish(EventType.DEVICE_ONLINE, "live-1", "before");
     long before = latest();
     StreamClient c = StreamClient.connect(port(), "devices=live-1", server.adminToken());
 
     // when events are published after it subscribed (until the first arrives: the subscription is
     // registered right after the upgrade)
     for (int i = 0; c.count() == 0 && i < 100; i++) {
-      publish(EventType.DEVICE_ONLINE, "live-1", Map.of("after", i));
+      publish(EventType.DEVICE_ONLINE, "live-1", "after " + i);
       Thread.sleep(100);
     }
     server.server().events().flush().await(10, TimeUnit.SECONDS);
@@ -271,7 +270,7 @@ class EventStreamTest {
     // then it received events after the one before, in order and without a gap from the first on
     List<JsonObject> got = c.snapshot();
     assertThat(got).isNotEmpty();
-    assertThat(got).noneMatch(e -> e.getJsonObject("data").containsKey("before"));
+    assertThat(got).noneMatch(e -> "before".equals(TestEvents.marker(e)));
     assertThat(got.get(0).getLong("id")).isGreaterThan(before);
     for (int i = 1; i < got.size(); i++) {
       assertThat(got.get(i).getLong("id")).isEqualTo(got.get(i - 1).getLong("id") + 1);
@@ -318,7 +317,7 @@ class EventStreamTest {
   static boolean lastIs(StreamClient c, String deviceId) {
     List<JsonObject> events = c.snapshot();
     return !events.isEmpty() && deviceId.equals(events.get(events.size() - 1).getString("deviceId"))
-        && events.get(events.size() - 1).getJsonObject("data").getBoolean("last", false);
+        && "last".equals(TestEvents.marker(events.get(events.size() - 1)));
   }
 
   static List<String> types(StreamClient c) {
@@ -334,8 +333,9 @@ class EventStreamTest {
     return server.server().events().latestId().await(10, TimeUnit.SECONDS);
   }
 
-  static void publish(EventType type, String deviceId, Map<String, Object> data) {
-    server.server().events().publish(new Event(type, Instant.now(), deviceId, data));
+  /** Publishes an event of this type with the marker in a field (see {@link TestEvents#marked}). */
+  static void publish(EventType type, String deviceId, String marker) {
+    server.server().events().publish(TestEvents.marked(type, deviceId, marker));
   }
 
   static RawWebSocket.Response handshake(String query, Map<String, String> headers) throws Exception {

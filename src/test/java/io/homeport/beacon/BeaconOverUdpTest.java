@@ -77,10 +77,10 @@ class BeaconOverUdpTest {
   void presenceEvents() throws Exception {
     // given a subscriber to the event bus
     List<io.vertx.core.json.JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    server.vertx().eventBus().<io.vertx.core.json.JsonObject>consumer(io.homeport.event.EventAddresses.EVENTS,
+    server.vertx().eventBus().<io.homeport.event.LoggedEvent>consumer(io.homeport.event.EventAddresses.EVENTS,
         m -> {
-          if ("events-1".equals(m.body().getString("deviceId"))) {
-            events.add(m.body());
+          if ("events-1".equals(m.body().event().deviceId())) {
+            events.add(m.body().toJson());
           }
         }).completion().await();
     DeviceBundle bundle = server.enrollDevice("events-1");

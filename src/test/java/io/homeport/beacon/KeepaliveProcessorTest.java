@@ -1,5 +1,9 @@
 package io.homeport.beacon;
 
+import io.homeport.presence.Presence;
+import io.homeport.presence.PresenceListener;
+import io.homeport.presence.PresenceDirectory;
+import io.homeport.presence.PresenceTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeport.agent.KeepaliveSession;
@@ -26,28 +30,29 @@ class KeepaliveProcessorTest {
   private final DeviceKeyring keyring = new DeviceKeyring();
   private final BeaconCounters counters = new BeaconCounters();
   private final List<String> changes = new ArrayList<>();
-  private final PresenceTable presence = new PresenceTable(new PresenceListener() {
-    @Override
-    public void online(Presence now) {
-      changes.add("online " + now.publicAddress());
-    }
-
-    @Override
-    public void addressChanged(Presence before, Presence now) {
-      changes.add("moved " + now.publicAddress());
-    }
-
-    @Override
-    public void offline(Presence last) {
-      changes.add("offline");
-    }
-  });
+  private final PresenceDirectory presence = new PresenceTable();
   private final NonceService nonces = new NonceService(60_000);
   private final java.util.Set<String> pendingDevices = new java.util.HashSet<>();
   private final KeepaliveProcessor processor =
       new KeepaliveProcessor(keyring, nonces, presence, counters, 25, pendingDevices::contains);
 
   KeepaliveProcessorTest() {
+    presence.addListener(new PresenceListener() {
+      @Override
+      public void online(Presence previous, Presence current) {
+        changes.add("online " + current.publicAddress());
+      }
+
+      @Override
+      public void addressChanged(Presence previous, Presence current) {
+        changes.add("moved " + current.publicAddress());
+      }
+
+      @Override
+      public void offline(Presence previous, Presence current) {
+        changes.add("offline");
+      }
+    });
     keyring.load(List.of(enrolled("dev-1", KEY), enrolled("dev-2", filled(32, (byte) 9))), List.of("dev-revoked"));
   }
 

@@ -3,6 +3,7 @@ package io.homeport.event;
 import static io.homeport.store.StoreFutures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.homeport.testing.TestEvents;
 import io.homeport.config.HomeportConfig;
 import io.homeport.store.StoreException;
 import io.homeport.store.sqlite.SqliteStore;
@@ -39,7 +40,7 @@ class EventLogTest {
   @BeforeEach
   void open(Vertx vertx) {
     store = await(SqliteStore.open(vertx, dir.resolve("homeport.db")));
-    vertx.eventBus().<JsonObject>consumer(EventAddresses.EVENTS, m -> received.add(m.body()));
+    vertx.eventBus().<LoggedEvent>consumer(EventAddresses.EVENTS, m -> received.add(m.body().toJson()));
   }
 
   @AfterEach
@@ -78,8 +79,8 @@ class EventLogTest {
     assertStrictlyIncreasingIds(received);
     Map<Integer, Integer> nextSeq = new HashMap<>();
     for (JsonObject e : received) {
-      int thread = e.getJsonObject("data").getInteger("thread");
-      assertThat(e.getJsonObject("data").getInteger("seq")).isEqualTo(nextSeq.getOrDefault(thread, 0));
+      int thread = TestEvents.result(e).getInteger("thread");
+      assertThat(TestEvents.result(e).getInteger("seq")).isEqualTo(nextSeq.getOrDefault(thread, 0));
       nextSeq.put(thread, nextSeq.getOrDefault(thread, 0) + 1);
     }
     assertThat(nextSeq).containsOnly(Map.entry(0, 2_500), Map.entry(1, 2_500), Map.entry(2, 2_500),
@@ -115,7 +116,7 @@ class EventLogTest {
     assertThat(log.storeFailures()).isEqualTo(3);
     assertStrictlyIncreasingIds(received);
     for (int i = 0; i < 1_200; i++) {
-      assertThat(received.get(i).getJsonObject("data").getInteger("seq")).isEqualTo(i);
+      assertThat(TestEvents.result(received.get(i)).getInteger("seq")).isEqualTo(i);
     }
     assertThat(await(store.events().readAfter(0, 5_000))).hasSize(1_200);
   }
@@ -145,7 +146,7 @@ class EventLogTest {
     // then every accepted event is stored and published, in order
     assertStrictlyIncreasingIds(received);
     for (int i = 0; i < received.size(); i += 997) {
-      assertThat(received.get(i).getJsonObject("data").getInteger("seq")).isEqualTo(i);
+      assertThat(TestEvents.result(received.get(i)).getInteger("seq")).isEqualTo(i);
     }
     assertThat(log.backlog()).isZero();
   }
@@ -219,8 +220,8 @@ class EventLogTest {
     return log;
   }
 
-  private static Event event(String deviceId, Map<String, Object> data) {
-    return new Event(EventType.COMMAND_QUEUED, Instant.now(), deviceId, data);
+  private static DomainEvent event(String deviceId, Map<String, Object> result) {
+    return TestEvents.withResult(EventType.COMMAND_QUEUED, deviceId, result);
   }
 
   private static void assertStrictlyIncreasingIds(List<JsonObject> events) {

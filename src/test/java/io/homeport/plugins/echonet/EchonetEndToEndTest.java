@@ -82,9 +82,9 @@ class EchonetEndToEndTest {
       + "that a following get returns the new state, and that the decoded result is in the command event")
   void setThenGet() throws Exception {
     List<JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    server.vertx().eventBus().<JsonObject>consumer(io.homeport.event.EventAddresses.EVENTS, m -> {
-      if ("command.succeeded".equals(m.body().getString("type"))) {
-        events.add(m.body());
+    server.vertx().eventBus().<io.homeport.event.LoggedEvent>consumer(io.homeport.event.EventAddresses.EVENTS, m -> {
+      if (m.body().event().type() == io.homeport.event.EventType.COMMAND_SUCCEEDED) {
+        events.add(m.body().toJson());
       }
     }).completion().await();
     // when the operator switches it on, to cool at 26 °C, and waits

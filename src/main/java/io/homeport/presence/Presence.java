@@ -1,4 +1,4 @@
-package io.homeport.beacon;
+package io.homeport.presence;
 
 import java.net.InetSocketAddress;
 
@@ -18,4 +18,16 @@ public record Presence(
     long onlineSinceMillis,
     long lastSeenMillis,
     long lastSequence,
-    int intervalSeconds) {}
+    int intervalSeconds) {
+
+  /** This entry marked offline; the last address, times and sequence are kept. */
+  public Presence offline() {
+    return new Presence(deviceId, false, publicAddress, onlineSinceMillis, lastSeenMillis, lastSequence, intervalSeconds);
+  }
+
+  /** The public address as {@code ip:port} ({@code [ip]:port} for IPv6), the form events and the API use. */
+  public String publicAddressText() {
+    String ip = publicAddress.getAddress().getHostAddress();
+    return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + publicAddress.getPort();
+  }
+}

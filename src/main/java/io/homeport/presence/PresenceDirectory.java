@@ -1,0 +1,40 @@
+package io.homeport.presence;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * Which devices are online and at which public address (their NAT mapping), as the beacon learns it
+ * from keepalives (DESIGN.md 1 and 7). In memory only: after a restart the next keepalives rebuild it.
+ *
+ * <p>The beacon writes it; anyone reads it, from any thread. Other capabilities hear about changes
+ * through {@link PresenceListener}s. The server builder's default is the local {@link PresenceTable};
+ * a clustered directory can replace it.
+ */
+public interface PresenceDirectory {
+
+  /** True when this sequence number is above the last accepted one for the device (anti-replay). */
+  boolean isFresh(String deviceId, long sequence);
+
+  /** Records an accepted keepalive and tells the listeners about any change; returns the new entry. */
+  Presence accept(String deviceId, InetSocketAddress from, long sequence, long nowMillis, int intervalSeconds);
+
+  /**
+   * Marks devices silent for longer than {@code graceMillis} offline, and forgets entries silent for
+   * longer than {@code forgetMillis}.
+   *
+   * @return how many devices went offline
+   */
+  int sweep(long nowMillis, long graceMillis, long forgetMillis);
+
+  /** Forgets a device at once (revoked or deleted): it is offline from now on. */
+  void remove(String deviceId);
+
+  Optional<Presence> get(String deviceId);
+
+  int onlineCount();
+
+  void addListener(PresenceListener listener);
+
+  void removeListener(PresenceListener listener);
+}
