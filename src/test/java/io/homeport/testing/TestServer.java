@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A real Homeport server in this JVM for tests: loopback, a temporary data directory, short keepalive
@@ -30,14 +31,16 @@ public final class TestServer implements AutoCloseable {
   public static final Duration GRACE = Duration.ofSeconds(3);
 
   private final Vertx vertx;
+  private final Consumer<HomeportServer.Builder> parts;
   private HomeportConfig config;
   private HomeportServer server;
   private final HttpClient http = HttpClient.newHttpClient();
   private String adminToken;
 
-  private TestServer(Vertx vertx, HomeportConfig config) {
+  private TestServer(Vertx vertx, HomeportConfig config, Consumer<HomeportServer.Builder> parts) {
     this.vertx = vertx;
     this.config = config;
+    this.parts = parts;
   }
 
   /**
@@ -54,13 +57,20 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(HomeportConfig config) throws Exception {
-    TestServer t = new TestServer(MetricsVertx.create(new VertxOptions().setPreferNativeTransport(true)), config);
+    return start(config, builder -> {});
+  }
+
+  /** A server whose parts {@code parts} replaces on the builder (a store wrapper, a presence listener). */
+  public static TestServer start(HomeportConfig config, Consumer<HomeportServer.Builder> parts) throws Exception {
+    TestServer t = new TestServer(MetricsVertx.create(new VertxOptions().setPreferNativeTransport(true)), config, parts);
     t.startServer();
     return t;
   }
 
   private void startServer() throws Exception {
-    server = HomeportServer.start(vertx, config).await(60, TimeUnit.SECONDS);
+    HomeportServer.Builder builder = HomeportServer.builder(vertx, config);
+    parts.accept(builder);
+    server = builder.build().start().await(60, TimeUnit.SECONDS);
     adminToken = AdminToken.read(config.dataDir()).orElseThrow();
   }
 
@@ -127,6 +137,12 @@ public final class TestServer implements AutoCloseable {
 
   public JsonObject presence(String deviceId) throws Exception {
     return admin("GET", "/api/v1/devices/" + deviceId, null, 200).getJsonObject("presence");
+  }
+
+  /** Waits until the server counts the device online (its keepalive was accepted). */
+  public void awaitOnline(String deviceId, Duration timeout) throws InterruptedException {
+    await(deviceId + " is online", timeout,
+        () -> server.presence().get(deviceId).map(p -> p.online()).orElse(false));
   }
 
   /** Polls until the condition holds; fails with the description after the timeout. */
