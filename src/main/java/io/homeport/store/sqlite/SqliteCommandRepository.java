@@ -1,15 +1,10 @@
 package io.homeport.store.sqlite;
 
-import io.homeport.refusal.Refusal;
-import static io.homeport.store.sqlite.SqlSupport.queryOne;
-
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
-
-import static io.homeport.store.sqlite.SqlSupport.all;
 import static io.homeport.store.sqlite.SqlSupport.bytes;
-import static io.homeport.store.sqlite.SqlSupport.first;
 import static io.homeport.store.sqlite.SqlSupport.instant;
 import static io.homeport.store.sqlite.SqlSupport.millis;
+import static io.homeport.store.sqlite.SqlSupport.queryAll;
+import static io.homeport.store.sqlite.SqlSupport.queryOne;
 import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
 import static io.homeport.store.sqlite.SqlSupport.update;
 
@@ -18,12 +13,12 @@ import io.homeport.command.Command;
 import io.homeport.command.CommandResult;
 import io.homeport.command.CommandState;
 import io.homeport.command.CommandRepository;
+import io.homeport.refusal.Refusal;
 import io.homeport.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,11 +111,6 @@ final class SqliteCommandRepository implements CommandRepository {
       "SELECT DISTINCT device_id FROM commands WHERE " + DUE + " ORDER BY device_id";
   private static final String DEVICES_WITH_UNANSWERED = "SELECT DISTINCT device_id FROM commands "
       + "WHERE state = 'DELIVERED' AND delivered_at < #{before} ORDER BY device_id";
-  /** A command whose notBefore is at or after its expiry never becomes due, so it does not count. */
-  private static final String NEXT_NOT_BEFORE =
-      "SELECT MIN(not_before) AS next FROM commands "
-          + "WHERE state IN ('QUEUED', 'WOKEN') AND not_before > #{now} AND expires_at > #{now} "
-          + "AND not_before < expires_at";
 
   /** Oldest first: creation time, then id. */
   private static final Comparator<Command> OLDEST_FIRST =
@@ -239,15 +229,6 @@ final class SqliteCommandRepository implements CommandRepository {
     Objects.requireNonNull(deliveredBefore, "deliveredBefore");
     return queryAll(pool, DEVICES_WITH_UNANSWERED, row -> row.getString("device_id"),
         Map.of("before", deliveredBefore.toEpochMilli()));
-  }
-
-  @Override
-  public Future<Optional<Instant>> nextNotBefore(Instant now) {
-    Objects.requireNonNull(now, "now");
-    return SqlTemplate.forQuery(pool, NEXT_NOT_BEFORE)
-        .mapTo(row -> Optional.ofNullable(instant(row, "next")))
-        .execute(Map.of("now", now.toEpochMilli()))
-        .map(rows -> first(rows).flatMap(next -> next));
   }
 
   // ------------------------------------------------------------------------------------- delivery
