@@ -415,7 +415,13 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     assertThat(atExpiry).extracting(Command::id).containsExactly("c-plain", "c-woken");
     assertThat(atNotBefore).extracting(Command::id).containsExactly("c-plain", "c-woken", "c-later");
     assertThat(limited).extracting(Command::id).containsExactly("c-plain");
-    assertThat(atT1).allSatisfy(c -> assertThat(c.isDueAt(T0.plusSeconds(1))).isTrue());
+    // and at each instant they are exactly the commands Command#isDueAt accepts: one rule, in SQL and Java
+    List<Command> all = await(repo.listByDevice("dev-1", Set.of(), 0, 100));
+    for (Instant at : List.of(T0.plusSeconds(1), T0.plusSeconds(30).minusMillis(1), T0.plusSeconds(30),
+        T0.plusSeconds(60))) {
+      assertThat(await(repo.due("dev-1", at, 100))).as("due at %s", at).usingRecursiveFieldByFieldElementComparator()
+          .containsExactlyElementsOf(all.stream().filter(c -> c.isDueAt(at)).toList());
+    }
     assertThat(await(repo.findById("c-plain"))).get().extracting(Command::state).isEqualTo(CommandState.WOKEN);
     assertThat(await(repo.findById("c-later"))).get().extracting(Command::state).isEqualTo(CommandState.QUEUED);
   }
