@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** The command state machine of DESIGN.md 3. */
+/**
+ * The command state machine of DESIGN.md 3. Its state sets are the one definition of which states are
+ * undelivered, final or accept a result; the SQL adapters build their state conditions from them.
+ */
 public enum CommandState {
   /** Stored, waiting for its device (and its notBefore). */
   QUEUED,
