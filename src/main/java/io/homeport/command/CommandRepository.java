@@ -97,10 +97,4 @@ public interface CommandRepository {
 
   /** Ids of devices that have commands due now, each once, in id order. */
   Future<List<String>> devicesWithDueCommands(Instant now);
-
-  /**
-   * The earliest notBefore after now among undelivered, unexpired commands: when the next one becomes
-   * due. A command whose notBefore is at or after its expiresAt never becomes due and does not count.
-   */
-  Future<Optional<Instant>> nextNotBefore(Instant now);
 }

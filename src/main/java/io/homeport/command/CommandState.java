@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** The command state machine of DESIGN.md 3. */
+/**
+ * The command state machine of DESIGN.md 3. Its state sets are the one definition of which states are
+ * undelivered, final or accept a result; the SQL adapters build their state conditions from them.
+ */
 public enum CommandState {
   /** Stored, waiting for its device (and its notBefore). */
   QUEUED,
@@ -28,6 +31,8 @@ public enum CommandState {
    * that arrives after TIMED_OUT is still recorded (SUCCEEDED or FAILED), so no device report is lost.
    */
   public static final Set<CommandState> FINAL = EnumSet.of(SUCCEEDED, FAILED, EXPIRED, TIMED_OUT, CANCELLED);
+  /** States in which a device's result is recorded: DELIVERED, and TIMED_OUT for a late result. */
+  public static final Set<CommandState> ACCEPTING_RESULT = EnumSet.of(DELIVERED, TIMED_OUT);
 
   public boolean isFinal() {
     return FINAL.contains(this);

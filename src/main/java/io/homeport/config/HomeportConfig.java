@@ -119,9 +119,4 @@ public record HomeportConfig(
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, issuer);
   }
-
-  public HomeportConfig withEvents(Events newEvents) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, newEvents, externalIssuer);
-  }
 }

@@ -67,8 +67,4 @@ public final class DeviceKeyring {
     Credentials c = enrolled.get(deviceId);
     return c != null && c.certificateSerial().equalsIgnoreCase(serialHex);
   }
-
-  public int enrolledCount() {
-    return enrolled.size();
-  }
 }

@@ -293,7 +293,6 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     assertThat(await(repo.expire(T0))).isEmpty();
     assertThat(await(repo.timeOut(T0))).isEmpty();
     assertThat(await(repo.devicesWithDueCommands(T0))).isEmpty();
-    assertThat(await(repo.nextNotBefore(T0))).isEmpty();
   }
 
   @Test
@@ -322,7 +321,6 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     assertThatNullPointerException().isThrownBy(() -> repo.expire(null));
     assertThatNullPointerException().isThrownBy(() -> repo.timeOut(null));
     assertThatNullPointerException().isThrownBy(() -> repo.devicesWithDueCommands(null));
-    assertThatNullPointerException().isThrownBy(() -> repo.nextNotBefore(null));
   }
 
   // -------------------------------------------------------------------------------------- lists
@@ -417,7 +415,13 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     assertThat(atExpiry).extracting(Command::id).containsExactly("c-plain", "c-woken");
     assertThat(atNotBefore).extracting(Command::id).containsExactly("c-plain", "c-woken", "c-later");
     assertThat(limited).extracting(Command::id).containsExactly("c-plain");
-    assertThat(atT1).allSatisfy(c -> assertThat(c.isDueAt(T0.plusSeconds(1))).isTrue());
+    // and at each instant they are exactly the commands Command#isDueAt accepts: one rule, in SQL and Java
+    List<Command> all = await(repo.listByDevice("dev-1", Set.of(), 0, 100));
+    for (Instant at : List.of(T0.plusSeconds(1), T0.plusSeconds(30).minusMillis(1), T0.plusSeconds(30),
+        T0.plusSeconds(60))) {
+      assertThat(await(repo.due("dev-1", at, 100))).as("due at %s", at).usingRecursiveFieldByFieldElementComparator()
+          .containsExactlyElementsOf(all.stream().filter(c -> c.isDueAt(at)).toList());
+    }
     assertThat(await(repo.findById("c-plain"))).get().extracting(Command::state).isEqualTo(CommandState.WOKEN);
     assertThat(await(repo.findById("c-later"))).get().extracting(Command::state).isEqualTo(CommandState.QUEUED);
   }
@@ -923,35 +927,6 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     assertThat(later).containsExactly("dev-a", "dev-b", "dev-c");
   }
 
-  @Test
-  void verifiesThatNextNotBeforeIsTheEarliestFutureStartOfACommandThatCanStillBeDelivered() {
-    // given commands of two devices not before T0 + 60 s, + 30 s and + 90 s; one whose start passed;
-    // one not before + 10 s that was cancelled; one not before + 20 s that expires first (+ 15 s)
-    device("dev-1");
-    device("dev-2");
-    queue(Command.queued("c-60", "dev-1", "on", null, T0, T0.plusSeconds(60), T0.plus(TTL), null, false));
-    queue(Command.queued("c-30", "dev-2", "on", null, T0, T0.plusSeconds(30), T0.plus(TTL), null, false));
-    queue(Command.queued("c-90", "dev-1", "on", null, T0, T0.plusSeconds(90), T0.plus(TTL), null, false));
-    queue(Command.queued("c-past", "dev-1", "on", null, T0, T0.minusSeconds(5), T0.plus(TTL), null, false));
-    queue(Command.queued("c-10", "dev-1", "on", null, T0, T0.plusSeconds(10), T0.plus(TTL), null, false));
-    queue(Command.queued("c-never", "dev-1", "on", null, T0, T0.plusSeconds(20), T0.plusSeconds(15), null, false));
-    await(repo.cancel("c-10", T0));
-
-    // when the next start is asked for at several instants
-    // then it is the earliest notBefore strictly after now among commands that can still become due
-    assertThat(await(repo.nextNotBefore(T0))).contains(T0.plusSeconds(30));
-    assertThat(await(repo.nextNotBefore(T0.plusSeconds(30)))).contains(T0.plusSeconds(60));
-    assertThat(await(repo.nextNotBefore(T0.plusSeconds(60).minusMillis(1)))).contains(T0.plusSeconds(60));
-    assertThat(await(repo.nextNotBefore(T0.plusSeconds(90)))).isEmpty();
-
-    // and a command that became due still counts while woken, and no longer once delivered
-    assertThat(await(repo.markWoken("dev-2", T0.plusSeconds(30)))).extracting(Command::id).containsExactly("c-30");
-    assertThat(await(repo.nextNotBefore(T0))).contains(T0.plusSeconds(30));
-    assertThat(await(repo.deliver("dev-2", T0.plusSeconds(30), RESULT_TIMEOUT, 10))).extracting(Command::id)
-        .containsExactly("c-30");
-    assertThat(await(repo.nextNotBefore(T0))).contains(T0.plusSeconds(60));
-  }
-
   // ----------------------------------------------------------------------- devices, durability
 
   @Test
@@ -1029,8 +1004,8 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     // the in-flight command takes its result, the late one too, the woken one is delivered
     assertThat(await(repo.create(Command.queued("c-again", "dev-1", "on", null, T0, null, T0.plus(TTL), "k1", false)))
         .command().id()).isEqualTo("c-queued");
-    assertThat(await(repo.nextNotBefore(T0))).contains(T0.plusSeconds(60));
     assertThat(await(repo.devicesWithDueCommands(T0))).containsExactly("dev-2");
+    assertThat(await(repo.due("dev-1", T0.plusSeconds(60), 10))).extracting(Command::id).containsExactly("c-queued");
     CommandResult ok = new CommandResult(Status.OK, null, null);
     assertThat(await(repo.complete("c-delivered", "dev-1", ok, T0)).state()).isEqualTo(CommandState.SUCCEEDED);
     assertThat(await(repo.complete("c-timed-out", "dev-1", ok, T0)).state()).isEqualTo(CommandState.SUCCEEDED);

@@ -1,15 +1,13 @@
 package io.homeport.store.sqlite;
 
-import io.homeport.refusal.Refusal;
-import static io.homeport.store.sqlite.SqlSupport.queryOne;
-
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
-
-import static io.homeport.store.sqlite.SqlSupport.all;
+import static io.homeport.store.CommandSql.DUE;
+import static io.homeport.store.CommandSql.UNDELIVERED;
+import static io.homeport.store.CommandSql.stateIn;
 import static io.homeport.store.sqlite.SqlSupport.bytes;
-import static io.homeport.store.sqlite.SqlSupport.first;
 import static io.homeport.store.sqlite.SqlSupport.instant;
 import static io.homeport.store.sqlite.SqlSupport.millis;
+import static io.homeport.store.sqlite.SqlSupport.queryAll;
+import static io.homeport.store.sqlite.SqlSupport.queryOne;
 import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
 import static io.homeport.store.sqlite.SqlSupport.update;
 
@@ -18,24 +16,23 @@ import io.homeport.command.Command;
 import io.homeport.command.CommandResult;
 import io.homeport.command.CommandState;
 import io.homeport.command.CommandRepository;
+import io.homeport.refusal.Refusal;
+import io.homeport.store.CommandSql;
 import io.homeport.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code RETURNING} gives rows in no defined order; lists are sorted here, oldest first (creation
  * time, then id).
+ *
+ * <p>State sets and the due condition come from {@link CommandSql}, never written out here.
  */
 final class SqliteCommandRepository implements CommandRepository {
 
@@ -59,10 +58,6 @@ final class SqliteCommandRepository implements CommandRepository {
       "id, device_id, action, params, state, created_at, not_before, expires_at, idempotency_key, retryable, "
           + "delivered_at, result_deadline, completed_at, result_status, result_code, result_data, deliveries, "
           + "plugin, appliance_type, appliance_address, payload, payload_type";
-
-  /** A command that may be delivered at {@code #{now}}: {@link Command#isDueAt}. */
-  private static final String DUE =
-      "state IN ('QUEUED', 'WOKEN') AND (not_before IS NULL OR not_before <= #{now}) AND expires_at > #{now}";
 
   private static final String INSERT =
       "INSERT INTO commands (" + COLUMNS + ") VALUES (#{id}, #{deviceId}, #{action}, #{params}, #{state}, "
@@ -82,25 +77,25 @@ final class SqliteCommandRepository implements CommandRepository {
           + "deliveries = deliveries + 1 "
           + "WHERE id IN (SELECT id FROM commands WHERE device_id = #{deviceId} AND " + DUE
           + " ORDER BY created_at, id LIMIT #{limit}) "
-          + "AND state IN ('QUEUED', 'WOKEN') "
+          + "AND " + UNDELIVERED + " "
           + "RETURNING " + COLUMNS;
+  /** The device's due commands that are still QUEUED (WOKEN ones stay as they are). */
   private static final String MARK_WOKEN =
       "UPDATE commands SET state = 'WOKEN' "
-          + "WHERE device_id = #{deviceId} AND state = 'QUEUED' AND (not_before IS NULL OR not_before <= #{now}) "
-          + "AND expires_at > #{now} "
+          + "WHERE device_id = #{deviceId} AND state = 'QUEUED' AND " + DUE + " "
           + "RETURNING " + COLUMNS;
   private static final String COMPLETE =
       "UPDATE commands SET state = #{state}, completed_at = #{now}, result_status = #{resultStatus}, "
           + "result_code = #{resultCode}, result_data = #{resultData} "
-          + "WHERE id = #{id} AND device_id = #{deviceId} AND state IN ('DELIVERED', 'TIMED_OUT') "
+          + "WHERE id = #{id} AND device_id = #{deviceId} AND " + stateIn(CommandState.ACCEPTING_RESULT) + " "
           + "RETURNING " + COLUMNS;
   private static final String CANCEL =
       "UPDATE commands SET state = 'CANCELLED', completed_at = #{now} "
-          + "WHERE id = #{id} AND state IN ('QUEUED', 'WOKEN') "
+          + "WHERE id = #{id} AND " + UNDELIVERED + " "
           + "RETURNING " + COLUMNS;
   private static final String EXPIRE =
       "UPDATE commands SET state = 'EXPIRED', completed_at = #{now} "
-          + "WHERE state IN ('QUEUED', 'WOKEN') AND expires_at <= #{now} "
+          + "WHERE " + UNDELIVERED + " AND expires_at <= #{now} "
           + "RETURNING " + COLUMNS;
   /** Retryable, unexpired commands past their result deadline go back to the queue. */
   private static final String REQUEUE =
@@ -116,11 +111,6 @@ final class SqliteCommandRepository implements CommandRepository {
       "SELECT DISTINCT device_id FROM commands WHERE " + DUE + " ORDER BY device_id";
   private static final String DEVICES_WITH_UNANSWERED = "SELECT DISTINCT device_id FROM commands "
       + "WHERE state = 'DELIVERED' AND delivered_at < #{before} ORDER BY device_id";
-  /** A command whose notBefore is at or after its expiry never becomes due, so it does not count. */
-  private static final String NEXT_NOT_BEFORE =
-      "SELECT MIN(not_before) AS next FROM commands "
-          + "WHERE state IN ('QUEUED', 'WOKEN') AND not_before > #{now} AND expires_at > #{now} "
-          + "AND not_before < expires_at";
 
   /** Oldest first: creation time, then id. */
   private static final Comparator<Command> OLDEST_FIRST =
@@ -196,23 +186,9 @@ final class SqliteCommandRepository implements CommandRepository {
     if (limit == 0) {
       return Future.succeededFuture(List.of());
     }
-    Map<String, Object> p = new HashMap<>();
-    p.put("deviceId", deviceId);
-    p.put("offset", offset);
-    p.put("limit", limit);
-    StringBuilder sql = new StringBuilder(SELECT_BY_DEVICE);
-    if (!states.isEmpty()) {
-      // one parameter per state, in a stable order; the names come from the enum, never from callers
-      StringJoiner in = new StringJoiner(", ", " AND state IN (", ")");
-      for (CommandState state : EnumSet.copyOf(states)) {
-        String name = "s" + state.ordinal();
-        in.add("#{" + name + "}");
-        p.put(name, state.name());
-      }
-      sql.append(in);
-    }
-    sql.append(" ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}");
-    return list(pool, sql.toString(), p);
+    String sql = SELECT_BY_DEVICE + (states.isEmpty() ? "" : " AND " + stateIn(states))
+        + " ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}";
+    return list(pool, sql, Map.of("deviceId", deviceId, "offset", offset, "limit", limit));
   }
 
   @Override
@@ -239,15 +215,6 @@ final class SqliteCommandRepository implements CommandRepository {
     Objects.requireNonNull(deliveredBefore, "deliveredBefore");
     return queryAll(pool, DEVICES_WITH_UNANSWERED, row -> row.getString("device_id"),
         Map.of("before", deliveredBefore.toEpochMilli()));
-  }
-
-  @Override
-  public Future<Optional<Instant>> nextNotBefore(Instant now) {
-    Objects.requireNonNull(now, "now");
-    return SqlTemplate.forQuery(pool, NEXT_NOT_BEFORE)
-        .mapTo(row -> Optional.ofNullable(instant(row, "next")))
-        .execute(Map.of("now", now.toEpochMilli()))
-        .map(rows -> first(rows).flatMap(next -> next));
   }
 
   // ------------------------------------------------------------------------------------- delivery
