@@ -371,10 +371,6 @@ public final class HomeportServer {
     return plugins;
   }
 
-  public TokenService tokenService() {
-    return tokenService;
-  }
-
   /** Mints and verifies API tokens with the server's key. */
   public ApiTokens tokens() {
     return tokens;
