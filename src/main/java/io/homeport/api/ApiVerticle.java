@@ -80,7 +80,7 @@ public final class ApiVerticle extends VerticleBase {
     commandRoutes.mount(router, vertx, read, write);
     router.route().last().handler(Problems::notFound);
 
-    return vertx.createHttpServer()
+    return vertx.createHttpServer(EventStreamRoutes.serverOptions(EventStreamRoutes.CLOSE_GRACE_MILLIS))
         .requestHandler(router)
         .listen(endpoint.port(), endpoint.bind())
         .onSuccess(s -> {
