@@ -17,7 +17,6 @@ final class CommandRequests {
   static final int PARAMS_LIMIT = 16 * 1024;
   static final Duration DEFAULT_TTL = Duration.ofHours(1);
   static final Duration MAX_TTL = Duration.ofDays(30);
-  static final Duration MAX_WAIT = Duration.ofSeconds(60);
   private static final Set<String> FIELDS = Set.of("action", "params", "ttl", "notBefore", "idempotencyKey", "retryable",
       "plugin", "appliance");
 
@@ -97,22 +96,5 @@ final class CommandRequests {
       throw JsonBodies.invalid("ttl", "'ttl' must be a duration from 1s to 30d, as seconds or text such as \"90s\" or \"2h\"");
     }
     return ttl;
-  }
-
-  /** The {@code wait} query parameter: empty when absent. */
-  static Duration waitParam(String value) {
-    if (value == null) {
-      return Duration.ZERO;
-    }
-    Duration d;
-    try {
-      d = value.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(value)) : Durations.parse(value);
-    } catch (IllegalArgumentException e) {
-      d = null;
-    }
-    if (d == null || d.isNegative() || d.compareTo(MAX_WAIT) > 0) {
-      throw JsonBodies.invalid("wait", "query parameter 'wait' must be a duration up to 60s, such as 15s");
-    }
-    return d;
   }
 }

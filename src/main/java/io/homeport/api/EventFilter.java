@@ -2,9 +2,8 @@ package io.homeport.api;
 
 import io.homeport.auth.Scope;
 import io.homeport.device.DeviceGroups;
-import io.homeport.http.JsonBodies;
-import io.homeport.http.Problem;
-import io.homeport.http.ProblemException;
+import io.homeport.http.QueryParams;
+import io.homeport.refusal.Refusal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -47,50 +46,44 @@ final class EventFilter {
     return new EventFilter(List.of(), null, null);
   }
 
-  /** {@link #of(List, List, JsonObject, DeviceGroups)} for a server without device groups. */
-  static EventFilter of(List<String> typesParam, List<String> devicesParam, JsonObject principal) {
-    return of(typesParam, devicesParam, principal, new DeviceGroups());
-  }
-
   /**
-   * The filter for these query values and token claims.
+   * The filter for a subscription's query and its token's claims.
    *
-   * @param typesParam values of {@code types} (each comma-separated)
-   * @param devicesParam values of {@code devices} (each comma-separated)
+   * @param query {@code types} and {@code devices}, each comma-separated and/or repeated
    * @param principal the token's claims; a {@code devices} or {@code groups} claim limits every
    *     subscription of the token
    * @param membership the current group membership of devices
-   * @throws ProblemException 400 for a malformed parameter, 403 for a malformed claim or devices that are
-   *     all outside the token's scope (at the time of subscribing)
+   * @throws Refusal.Invalid for a malformed parameter
+   * @throws Refusal.Forbidden for a malformed claim or devices that are all outside the token's scope (at the
+   *     time of subscribing)
    */
-  static EventFilter of(List<String> typesParam, List<String> devicesParam, JsonObject principal,
-      DeviceGroups membership) {
+  static EventFilter of(QueryParams query, JsonObject principal, DeviceGroups membership) {
     List<String[]> types = new ArrayList<>();
-    for (String pattern : split(typesParam)) {
+    for (String pattern : query.list("types")) {
       if (pattern.length() > 100 || !TYPE_PATTERN.matcher(pattern).matches() || pattern.contains("..")
           || pattern.startsWith(".") || pattern.endsWith(".")) {
-        throw JsonBodies.invalid("types", "'" + abbreviate(pattern)
+        throw QueryParams.invalid("types", "'" + abbreviate(pattern)
             + "' is not an event type pattern (e.g. device.*, command.succeeded, *.failed)");
       }
       types.add(pattern.equals("*") ? new String[0] : pattern.split("\\."));
     }
     if (types.size() > MAX_PATTERNS) {
-      throw JsonBodies.invalid("types", "at most " + MAX_PATTERNS + " type patterns");
+      throw QueryParams.invalid("types", "at most " + MAX_PATTERNS + " type patterns");
     }
     if (types.stream().anyMatch(t -> t.length == 0)) {
       types = List.of(); // '*' matches everything
     }
     Set<String> requested = null;
-    if (!devicesParam.isEmpty()) {
+    if (query.has("devices")) { // given but naming nothing is refused, not "any device"
       requested = new LinkedHashSet<>();
-      for (String id : split(devicesParam)) {
+      for (String id : query.list("devices")) {
         if (!DEVICE_ID.matcher(id).matches()) {
-          throw JsonBodies.invalid("devices", "'" + abbreviate(id) + "' is not a device id");
+          throw QueryParams.invalid("devices", "'" + abbreviate(id) + "' is not a device id");
         }
         requested.add(id);
       }
       if (requested.isEmpty() || requested.size() > MAX_DEVICES) {
-        throw JsonBodies.invalid("devices", "devices must name 1 to " + MAX_DEVICES + " device ids");
+        throw QueryParams.invalid("devices", "devices must name 1 to " + MAX_DEVICES + " device ids");
       }
     }
     Set<String> devices = requested;
@@ -104,8 +97,8 @@ final class EventFilter {
       Set<String> visible = new LinkedHashSet<>(requested);
       visible.removeIf(id -> !scope.sees(id));
       if (visible.isEmpty()) {
-        throw new ProblemException(new Problem(403, "forbidden", "Forbidden",
-            "none of the requested devices is among the devices this token is limited to"));
+        throw new Refusal.Forbidden("forbidden",
+            "none of the requested devices is among the devices this token is limited to");
       }
       if (scope.groups() == null) {
         devices = visible; // a fixed device list: narrow the filter once
@@ -133,8 +126,8 @@ final class EventFilter {
       scope = null;
     }
     if (scope == null) {
-      throw new ProblemException(new Problem(403, "forbidden", "Forbidden",
-          "the token's " + name + " claim is not a list of " + (name.equals("groups") ? "group names" : "device ids")));
+      throw new Refusal.Forbidden("forbidden",
+          "the token's " + name + " claim is not a list of " + (name.equals("groups") ? "group names" : "device ids"));
     }
   }
 
@@ -177,19 +170,6 @@ final class EventFilter {
   /** The devices asked for (narrowed by a token's fixed device list); null when any device passes. */
   Set<String> devices() {
     return devices;
-  }
-
-  private static List<String> split(List<String> values) {
-    List<String> out = new ArrayList<>();
-    for (String v : values) {
-      for (String part : v.split(",")) {
-        String t = part.trim();
-        if (!t.isEmpty()) {
-          out.add(t);
-        }
-      }
-    }
-    return out;
   }
 
   private static String abbreviate(String s) {

@@ -34,8 +34,7 @@ public final class Problems {
       return pe.problem();
     }
     if (failure instanceof Refusal refusal) {
-      Problem p = new Problem(status(refusal), refusal.problem(), title(refusal), refusal.getMessage());
-      return refusal.field() == null ? p : p.with("field", refusal.field());
+      return of(refusal);
     }
     if (failure instanceof DecodeException) {
       return Problem.badRequest("malformed-json", "the request body is not valid JSON");
@@ -64,6 +63,12 @@ public final class Problems {
         LOG.error("internal error {} while serving a request", id, failure);
         return new Problem(500, "internal-error", "Internal error", "an internal error occurred; log reference " + id);
     }
+  }
+
+  /** The problem a refusal is answered with, also where a response is sent without the failure handler. */
+  public static Problem of(Refusal refusal) {
+    Problem p = new Problem(status(refusal), refusal.problem(), title(refusal), refusal.getMessage());
+    return refusal.field() == null ? p : p.with("field", refusal.field());
   }
 
   private static int status(Refusal refusal) {

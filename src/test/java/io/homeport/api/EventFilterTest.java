@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homeport.event.EventType;
-import io.homeport.http.ProblemException;
+import io.homeport.device.DeviceGroups;
+import io.homeport.http.Problems;
+import io.homeport.http.QueryParams;
+import io.homeport.refusal.Refusal;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
@@ -14,9 +18,18 @@ import org.junit.jupiter.api.Test;
 
 class EventFilterTest {
   private static final JsonObject NO_CLAIM = new JsonObject().put("role", "integrator");
+  private static final DeviceGroups NO_GROUPS = new DeviceGroups();
+
+  /** The subscription's query: each value a {@code types} or {@code devices} parameter, as sent. */
+  private static QueryParams query(List<String> types, List<String> devices) {
+    MultiMap params = MultiMap.caseInsensitiveMultiMap();
+    types.forEach(v -> params.add("types", v));
+    devices.forEach(v -> params.add("devices", v));
+    return QueryParams.of(params);
+  }
 
   private static List<String> matching(String types) {
-    EventFilter f = EventFilter.of(List.of(types), List.of(), NO_CLAIM);
+    EventFilter f = EventFilter.of(query(List.of(types), List.of()), NO_CLAIM, NO_GROUPS);
     return Arrays.stream(EventType.values()).map(EventType::wireName).filter(t -> f.matches(t, "d")).toList();
   }
 
@@ -36,26 +49,25 @@ class EventFilterTest {
     assertThat(matching("*.*")).hasSize(EventType.values().length);
     assertThat(matching("device")).isEmpty();
     assertThat(matching("session.*")).isEmpty();
-    assertThat(EventFilter.of(List.of("*"), List.of(), NO_CLAIM).matches("a.b.c", null)).isTrue();
-    assertThat(EventFilter.of(List.of("a.*"), List.of(), NO_CLAIM).matches("a.b.c", null)).isTrue();
-    assertThat(EventFilter.of(List.of("a.b"), List.of(), NO_CLAIM).matches("a.b.c", null)).isFalse();
+    assertThat(EventFilter.of(query(List.of("*"), List.of()), NO_CLAIM, NO_GROUPS).matches("a.b.c", null)).isTrue();
+    assertThat(EventFilter.of(query(List.of("a.*"), List.of()), NO_CLAIM, NO_GROUPS).matches("a.b.c", null)).isTrue();
+    assertThat(EventFilter.of(query(List.of("a.b"), List.of()), NO_CLAIM, NO_GROUPS).matches("a.b.c", null)).isFalse();
   }
 
   @Test
   @DisplayName("Verifies that malformed type patterns and device ids are refused naming the parameter")
   void malformed() {
     for (String bad : List.of("Device.*", "dev*ice", "device..online", ".device", "device.", "**", "device.on line")) {
-      assertThatThrownBy(() -> EventFilter.of(List.of(bad), List.of(), NO_CLAIM))
-          .isInstanceOfSatisfying(ProblemException.class, e -> {
-            assertThat(e.problem().status()).isEqualTo(400);
-            assertThat(e.problem().extensions().getString("field")).isEqualTo("types");
+      assertThatThrownBy(() -> EventFilter.of(query(List.of(bad), List.of()), NO_CLAIM, NO_GROUPS))
+          .isInstanceOfSatisfying(Refusal.class, e -> {
+            assertThat(Problems.of(e).status()).isEqualTo(400);
+            assertThat(e.field()).isEqualTo("types");
           });
     }
-    assertThatThrownBy(() -> EventFilter.of(List.of(), List.of("a b"), NO_CLAIM))
-        .isInstanceOfSatisfying(ProblemException.class,
-            e -> assertThat(e.problem().extensions().getString("field")).isEqualTo("devices"));
-    assertThatThrownBy(() -> EventFilter.of(List.of(), List.of(","), NO_CLAIM))
-        .isInstanceOf(ProblemException.class);
+    assertThatThrownBy(() -> EventFilter.of(query(List.of(), List.of("a b")), NO_CLAIM, NO_GROUPS))
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.field()).isEqualTo("devices"));
+    assertThatThrownBy(() -> EventFilter.of(query(List.of(), List.of(",")), NO_CLAIM, NO_GROUPS))
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(Problems.of(e).status()).isEqualTo(400));
   }
 
   @Test
@@ -65,8 +77,8 @@ class EventFilterTest {
     JsonObject claim = NO_CLAIM.copy().put("devices", new JsonArray().add("a").add("c"));
 
     // when it subscribes without and with a devices filter
-    EventFilter all = EventFilter.of(List.of(), List.of(), claim);
-    EventFilter some = EventFilter.of(List.of(), List.of("b,c"), claim);
+    EventFilter all = EventFilter.of(query(List.of(), List.of()), claim, NO_GROUPS);
+    EventFilter some = EventFilter.of(query(List.of(), List.of("b,c")), claim, NO_GROUPS);
 
     // then only its devices pass, never events without a device, and the filter is the intersection
     assertThat(all.matches("device.online", "a")).isTrue();
@@ -75,17 +87,17 @@ class EventFilterTest {
     assertThat(some.devices()).containsExactly("c");
     assertThat(some.matches("device.online", "a")).isFalse();
     // a filter naming only devices outside the claim, or a malformed claim, is forbidden
-    assertThatThrownBy(() -> EventFilter.of(List.of(), List.of("b"), claim))
-        .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().status()).isEqualTo(403));
-    assertThatThrownBy(() -> EventFilter.of(List.of(), List.of(), NO_CLAIM.copy().put("devices", "a")))
-        .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().status()).isEqualTo(403));
-    assertThatThrownBy(() -> EventFilter.of(List.of(), List.of(), NO_CLAIM.copy().put("devices", new JsonArray().add(1))))
-        .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().status()).isEqualTo(403));
+    assertThatThrownBy(() -> EventFilter.of(query(List.of(), List.of("b")), claim, NO_GROUPS))
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(Problems.of(e).status()).isEqualTo(403));
+    assertThatThrownBy(() -> EventFilter.of(query(List.of(), List.of()), NO_CLAIM.copy().put("devices", "a"), NO_GROUPS))
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(Problems.of(e).status()).isEqualTo(403));
+    assertThatThrownBy(() -> EventFilter.of(query(List.of(), List.of()), NO_CLAIM.copy().put("devices", new JsonArray().add(1)), NO_GROUPS))
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(Problems.of(e).status()).isEqualTo(403));
     // an empty claim sees nothing with a device
-    assertThat(EventFilter.of(List.of(), List.of(), NO_CLAIM.copy().put("devices", new JsonArray()))
+    assertThat(EventFilter.of(query(List.of(), List.of()), NO_CLAIM.copy().put("devices", new JsonArray()), NO_GROUPS)
         .matches("device.online", "a")).isFalse();
     // without a claim, a devices filter also hides events without a device
-    assertThat(EventFilter.of(List.of(), List.of("a"), NO_CLAIM).matches("plugin.loaded", null)).isFalse();
+    assertThat(EventFilter.of(query(List.of(), List.of("a")), NO_CLAIM, NO_GROUPS).matches("plugin.loaded", null)).isFalse();
     assertThat(EventFilter.all().matches("plugin.loaded", null)).isTrue();
   }
 }

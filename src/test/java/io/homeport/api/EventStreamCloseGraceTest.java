@@ -2,6 +2,7 @@ package io.homeport.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.homeport.device.DeviceGroups;
 import io.homeport.testing.TestEvents;
 import io.homeport.event.EventLog;
 import io.homeport.testing.TestServer;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What happens to a slow consumer that never reads again: its connection does not outlive the grace period. */
 class EventStreamCloseGraceTest {
-  static final long GRACE_MILLIS = 1_000;
+  static final int GRACE_MILLIS = 3_000;
 
   @TempDir
   Path dir;
@@ -41,9 +42,9 @@ class EventStreamCloseGraceTest {
     public Future<?> start() {
       Router router = Router.router(vertx);
       routes = new EventStreamRoutes(vertx, server.server().tokens().verifier(), jti -> false, log, 1_000,
-          GRACE_MILLIS);
+          new DeviceGroups());
       routes.mountOn(router);
-      return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").onSuccess(s -> http = s);
+      return vertx.createHttpServer(EventStreamRoutes.serverOptions(GRACE_MILLIS)).requestHandler(router).listen(0, "127.0.0.1").onSuccess(s -> http = s);
     }
   }
 

@@ -1,0 +1,25 @@
+package io.homeport.api;
+
+import io.homeport.refusal.Refusal;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Answers the resource routes share. */
+final class Replies {
+  private Replies() {}
+
+  /** 200 with the JSON, or the failure for the failure handler. */
+  static void json(RoutingContext ctx, AsyncResult<JsonObject> result) {
+    if (result.failed()) {
+      ctx.fail(result.cause());
+    } else {
+      ctx.json(result.result());
+    }
+  }
+
+  /** What a device-limited token gets for anything outside its devices: the same as for nothing there. */
+  static Refusal notFound(String what, String id) {
+    return new Refusal.NotFound(what + "-not-found", "no " + what + " with id '" + id + "'");
+  }
+}
