@@ -215,8 +215,14 @@ public final class HomeportServer {
           started.push(startedPart(s::close));
           // first deployed, last undeployed: it stores what the others publish until they are gone
           eventLog = eventLogFactory.create(store.events(), config.events(), clock);
-          presence.addListener(new PresenceEvents(eventLog, clock));
-          presenceListeners.forEach(presence::addListener);
+          // a replaced directory may outlive this server: its listeners leave with it
+          List<PresenceListener> listeners = new ArrayList<>(presenceListeners);
+          listeners.add(0, new PresenceEvents(eventLog, clock));
+          listeners.forEach(presence::addListener);
+          started.push(startedPart(() -> {
+            listeners.forEach(presence::removeListener);
+            return Future.succeededFuture();
+          }));
           return deploy(eventLog);
         })
         .compose(v -> {

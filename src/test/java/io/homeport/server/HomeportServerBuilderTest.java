@@ -15,6 +15,7 @@ import io.homeport.testing.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.reflect.InvocationTargetException;
+import java.net.InetSocketAddress;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -77,8 +78,10 @@ class HomeportServerBuilderTest {
       agentVertx.close().await(10, TimeUnit.SECONDS);
       server.close();
     }
-    // and stopping the server closed the replaced store, once
+    // and stopping the server closed the replaced store, once, and took its listeners off the table
     assertThat(closes).hasValue(1);
+    presence.accept("after-stop", new InetSocketAddress("198.18.0.2", 4000), 1, 0, 25);
+    assertThat(heard).containsExactly("online built-1 (first time)");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.homeport.testing;
 
+import io.homeport.command.CommandState;
 import io.homeport.event.CommandEvent;
 import io.homeport.event.DeviceEvent;
 import io.homeport.event.DomainEvent;
@@ -24,7 +25,7 @@ public final class TestEvents {
   /** A command event of this type whose result is these values. */
   public static CommandEvent withResult(EventType type, String deviceId, Map<String, Object> result) {
     String state = type.wireName().substring("command.".length());
-    boolean isFinal = !state.equals("queued") && !state.equals("woken") && !state.equals("delivered");
+    boolean isFinal = CommandState.fromWireName(state).orElseThrow().isFinal();
     return new CommandEvent(type, Instant.now(), deviceId, "cmd-test", "test", state, isFinal, "ok", null, result, null);
   }
 
