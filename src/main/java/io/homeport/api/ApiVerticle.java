@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ public final class ApiVerticle extends VerticleBase {
   static final int BODY_LIMIT = 64 * 1024;
 
   private final Endpoint endpoint;
+  private final Duration streamStallTimeout;
   private final ApiTokens tokens;
   private final TokenService tokenService;
   private final DeviceService devices;
@@ -45,9 +47,10 @@ public final class ApiVerticle extends VerticleBase {
   private Router router;
   private Consumer<Router> extraRoutes = router -> {};
 
-  public ApiVerticle(Endpoint endpoint, ApiTokens tokens, DeviceService devices, PresenceDirectory presence,
+  public ApiVerticle(Endpoint endpoint, Duration streamStallTimeout, ApiTokens tokens, DeviceService devices, PresenceDirectory presence,
       BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService) {
     this.endpoint = endpoint;
+    this.streamStallTimeout = streamStallTimeout;
     this.tokens = tokens;
     this.tokenService = tokenService;
     this.devices = devices;
@@ -80,7 +83,7 @@ public final class ApiVerticle extends VerticleBase {
     commandRoutes.mount(router, vertx, read, write);
     router.route().last().handler(Problems::notFound);
 
-    return vertx.createHttpServer(EventStreamRoutes.serverOptions(EventStreamRoutes.CLOSE_GRACE_MILLIS))
+    return vertx.createHttpServer(EventStreamRoutes.serverOptions(streamStallTimeout))
         .requestHandler(router)
         .listen(endpoint.port(), endpoint.bind())
         .onSuccess(s -> {

@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * frames not yet written plus frames written whose bytes the socket has not yet taken (the socket's own
  * write queue is only written to while {@code writeQueueFull()} is false). Replay reads a page only when
  * there is room. A live subscriber that falls further behind is closed. A closed subscriber that does not
- * read up to the close frame loses its TCP connection within {@value #CLOSE_GRACE_MILLIS} ms of no longer
+ * read up to the close frame loses its TCP connection {@code events.streamStallTimeout} after it stopped
  * reading (see {@link #serverOptions}).
  *
  * <p><b>Close codes</b> (besides 1000, which the server sends when it stops):
@@ -84,8 +85,6 @@ public final class EventStreamRoutes {
   public static final short CLOSE_LOG_UNAVAILABLE = 1011;
   /** How often connected subscribers' tokens are checked against the revoked ones. */
   static final long REVOCATION_CHECK_MILLIS = 2_000;
-  /** How long a client that reads nothing while events wait for it keeps its connection. */
-  public static final int CLOSE_GRACE_MILLIS = 30_000;
   /** Events read from the log at once, at most. */
   static final int MAX_PAGE = 500;
 
@@ -131,12 +130,12 @@ public final class EventStreamRoutes {
    * Options for the HTTP server that serves the stream. A subscriber closed as a slow consumer that reads
    * nothing never takes its close frame, and Vert.x closes a connection only after what is queued for it is
    * written (its public API has no abortive close): so the kernel resets a connection whose client has taken
-   * nothing for {@code closeGraceMillis} while data waits for it ({@code TCP_USER_TIMEOUT}, which Linux also
+   * nothing for {@code stallTimeout} while data waits for it ({@code TCP_USER_TIMEOUT}, which Linux also
    * applies to a zero receive window). Needs the native transport; with NIO such a connection lasts until
    * the client reads or goes away.
    */
-  public static HttpServerOptions serverOptions(int closeGraceMillis) {
-    return new HttpServerOptions().setTcpUserTimeout(closeGraceMillis);
+  public static HttpServerOptions serverOptions(Duration stallTimeout) {
+    return new HttpServerOptions().setTcpUserTimeout(Math.toIntExact(stallTimeout.toMillis()));
   }
 
   void mountOn(Router router) {

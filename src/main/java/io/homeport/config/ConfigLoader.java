@@ -40,7 +40,7 @@ public final class ConfigLoader {
       "commands.resultTimeout",
       "plugins.directory",
       "metrics.access", "metrics.bind", "metrics.port",
-      "events.retentionMaxAge", "events.retentionMaxCount", "events.streamBufferEvents",
+      "events.retentionMaxAge", "events.retentionMaxCount", "events.streamBufferEvents", "events.streamStallTimeout",
       "auth.externalIssuer", "auth.externalJwksFile");
 
   private ConfigLoader() {}
@@ -132,7 +132,8 @@ public final class ConfigLoader {
         new HomeportConfig.Events(
             get(v, "events.retentionMaxAge", ConfigLoader::positiveDuration),
             get(v, "events.retentionMaxCount", o -> positiveLong(o, Long.MAX_VALUE)),
-            get(v, "events.streamBufferEvents", o -> (int) positiveLong(o, 10_000_000))),
+            get(v, "events.streamBufferEvents", o -> (int) positiveLong(o, 10_000_000)),
+            get(v, "events.streamStallTimeout", ConfigLoader::positiveDuration)),
         externalIssuer(v));
   }
 

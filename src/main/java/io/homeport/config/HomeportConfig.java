@@ -51,15 +51,20 @@ public record HomeportConfig(
    * @param retentionMaxAge events older than this are pruned
    * @param retentionMaxCount at most this many events are kept (the newest)
    * @param streamBufferEvents events queued for one stream subscriber before it is closed as slow
+   * @param streamStallTimeout a stream connection whose client takes no bytes for this long while data waits
+   *     for it is reset (a subscriber that stopped reading, or a peer that is gone)
    */
-  public record Events(Duration retentionMaxAge, long retentionMaxCount, int streamBufferEvents) {
-    public static final Events DEFAULTS = new Events(Duration.ofDays(7), 1_000_000, 10_000);
+  public record Events(Duration retentionMaxAge, long retentionMaxCount, int streamBufferEvents,
+      Duration streamStallTimeout) {
+    public static final Events DEFAULTS = new Events(Duration.ofDays(7), 1_000_000, 10_000, Duration.ofSeconds(30));
 
     public Events {
       Objects.requireNonNull(retentionMaxAge, "retentionMaxAge");
-      if (retentionMaxAge.isNegative() || retentionMaxAge.isZero() || retentionMaxCount < 1 || streamBufferEvents < 1) {
+      Objects.requireNonNull(streamStallTimeout, "streamStallTimeout");
+      if (retentionMaxAge.isNegative() || retentionMaxAge.isZero() || retentionMaxCount < 1 || streamBufferEvents < 1
+          || streamStallTimeout.toMillis() < 1 || streamStallTimeout.toMillis() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("event settings must be positive: " + retentionMaxAge + ", "
-            + retentionMaxCount + ", " + streamBufferEvents);
+            + retentionMaxCount + ", " + streamBufferEvents + ", " + streamStallTimeout);
       }
     }
   }

@@ -253,7 +253,7 @@ public final class HomeportServer {
             tokenService::isRevoked,
             new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands))))
         .compose(v -> {
-          api = new ApiVerticle(config.api(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService);
+          api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService);
           api.extraRoutes(metrics::mount);
           metrics.registerSubscriberGauge(api::eventStreamSubscribers);
           return deploy(api);

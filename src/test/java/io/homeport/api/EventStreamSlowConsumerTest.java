@@ -31,7 +31,10 @@ class EventStreamSlowConsumerTest {
   @DisplayName("Verifies that a consumer that stops reading is closed with 4008 while the server's heap stays bounded, "
       + "and resumes with after= without a gap")
   void slowConsumerIsClosedAndMemoryStaysBounded() throws Exception {
-    try (TestServer server = TestServer.start(dir.resolve("data"))) {
+    // the subscriber stalls for as long as the push takes, which on a loaded machine exceeds the default 30 s
+    // after which the kernel resets a connection that takes nothing
+    try (TestServer server = TestServer.start(TestServer.config(dir.resolve("data"),
+        Map.of("HOMEPORT_EVENTS_STREAM_STALL_TIMEOUT", "10m")))) {
       EventLog log = server.server().events();
       int limit = server.server().config().events().streamBufferEvents();
       log.flush().await(10, TimeUnit.SECONDS);

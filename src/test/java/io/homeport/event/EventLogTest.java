@@ -168,7 +168,7 @@ class EventLogTest {
     List<StoredEvent> recentStored = await(store.events().append(recent));
 
     // when a log keeping 7 days and at most 10 events starts, pruning every 200 ms
-    EventLog log = new EventLog(store.events(), new HomeportConfig.Events(Duration.ofDays(7), 10, 100),
+    EventLog log = new EventLog(store.events(), new HomeportConfig.Events(Duration.ofDays(7), 10, 100, Duration.ofSeconds(30)),
         Clock.systemUTC(), 200);
     await(vertx.deployVerticle(log));
 

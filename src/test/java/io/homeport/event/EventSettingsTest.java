@@ -28,6 +28,7 @@ class EventSettingsTest {
     assertThat(events.retentionMaxAge()).isEqualTo(Duration.ofDays(7));
     assertThat(events.retentionMaxCount()).isEqualTo(1_000_000);
     assertThat(events.streamBufferEvents()).isEqualTo(10_000);
+    assertThat(events.streamStallTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
@@ -35,11 +36,11 @@ class EventSettingsTest {
   void overrides(@TempDir Path dir) throws Exception {
     // given a file with two settings and an environment variable for the third
     Path file = dir.resolve("h.yaml");
-    Files.writeString(file, "events:\n  retentionMaxAge: 36h\n  retentionMaxCount: 5000\n");
+    Files.writeString(file, "events:\n  retentionMaxAge: 36h\n  retentionMaxCount: 5000\n  streamStallTimeout: 2m\n");
     // when loaded
     HomeportConfig c = ConfigLoader.load(file, Map.of("HOMEPORT_EVENTS_STREAM_BUFFER_EVENTS", "250"));
     // then all three apply, and the with* copies keep them
-    assertThat(c.events()).isEqualTo(new HomeportConfig.Events(Duration.ofHours(36), 5000, 250));
+    assertThat(c.events()).isEqualTo(new HomeportConfig.Events(Duration.ofHours(36), 5000, 250, Duration.ofMinutes(2)));
     assertThat(c.withEphemeralLoopbackPorts().withDataDir(dir).withKeepalive(Duration.ofSeconds(1), Duration.ofSeconds(3))
         .withPluginsDirectory(dir).withListeners(c.beacon(), c.deviceChannel()).events()).isEqualTo(c.events());
     assertThat(ConfigLoader.envName("events.retentionMaxAge")).isEqualTo("HOMEPORT_EVENTS_RETENTION_MAX_AGE");
@@ -49,13 +50,12 @@ class EventSettingsTest {
   @DisplayName("Verifies that invalid event settings stop loading with a message naming the setting")
   void invalid() {
     for (Map.Entry<String, String> e : Map.of(
-        "HOMEPORT_EVENTS_RETENTION_MAX_AGE", "0s",
-        "HOMEPORT_EVENTS_RETENTION_MAX_COUNT", "0",
-        "HOMEPORT_EVENTS_STREAM_BUFFER_EVENTS", "many").entrySet()) {
-      String setting = e.getKey().equals("HOMEPORT_EVENTS_RETENTION_MAX_AGE") ? "events.retentionMaxAge"
-          : e.getKey().equals("HOMEPORT_EVENTS_RETENTION_MAX_COUNT") ? "events.retentionMaxCount"
-          : "events.streamBufferEvents";
-      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(e.getKey(), e.getValue())))
+        "events.retentionMaxAge", "0s",
+        "events.retentionMaxCount", "0",
+        "events.streamBufferEvents", "many",
+        "events.streamStallTimeout", "-5s").entrySet()) {
+      String setting = e.getKey();
+      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(ConfigLoader.envName(setting), e.getValue())))
           .isInstanceOf(ConfigException.class).hasMessageContaining(setting);
     }
   }
