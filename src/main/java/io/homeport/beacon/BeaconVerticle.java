@@ -12,28 +12,18 @@ import io.homeport.presence.PresenceListener;
 import io.homeport.wake.WakeDispatcher;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The beacon (DESIGN.md 2.1): the UDP socket keepalives arrive on, the wakes that leave from it, and
- * the presence sweep. The protocol itself is {@link KeepaliveProcessor}; this class only moves
- * datagrams. It writes the {@link PresenceDirectory} it is given; presence events come from the
- * directory's listeners.
+ * The beacon (DESIGN.md 2.1): the UDP port keepalives arrive on ({@link BeaconSockets}: one socket and
+ * {@link KeepaliveProcessor} per intake thread), the wakes that leave from it, and the presence sweep.
+ * The processors write the {@link PresenceDirectory} it is given from the intake threads; presence
+ * events come from the directory's listeners. Wakes are scheduled on this verticle's context.
  */
 public final class BeaconVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BeaconVerticle.class);
-  /** Large enough to absorb bursts of keepalives from many devices at once. */
-  private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
-
   private final HomeportConfig config;
   private final DeviceKeyring keyring;
   private final BeaconCounters counters;
@@ -41,9 +31,9 @@ public final class BeaconVerticle extends VerticleBase {
   private final PresenceDirectory presence;
   private final NonceService nonces;
   private final PendingCommands pending;
-  private KeepaliveProcessor processor;
+  private final int intakeThreads;
   private WakeDispatcher wakes;
-  private DatagramSocket socket;
+  private BeaconSockets sockets;
 
   /** A device that comes online with due commands is woken at once (after this keepalive's answer). */
   private final PresenceListener wakeOnOnline = new PresenceListener() {
@@ -53,9 +43,11 @@ public final class BeaconVerticle extends VerticleBase {
     }
   };
 
+  /** @param intakeThreads sockets on the beacon port, each read by its own thread */
   public BeaconVerticle(HomeportConfig config, DeviceKeyring keyring, BeaconCounters counters,
-      PresenceDirectory presence, Clock clock, PendingCommands pending) {
+      PresenceDirectory presence, Clock clock, PendingCommands pending, int intakeThreads) {
     this.pending = pending;
+    this.intakeThreads = intakeThreads;
     this.config = config;
     this.keyring = keyring;
     this.counters = counters;
@@ -67,11 +59,13 @@ public final class BeaconVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    processor = new KeepaliveProcessor(keyring, nonces, presence, counters, (int) config.keepaliveInterval().toSeconds(),
-        pending::hasDue);
+    int interval = (int) config.keepaliveInterval().toSeconds();
+    sockets = new BeaconSockets(intakeThreads,
+        () -> new KeepaliveProcessor(keyring, nonces.sibling(), presence, counters, interval, pending::hasDue),
+        clock::millis, (deviceId, wakeId) -> context.runOnContext(v -> wakes.acknowledged(deviceId, wakeId)));
     wakes = new WakeDispatcher(keyring,
         deviceId -> presence.get(deviceId).filter(Presence::online).map(Presence::publicAddress).orElse(null), pending,
-        (to, datagram) -> socket.send(Buffer.buffer(datagram), to.getPort(), to.getAddress().getHostAddress()),
+        (to, datagram) -> sockets.send(to, datagram),
         new WakeDispatcher.Timers() {
           @Override
           public long schedule(long delayMillis, Runnable action) {
@@ -97,22 +91,15 @@ public final class BeaconVerticle extends VerticleBase {
         presence.remove(revoked.deviceId());
       }
     });
-    socket = vertx.createDatagramSocket(new DatagramSocketOptions()
-        .setReceiveBufferSize(SOCKET_BUFFER_BYTES)
-        .setSendBufferSize(SOCKET_BUFFER_BYTES)
-        .setIpV6(config.beacon().bind().contains(":")));
-    socket.handler(this::onDatagram);
-    socket.exceptionHandler(e -> LOG.warn("beacon socket error: {}", e.getMessage()));
-    return socket.listen(config.beacon().port(), config.beacon().bind())
-        .onSuccess(s -> LOG.info("beacon listening on udp {}:{} (keepalive interval {}s, offline after {}s)",
-            config.beacon().bind(), s.localAddress().port(), config.keepaliveInterval().toSeconds(),
-            config.offlineGrace().toSeconds()));
+    return sockets.bind(config.beacon().bind(), config.beacon().port())
+        .onSuccess(port -> LOG.info("beacon listening on udp {}:{} (keepalive interval {}s, offline after {}s)",
+            config.beacon().bind(), port, config.keepaliveInterval().toSeconds(), config.offlineGrace().toSeconds()));
   }
 
   @Override
   public Future<?> stop() {
     presence.removeListener(wakeOnOnline);
-    return socket == null ? Future.succeededFuture() : socket.close();
+    return sockets == null ? Future.succeededFuture() : sockets.close();
   }
 
   /** The wake dispatcher's counters; read from any thread (values may lag by a moment). */
@@ -125,24 +112,6 @@ public final class BeaconVerticle extends VerticleBase {
   }
 
   public int actualPort() {
-    return socket.localAddress().port();
-  }
-
-  private void onDatagram(DatagramPacket packet) {
-    String host = packet.sender().hostAddress();
-    int port = packet.sender().port();
-    InetSocketAddress source;
-    try {
-      source = new InetSocketAddress(InetAddress.getByName(host), port); // an IP literal: parsed, never resolved
-    } catch (UnknownHostException e) {
-      return;
-    }
-    KeepaliveProcessor.Result result = processor.process(packet.data().getBytes(), source, clock.millis());
-    if (result.answer() != null) {
-      socket.send(Buffer.buffer(result.answer()), port, host);
-    }
-    if (result.acknowledgedWake() != null) {
-      wakes.acknowledged(result.deviceId(), result.acknowledgedWake());
-    }
+    return sockets.port();
   }
 }

@@ -59,9 +59,14 @@ public final class KeepaliveProcessor {
   }
 
   public Result process(byte[] datagram, InetSocketAddress source, long nowMillis) {
+    return process(datagram, 0, datagram.length, source, nowMillis);
+  }
+
+  /** Decides what the datagram in {@code buf[offset, offset + length)} does; the buffer may be reused after. */
+  public Result process(byte[] buf, int offset, int length, InetSocketAddress source, long nowMillis) {
     StunMessage request;
     try {
-      request = StunCodec.decode(datagram);
+      request = StunCodec.decode(buf, offset, length);
     } catch (StunParseException e) {
       return drop(KeepaliveOutcome.MALFORMED);
     }
@@ -105,20 +110,24 @@ public final class KeepaliveProcessor {
       return drop(KeepaliveOutcome.MALFORMED);
     }
     if (!nonces.isValid(deviceId, nonce, nowMillis)) {
-      return answer(KeepaliveOutcome.STALE_NONCE, datagram, staleNonceAnswer(request, deviceId, key, nowMillis));
+      return answer(KeepaliveOutcome.STALE_NONCE, length, staleNonceAnswer(request, deviceId, key, nowMillis));
     }
     if (!presence.isFresh(deviceId, sequence)) {
       return drop(KeepaliveOutcome.REPLAYED);
     }
     presence.accept(deviceId, source, sequence, nowMillis, intervalSeconds);
-    Result r = answer(KeepaliveOutcome.ACCEPTED, datagram, successAnswer(request, deviceId, key, source, nowMillis));
+    // a nonce of the current epoch stays valid for at least one more epoch: hand it back rather than make one
+    byte[] answerNonce = nonces.isCurrent(nonce, nowMillis) ? nonce : nonces.issue(deviceId, nowMillis);
+    Result r = answer(KeepaliveOutcome.ACCEPTED, length,
+        successAnswer(request, deviceId, key, source, answerNonce, nowMillis));
     return new Result(r.outcome(), r.answer(), deviceId, wakeAck);
   }
 
-  private byte[] successAnswer(StunMessage request, String deviceId, byte[] key, InetSocketAddress source, long now) {
+  private byte[] successAnswer(StunMessage request, String deviceId, byte[] key, InetSocketAddress source,
+      byte[] nonce, long now) {
     return StunMessage.builder(StunMessage.BINDING_SUCCESS, request.transactionId())
         .add(StunAttributes.xorMappedAddress(source, request.transactionId()),
-            StunAttributes.serverNonce(nonces.issue(deviceId, now)),
+            StunAttributes.serverNonce(nonce),
             StunAttributes.keepaliveInterval(intervalSeconds),
             StunAttributes.pending(hasPendingCommands.test(deviceId) ? PENDING_COMMANDS : Set.of()),
             StunAttributes.serverTime(now))
@@ -142,9 +151,9 @@ public final class KeepaliveProcessor {
   }
 
   /** Never answers with more bytes than the request had: the beacon must not amplify spoofed traffic. */
-  private Result answer(KeepaliveOutcome outcome, byte[] request, byte[] answer) {
+  private Result answer(KeepaliveOutcome outcome, int requestLength, byte[] answer) {
     counters.count(outcome);
-    if (answer.length > request.length) {
+    if (answer.length > requestLength) {
       counters.countSuppressedResponse();
       return new Result(outcome, null);
     }

@@ -3,7 +3,6 @@ package io.homeport.beacon;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,14 +15,18 @@ import javax.crypto.spec.SecretKeySpec;
  * a keepalive captured before the restart cannot be replayed after it even though the per-device
  * sequence numbers (held in memory) are gone. Devices recover with one 401 round trip.
  *
- * <p>Not thread-safe (one {@link Mac}): use one instance per event loop.
+ * <p>Not thread-safe (one {@link Mac}): use one instance per intake thread, made with {@link #sibling()} so that
+ * all of them share the secret and accept each other's nonces.
  */
 public final class NonceService {
   /** Nonce length on the wire: 4 bytes epoch + 12 bytes truncated HMAC. */
   public static final int LENGTH = 16;
+  private static final int TAG_LENGTH = LENGTH - 4;
 
+  private final byte[] secret;
   private final Mac mac;
   private final long epochMillis;
+  private final byte[] tag = new byte[32]; // HMAC output, reused
 
   /** @param epochMillis the epoch length; a nonce lives between one and two epochs */
   public NonceService(long epochMillis) {
@@ -35,6 +38,7 @@ public final class NonceService {
       throw new IllegalArgumentException("epochMillis must be positive");
     }
     this.epochMillis = epochMillis;
+    this.secret = secret;
     try {
       mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));
@@ -43,12 +47,18 @@ public final class NonceService {
     }
   }
 
+  /** Another instance with the same secret and epoch, for another thread. */
+  public NonceService sibling() {
+    return new NonceService(secret, epochMillis);
+  }
+
   /** A nonce for this device, valid from now for at least one epoch. */
   public byte[] issue(String deviceId, long nowMillis) {
     int epoch = epochOf(nowMillis);
     byte[] nonce = new byte[LENGTH];
     ByteBuffer.wrap(nonce).putInt(epoch);
-    System.arraycopy(tag(deviceId, epoch), 0, nonce, 4, LENGTH - 4);
+    computeTag(deviceId, epoch);
+    System.arraycopy(tag, 0, nonce, 4, TAG_LENGTH);
     return nonce;
   }
 
@@ -57,14 +67,25 @@ public final class NonceService {
     if (nonce == null || nonce.length != LENGTH) {
       return false;
     }
-    int epoch = ByteBuffer.wrap(nonce).getInt();
+    int epoch = epochOf(nonce);
     int current = epochOf(nowMillis);
     if (epoch != current && epoch != current - 1) {
       return false;
     }
-    byte[] expected = tag(deviceId, epoch);
-    return MessageDigest.isEqual(
-        java.util.Arrays.copyOfRange(expected, 0, LENGTH - 4), java.util.Arrays.copyOfRange(nonce, 4, LENGTH));
+    computeTag(deviceId, epoch);
+    int diff = 0; // constant time over the tag
+    for (int i = 0; i < TAG_LENGTH; i++) {
+      diff |= tag[i] ^ nonce[4 + i];
+    }
+    return diff == 0;
+  }
+
+  /**
+   * True when a valid nonce was issued in the current epoch: it can be handed back as the answer's nonce,
+   * since it stays valid for at least one more epoch, which saves computing a new one.
+   */
+  public boolean isCurrent(byte[] validNonce, long nowMillis) {
+    return epochOf(validNonce) == epochOf(nowMillis);
   }
 
   /** How long a nonce stays valid at most. */
@@ -76,10 +97,21 @@ public final class NonceService {
     return (int) (nowMillis / epochMillis);
   }
 
-  private byte[] tag(String deviceId, int epoch) {
-    mac.update(ByteBuffer.allocate(4).putInt(epoch).array());
+  private static int epochOf(byte[] nonce) {
+    return ((nonce[0] & 0xFF) << 24) | ((nonce[1] & 0xFF) << 16) | ((nonce[2] & 0xFF) << 8) | (nonce[3] & 0xFF);
+  }
+
+  private void computeTag(String deviceId, int epoch) {
+    mac.update((byte) (epoch >>> 24));
+    mac.update((byte) (epoch >>> 16));
+    mac.update((byte) (epoch >>> 8));
+    mac.update((byte) epoch);
     mac.update(deviceId.getBytes(StandardCharsets.UTF_8));
-    return mac.doFinal();
+    try {
+      mac.doFinal(tag, 0);
+    } catch (javax.crypto.ShortBufferException e) {
+      throw new IllegalStateException(e); // 32 bytes always fit an HMAC-SHA256
+    }
   }
 
   private static byte[] randomSecret() {

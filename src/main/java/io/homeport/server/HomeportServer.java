@@ -88,6 +88,7 @@ public final class HomeportServer {
     private EventLogFactory eventLog = EventLog::new;
     private PluginRegistry plugins;
     private final List<PresenceListener> presenceListeners = new ArrayList<>();
+    private int beaconIntakeThreads = Runtime.getRuntime().availableProcessors();
 
     private Builder(Vertx vertx, HomeportConfig config) {
       this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -128,6 +129,18 @@ public final class HomeportServer {
       return this;
     }
 
+    /**
+     * Sockets on the beacon port, each read by its own thread (default: one per processor). Needs the
+     * native transport ({@code SO_REUSEPORT}); without it the beacon has one socket.
+     */
+    public Builder beaconIntakeThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("beacon intake threads must be at least 1, got " + threads);
+      }
+      this.beaconIntakeThreads = threads;
+      return this;
+    }
+
     /** The server, not started yet. */
     public HomeportServer build() {
       return new HomeportServer(this);
@@ -142,6 +155,7 @@ public final class HomeportServer {
   private final PresenceDirectory presence;
   private final PluginRegistry pluginRegistry;
   private final List<PresenceListener> presenceListeners;
+  private final int beaconIntakeThreads;
   private final DeviceKeyring keyring = new DeviceKeyring();
   private final DeviceGroups deviceGroups = new DeviceGroups();
   private final BeaconCounters beaconCounters = new BeaconCounters();
@@ -174,6 +188,7 @@ public final class HomeportServer {
     this.pluginRegistry = b.plugins != null ? b.plugins
         : new PluginRegistry(new PluginLoader(config.pluginsDirectory()));
     this.presenceListeners = List.copyOf(b.presenceListeners);
+    this.beaconIntakeThreads = b.beaconIntakeThreads;
   }
 
   /** A builder with every part at its default. */
@@ -239,7 +254,7 @@ public final class HomeportServer {
           return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins));
         })
         .compose(v -> deploy(beacon = new BeaconVerticle(config, keyring, beaconCounters, presence, clock,
-            pendingCommands)))
+            pendingCommands, beaconIntakeThreads)))
         .compose(v -> {
           deviceChannel = new DeviceChannelVerticle(new DeviceChannelVerticle.Settings(
               config.deviceChannel().bind(), config.deviceChannel().port(), pki.serverKeyPem(), pki.serverChainPem(),
