@@ -65,6 +65,7 @@ final class BeaconSockets {
   private final LongSupplier clock;
   private final WakeAcknowledgements acks;
   private final List<Channel> channels = new ArrayList<>();
+  private final List<Intake> intakes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicInteger nextSender = new AtomicInteger();
   private EventLoopGroup group;
 
@@ -104,7 +105,7 @@ final class BeaconSockets {
         .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
         .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-        .handler(new Intake(processors.get()));
+        .handler(intake());
     if (epoll) {
       b.option(UnixChannelOption.SO_REUSEPORT, true);
     }
@@ -135,6 +136,17 @@ final class BeaconSockets {
     c.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to));
   }
 
+  private Intake intake() {
+    Intake intake = new Intake(processors.get());
+    intakes.add(intake);
+    return intake;
+  }
+
+  /** Datagrams read by each socket so far: how evenly the kernel spreads senders. */
+  long[] datagramsPerSocket() {
+    return intakes.stream().mapToLong(i -> i.datagrams).toArray();
+  }
+
   int port() {
     synchronized (channels) {
       return ((InetSocketAddress) channels.get(0).localAddress()).getPort();
@@ -154,6 +166,8 @@ final class BeaconSockets {
   private final class Intake extends SimpleChannelInboundHandler<DatagramPacket> {
     private final KeepaliveProcessor processor;
     private final byte[] in = new byte[MAX_DATAGRAM];
+    /** Written by this socket's thread only. */
+    private volatile long datagrams;
 
     Intake(KeepaliveProcessor processor) {
       this.processor = processor;
@@ -161,6 +175,7 @@ final class BeaconSockets {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      datagrams++; // one writer: this socket's thread
       ByteBuf content = packet.content();
       int length = content.readableBytes();
       content.getBytes(content.readerIndex(), in, 0, length);

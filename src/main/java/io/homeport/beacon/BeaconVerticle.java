@@ -111,6 +111,11 @@ public final class BeaconVerticle extends VerticleBase {
     return wakes.retransmissions();
   }
 
+  /** Datagrams read by each of the beacon's sockets so far. */
+  public long[] datagramsPerSocket() {
+    return sockets.datagramsPerSocket();
+  }
+
   public int actualPort() {
     return sockets.port();
   }

@@ -36,42 +36,6 @@ class BeaconOverUdpTest {
     server.close();
   }
 
-  /** A device speaking the protocol over a plain JDK socket: first contact (401, retry), then accepted. */
-  private static final class UdpDevice implements AutoCloseable {
-    final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    final KeepaliveSession session;
-
-    UdpDevice(DeviceBundle bundle) throws Exception {
-      session = new KeepaliveSession(bundle.deviceId(), bundle.beaconKey(), System.currentTimeMillis());
-      socket.setSoTimeout(1000);
-    }
-
-    /** Sends one keepalive and returns the session's reading of the answer, or null when none came. */
-    KeepaliveSession.Answer exchange(byte[] keepalive) throws Exception {
-      socket.send(new DatagramPacket(keepalive, keepalive.length, InetAddress.getLoopbackAddress(), server.server().beaconPort()));
-      byte[] buf = new byte[1500];
-      DatagramPacket p = new DatagramPacket(buf, buf.length);
-      try {
-        socket.receive(p);
-      } catch (SocketTimeoutException e) {
-        return null;
-      }
-      byte[] answer = java.util.Arrays.copyOf(buf, p.getLength());
-      assertThat(answer.length).as("answer size").isLessThanOrEqualTo(keepalive.length);
-      return session.onDatagram(answer);
-    }
-
-    KeepaliveSession.Answer keepalive() throws Exception {
-      KeepaliveSession.Answer a = exchange(session.nextKeepalive());
-      return a instanceof KeepaliveSession.NonceRefreshed ? exchange(session.nextKeepalive()) : a;
-    }
-
-    @Override
-    public void close() {
-      socket.close();
-    }
-  }
-
   @Test
   @DisplayName("Verifies that enrollment, coming online, a new NAT mapping, going offline and revocation are published as events")
   void presenceEvents() throws Exception {
@@ -84,7 +48,7 @@ class BeaconOverUdpTest {
           }
         }).completion().await();
     DeviceBundle bundle = server.enrollDevice("events-1");
-    try (UdpDevice device = new UdpDevice(bundle);
+    try (UdpDevice device = new UdpDevice(bundle, server.server().beaconPort());
         DatagramSocket moved = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       // when the device comes online, then sends from another port (its NAT mapping changed), then falls silent
       assertThat(device.keepalive()).isInstanceOf(KeepaliveSession.Accepted.class);
@@ -114,7 +78,7 @@ class BeaconOverUdpTest {
   @DisplayName("Verifies that revoking a device refuses its next keepalive and takes it offline at once, without restart")
   void revocation() throws Exception {
     DeviceBundle bundle = server.enrollDevice("revoke-me");
-    try (UdpDevice device = new UdpDevice(bundle)) {
+    try (UdpDevice device = new UdpDevice(bundle, server.server().beaconPort())) {
       assertThat(device.keepalive()).isInstanceOf(KeepaliveSession.Accepted.class);
       assertThat(server.presence("revoke-me").getBoolean("online")).isTrue();
       long revokedBefore = server.server().beaconCounters().get(KeepaliveOutcome.REVOKED);
@@ -139,7 +103,7 @@ class BeaconOverUdpTest {
   void fuzz() throws Exception {
     // given an online device whose keepalives serve as seeds for mutation
     DeviceBundle bundle = server.enrollDevice("fuzz-seed");
-    try (UdpDevice device = new UdpDevice(bundle); DatagramSocket fuzzer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+    try (UdpDevice device = new UdpDevice(bundle, server.server().beaconPort()); DatagramSocket fuzzer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       assertThat(device.keepalive()).isInstanceOf(KeepaliveSession.Accepted.class);
       String addressBefore = server.presence("fuzz-seed").getString("publicAddress");
       List<byte[]> seeds = new ArrayList<>();

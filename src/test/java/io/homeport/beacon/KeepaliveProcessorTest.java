@@ -234,4 +234,31 @@ class KeepaliveProcessorTest {
     assertThat(counters.suppressedResponses()).isEqualTo(1);
     assertThat(session).isNotNull();
   }
+
+  @Test
+  @DisplayName("Verifies that an accepted keepalive is answered with the nonce it carried while that nonce's epoch is "
+      + "current, and with a fresh nonce once the epoch has passed")
+  void nonceHandedBackWithinItsEpoch() throws Exception {
+    // given an online device
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    // when it sends a keepalive in the same epoch
+    byte[] same = session.nextKeepalive();
+    byte[] answeredSame = processor.process(same, HOME, NOW + 10).answer();
+    // then the answer's nonce is the one the keepalive carried
+    assertThat(nonceOf(answeredSame)).isEqualTo(nonceOf(same));
+    assertThat(session.onDatagram(answeredSame)).isInstanceOf(KeepaliveSession.Accepted.class);
+    // when its next keepalive arrives in the next epoch (its nonce still valid, no longer current)
+    byte[] next = session.nextKeepalive();
+    KeepaliveProcessor.Result r = processor.process(next, HOME, NOW + 60_000);
+    // then it is accepted and answered with a new nonce that the device can use
+    assertThat(r.outcome()).isEqualTo(KeepaliveOutcome.ACCEPTED);
+    assertThat(nonceOf(r.answer())).isNotEqualTo(nonceOf(next));
+    assertThat(nonces.isValid("dev-1", nonceOf(r.answer()), NOW + 60_000)).isTrue();
+    assertThat(session.onDatagram(r.answer())).isInstanceOf(KeepaliveSession.Accepted.class);
+  }
+
+  private static byte[] nonceOf(byte[] message) throws Exception {
+    return StunAttributes.readServerNonce(io.homeport.stun.StunCodec.decode(message)
+        .attribute(StunAttributes.SERVER_NONCE).orElseThrow());
+  }
 }

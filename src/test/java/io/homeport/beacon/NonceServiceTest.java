@@ -37,4 +37,23 @@ class NonceServiceTest {
     assertThat(nonces.isValid("dev-1", null, t)).isFalse();
     assertThat(nonces.isValid("dev-1", new byte[3], t)).isFalse();
   }
+
+  @Test
+  @DisplayName("Verifies that sibling instances (one per intake thread) accept each other's nonces, and that a nonce "
+      + "is current only in the epoch it was issued in")
+  void siblingsAndCurrentEpoch() {
+    // given two siblings, as two beacon sockets have
+    NonceService first = new NonceService(EPOCH);
+    NonceService second = first.sibling();
+    long t = 7 * EPOCH + 5;
+    // when one issues a nonce
+    byte[] n = first.issue("dev-1", t);
+    // then the other accepts it, for the same device only
+    assertThat(second.isValid("dev-1", n, t)).isTrue();
+    assertThat(second.isValid("dev-2", n, t)).isFalse();
+    // and it is current in its epoch, still valid but no longer current in the next
+    assertThat(second.isCurrent(n, t + EPOCH - 10)).isTrue();
+    assertThat(second.isValid("dev-1", n, t + EPOCH)).isTrue();
+    assertThat(second.isCurrent(n, t + EPOCH)).isFalse();
+  }
 }
