@@ -8,7 +8,6 @@ import static io.homeport.stun.StunMessage.MAGIC_COOKIE;
 
 import io.homeport.stun.StunParseException.Reason;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -47,10 +46,39 @@ public final class StunCodec {
   private static final String HMAC_SHA1 = "HmacSHA1";
   private static final String HMAC_SHA256 = "HmacSHA256";
   // Mac instances are not thread-safe and Mac.getInstance does a provider lookup each time:
-  // keep one per thread (Vert.x runs a handful of event-loop threads).
-  private static final ThreadLocal<Mac> MAC_SHA1 = ThreadLocal.withInitial(() -> newMac(HMAC_SHA1));
-  private static final ThreadLocal<Mac> MAC_SHA256 =
-      ThreadLocal.withInitial(() -> newMac(HMAC_SHA256));
+  // keep one per thread (a handful of event-loop and beacon threads).
+  private static final ThreadLocal<KeyedMac> MAC_SHA1 = ThreadLocal.withInitial(() -> new KeyedMac(HMAC_SHA1));
+  private static final ThreadLocal<KeyedMac> MAC_SHA256 = ThreadLocal.withInitial(() -> new KeyedMac(HMAC_SHA256));
+
+  /**
+   * A thread's Mac and the key it was last initialised with: a keepalive's check and its answer's
+   * signature use the same key, and re-initialising costs more than comparing 32 bytes.
+   */
+  private static final class KeyedMac {
+    private final String algorithm;
+    private final Mac mac;
+    private byte[] key; // null until first initialised
+
+    KeyedMac(String algorithm) {
+      this.algorithm = algorithm;
+      this.mac = newMac(algorithm);
+    }
+
+    /** The Mac, initialised with {@code key} and in its initial state. */
+    Mac with(byte[] key) {
+      if (Arrays.equals(key, this.key)) {
+        mac.reset(); // back to the initial state, in case a failed call left some
+        return mac;
+      }
+      try {
+        mac.init(new SecretKeySpec(key, algorithm));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalArgumentException("unusable HMAC key", e);
+      }
+      this.key = key.clone();
+      return mac;
+    }
+  }
 
   private StunCodec() {}
 
@@ -164,8 +192,7 @@ public final class StunCodec {
    * @throws IllegalArgumentException if the key is empty
    */
   public static boolean verifyIntegritySha256(StunMessage message, byte[] key) {
-    return verify(message.raw(), message.integritySha256Offset(), INTEGRITY_SHA256_LENGTH,
-        MAC_SHA256.get(), HMAC_SHA256, key);
+    return verify(message.raw(), message.integritySha256Offset(), INTEGRITY_SHA256_LENGTH, MAC_SHA256.get(), key);
   }
 
   /**
@@ -178,12 +205,10 @@ public final class StunCodec {
    * @throws IllegalArgumentException if the key is empty
    */
   public static boolean verifyIntegritySha1(StunMessage message, byte[] key) {
-    return verify(message.raw(), message.integrityOffset(), INTEGRITY_LENGTH, MAC_SHA1.get(),
-        HMAC_SHA1, key);
+    return verify(message.raw(), message.integrityOffset(), INTEGRITY_LENGTH, MAC_SHA1.get(), key);
   }
 
-  private static boolean verify(
-      byte[] raw, int at, int expectedLength, Mac mac, String algorithm, byte[] key) {
+  private static boolean verify(byte[] raw, int at, int expectedLength, KeyedMac mac, byte[] key) {
     Objects.requireNonNull(key, "key");
     if (key.length == 0) {
       throw new IllegalArgumentException("empty integrity key");
@@ -191,9 +216,12 @@ public final class StunCodec {
     if (at < 0 || u16(raw, at + 2) != expectedLength) {
       return false;
     }
-    byte[] expected = hmac(mac, algorithm, key, raw, at, at - HEADER_LENGTH + 4 + expectedLength);
-    byte[] actual = Arrays.copyOfRange(raw, at + 4, at + 4 + expectedLength);
-    return MessageDigest.isEqual(expected, actual); // constant time
+    byte[] expected = hmac(mac, key, raw, at, at - HEADER_LENGTH + 4 + expectedLength);
+    int diff = 0; // constant time
+    for (int i = 0; i < expectedLength; i++) {
+      diff |= expected[i] ^ raw[at + 4 + i];
+    }
+    return diff == 0;
   }
 
   // --- encoding (used by StunMessage.Builder) ---
@@ -231,12 +259,11 @@ public final class StunCodec {
       p += 4 + ((a.length() + 3) & ~3); // padding bytes stay zero
     }
     if (integrityKey != null) {
-      p = appendHmac(out, p, MESSAGE_INTEGRITY, INTEGRITY_LENGTH, MAC_SHA1.get(), HMAC_SHA1,
-          integrityKey);
+      p = appendHmac(out, p, MESSAGE_INTEGRITY, INTEGRITY_LENGTH, MAC_SHA1.get(), integrityKey);
     }
     if (integritySha256Key != null) {
       p = appendHmac(out, p, MESSAGE_INTEGRITY_SHA256, INTEGRITY_SHA256_LENGTH, MAC_SHA256.get(),
-          HMAC_SHA256, integritySha256Key);
+          integritySha256Key);
     }
     if (fingerprint) {
       put16(out, 2, p - HEADER_LENGTH + 4 + FINGERPRINT_LENGTH);
@@ -249,9 +276,8 @@ public final class StunCodec {
     return out;
   }
 
-  private static int appendHmac(
-      byte[] out, int p, int type, int length, Mac mac, String algorithm, byte[] key) {
-    byte[] hmac = hmac(mac, algorithm, key, out, p, p - HEADER_LENGTH + 4 + length);
+  private static int appendHmac(byte[] out, int p, int type, int length, KeyedMac mac, byte[] key) {
+    byte[] hmac = hmac(mac, key, out, p, p - HEADER_LENGTH + 4 + length);
     put16(out, p, type);
     put16(out, p + 2, length);
     System.arraycopy(hmac, 0, out, p + 4, length);
@@ -262,13 +288,8 @@ public final class StunCodec {
    * HMAC over {@code msg[0, end)} with the header length field replaced by {@code lengthField},
    * fed in pieces so neither the message nor the header is copied.
    */
-  private static byte[] hmac(
-      Mac mac, String algorithm, byte[] key, byte[] msg, int end, int lengthField) {
-    try {
-      mac.init(new SecretKeySpec(key, algorithm)); // also resets any state a failed call left
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("unusable HMAC key", e);
-    }
+  private static byte[] hmac(KeyedMac keyed, byte[] key, byte[] msg, int end, int lengthField) {
+    Mac mac = keyed.with(key);
     mac.update(msg, 0, 2);
     mac.update((byte) (lengthField >>> 8));
     mac.update((byte) lengthField);

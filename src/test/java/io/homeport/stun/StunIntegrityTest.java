@@ -95,6 +95,33 @@ class StunIntegrityTest {
   }
 
   @Test
+  @DisplayName("Verifies that one thread checking with alternating keys, and with a key array changed in place, "
+      + "always uses the key it was given (the thread's Mac keeps its last key)")
+  void keyReuseFollowsTheKeyGiven() throws Exception {
+    // given a message signed with BEACON_KEY and a key array that will be changed in place
+    StunMessage m = StunCodec.decode(keepalive(true));
+    byte[] mutable = BEACON_KEY.clone();
+    byte[] other = BEACON_KEY.clone();
+    other[0] ^= 1;
+    // when / then: alternating keys give alternating answers
+    for (int i = 0; i < 3; i++) {
+      assertThat(StunCodec.verifyIntegritySha256(m, BEACON_KEY)).isTrue();
+      assertThat(StunCodec.verifyIntegritySha256(m, other)).isFalse();
+    }
+    // and the same array, once right and then changed, is read again
+    assertThat(StunCodec.verifyIntegritySha256(m, mutable)).isTrue();
+    mutable[5] ^= 1;
+    assertThat(StunCodec.verifyIntegritySha256(m, mutable)).isFalse();
+    mutable[5] ^= 1;
+    assertThat(StunCodec.verifyIntegritySha256(m, mutable)).isTrue();
+    // and an encoding between checks signs with its own key
+    byte[] signedWithOther = StunMessage.builder(StunMessage.BINDING_SUCCESS, new byte[12])
+        .messageIntegritySha256(other).encode();
+    assertThat(StunCodec.verifyIntegritySha256(StunCodec.decode(signedWithOther), other)).isTrue();
+    assertThat(StunCodec.verifyIntegritySha256(m, BEACON_KEY)).isTrue();
+  }
+
+  @Test
   @DisplayName("Verifies that flipping any single bit either fails parsing (fingerprint) or fails integrity")
   void everyBitFlipIsCaught() throws Exception {
     for (boolean withFingerprint : new boolean[] {true, false}) {
