@@ -12,6 +12,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -54,6 +55,8 @@ final class BeaconSockets {
    * the kernel and then fail STUN's length check, so they are dropped and counted as malformed.
    */
   static final int MAX_DATAGRAM = 2048;
+  /** Datagrams read with one {@code recvmmsg} call (native transport), into slices of one pooled buffer. */
+  private static final int DATAGRAMS_PER_READ = 16;
 
   /** What a keepalive that acknowledges a wake reports. */
   interface WakeAcknowledgements {
@@ -104,10 +107,13 @@ final class BeaconSockets {
         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
         .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
         .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
         .handler(intake());
     if (epoll) {
-      b.option(UnixChannelOption.SO_REUSEPORT, true);
+      b.option(UnixChannelOption.SO_REUSEPORT, true)
+          .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
+    } else {
+      b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
     }
     Promise<Integer> promise = Promise.promise();
     ChannelFuture f = b.bind(at);
