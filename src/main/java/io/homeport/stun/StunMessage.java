@@ -52,6 +52,7 @@ public final class StunMessage {
 
   private final byte[] raw; // the datagram as received; private so the message stays immutable
   private final int type;
+  private final StunAttribute[] wireOrder; // read on the hot path without an iterator
   private final List<StunAttribute> attributes;
   private final int integrityOffset; // offset of MESSAGE-INTEGRITY in raw, -1 if absent
   private final int integritySha256Offset; // offset of MESSAGE-INTEGRITY-SHA256 in raw, -1 if absent
@@ -59,6 +60,7 @@ public final class StunMessage {
   StunMessage(byte[] raw, StunAttribute[] attributes, int integrityOffset, int integritySha256Offset) {
     this.raw = raw;
     this.type = StunCodec.u16(raw, 0);
+    this.wireOrder = attributes;
     this.attributes = Collections.unmodifiableList(Arrays.asList(attributes));
     this.integrityOffset = integrityOffset;
     this.integritySha256Offset = integritySha256Offset;
@@ -136,7 +138,7 @@ public final class StunMessage {
 
   /** The first attribute of the given type. */
   public Optional<StunAttribute> attribute(int type) {
-    for (StunAttribute a : attributes) {
+    for (StunAttribute a : wireOrder) {
       if (a.type() == type) {
         return Optional.of(a);
       }
