@@ -5,6 +5,7 @@ import io.homeport.config.ConfigLoader;
 import io.homeport.config.HomeportConfig;
 import io.homeport.server.HomeportServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -76,8 +77,9 @@ public final class SideBySideBench {
     Path work = Files.createTempDirectory("homeport-side-by-side");
     try {
       UdpLoad load = UdpLoad.build(options.generatorCache(), out);
-      out.printf("load: %d client sockets x %d requests in flight, %s warm-up then %s measured, per server%n",
-          options.sockets(), options.inFlight(), options.warmup(), options.duration());
+      out.printf("load: %d client sockets x %d requests in flight, %.1fs warm-up then %.1fs measured, per server%n",
+          options.sockets(), options.inFlight(), options.warmup().toMillis() / 1000.0,
+          options.duration().toMillis() / 1000.0);
       UdpLoad.Result coturn = runCoturn(load, work);
       report("coturn", coturn);
       return runHomeport(load, work, coturn);
@@ -131,7 +133,7 @@ public final class SideBySideBench {
       out.printf("homeport server: accepted %d keepalives during the run, the generator received %d success "
               + "answers (%s); server outcomes %s%n", accepted, homeport.totalSuccess(),
           accepted == homeport.totalSuccess() ? "they agree"
-              : "they differ by " + (accepted - homeport.totalSuccess()) + ": answers lost on the way back",
+              : "they differ by " + (accepted - homeport.totalSuccess()) + ": answers lost, or not back when it stopped",
           outcomes);
       return new Figures(coturn, homeport, outcomes, built);
     }
@@ -144,7 +146,8 @@ public final class SideBySideBench {
   private List<KeepaliveSession> enroll(Map<String, String> settings) throws Exception {
     HomeportConfig config = ConfigLoader.load(null, settings).withEphemeralLoopbackPorts();
     Runnable restoreLogs = BenchLogs.quiet();
-    Vertx vertx = Vertx.vertx();
+    // the native transport, as serve has it (and no warning about its absence)
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       HomeportServer server = HomeportServer.start(vertx, config).await(60, TimeUnit.SECONDS);
       try {
@@ -228,10 +231,10 @@ public final class SideBySideBench {
   }
 
   private void report(String server, UdpLoad.Result r) {
-    out.printf("%s: %.0f answered/s (%d answers in %.2fs: %d success, %d error, %d other; %d sent, %d lost, %d late); "
-            + "round trip mean %.2f ms, p50 %.2f ms, p99 %.2f ms%s%n",
+    out.printf("%s: %.0f answered/s (%d answers in %.2fs: %d success, %d error, %d other; %d sent, %d lost, %d late, "
+            + "%d unmatched); round trip mean %.2f ms, p50 %.2f ms, p99 %.2f ms%s%n",
         server, r.answeredPerSecond(), r.answered(), r.measuredSeconds(), r.success(), r.error(), r.other(), r.sent(),
-        r.lost(), r.late(), r.roundTripMeanMillis(), r.roundTripP50Millis(), r.roundTripP99Millis(),
+        r.lost(), r.late(), r.unmatched(), r.roundTripMeanMillis(), r.roundTripP50Millis(), r.roundTripP99Millis(),
         r.exhausted() ? "; stopped early: a socket ran out of prepared datagrams" : "");
     out.printf("%s: generator CPU %.2fs = %.2f us per answer, %.0f%% of one core%s%n", server, r.cpuSeconds(),
         r.cpuMicrosPerAnswer(), 100 * r.cpuShare(),

@@ -29,7 +29,7 @@ public final class UdpLoad {
 
   /** What one run measured (the generator's own output line, docs/benchmarks.md). */
   public record Result(boolean exhausted, double measuredSeconds, long answered, double answeredPerSecond,
-      long success, long error, long other, long sent, long lost, long late, double roundTripMeanMillis,
+      long success, long error, long other, long sent, long lost, long late, long unmatched, double roundTripMeanMillis,
       double roundTripP50Millis, double roundTripP99Millis, double cpuSeconds, double cpuMicrosPerAnswer,
       long totalSent, long totalSuccess, long totalError, long totalLost) {
 
@@ -50,7 +50,8 @@ public final class UdpLoad {
       return new Result("exhausted".equals(f.get("stop")), Double.parseDouble(f.get("measured_s")),
           Long.parseLong(f.get("answered")), Double.parseDouble(f.get("answered_per_s")), Long.parseLong(f.get("success")),
           Long.parseLong(f.get("error")), Long.parseLong(f.get("other")), Long.parseLong(f.get("sent")),
-          Long.parseLong(f.get("lost")), Long.parseLong(f.get("late")), Double.parseDouble(f.get("rtt_mean_ms")),
+          Long.parseLong(f.get("lost")), Long.parseLong(f.get("late")), Long.parseLong(f.get("unmatched")),
+          Double.parseDouble(f.get("rtt_mean_ms")),
           Double.parseDouble(f.get("rtt_p50_ms")), Double.parseDouble(f.get("rtt_p99_ms")), Double.parseDouble(f.get("cpu_s")),
           Double.parseDouble(f.get("cpu_us_per_answer")), Long.parseLong(f.get("total_sent")),
           Long.parseLong(f.get("total_success")), Long.parseLong(f.get("total_error")),

@@ -10,7 +10,7 @@
  * Usage: udpload FILE HOST PORT IN_FLIGHT WARMUP_MS DURATION_MS
  *   HOST is an IPv4 address. The run lasts WARMUP_MS (not measured) then DURATION_MS (measured), or
  *   stops early when a socket runs out of datagrams (stop=exhausted); then it stops sending and waits
- *   200 ms for answers still in flight (they count in the totals only).
+ *   for the answers still in flight, up to one loss timeout (they count in the totals only).
  *
  * File (little-endian): "UDPLOAD1", u32 sockets, u32 flags (bit 0: cycle, a socket at the end of its
  * datagrams starts again from its first: for servers that keep no per-request state), then per
@@ -18,10 +18,12 @@
  * in socket order, each a run of (u16 length, bytes). Every datagram is at least 20 bytes.
  *
  * An answer belongs to the outstanding request with the same bytes 8-19 (the STUN transaction id; an
- * echo server returns them as they were). A request unanswered for 8 round trips (the mean of the last
- * 100 ms), at least 200 ms and at most 5 s, is lost and replaced; an answer that comes after that is
- * "late". Answers are classified by their STUN class: success, error, or other (not STUN, or another
- * class). Round trips are kept in a histogram (10 us steps to 100 ms, 1 ms steps above).
+ * echo server returns them as they were). A request unanswered for 8 mean round trips (of the last
+ * 100 ms), at least 500 ms and at most 5 s, is presumed lost and replaced, so W stay in flight; if its
+ * answer comes after all, it is "late" (not lost, and it releases nothing). Answers are classified by
+ * their STUN class: success, error, or other (not STUN, or another class); one that matches no request
+ * sent (a duplicate, or one given up long ago) is also "unmatched". Round trips, late ones
+ * included, are kept in a histogram (10 us steps to 100 ms, 1 ms steps above).
  *
  * Output: one line of key=value pairs on stdout, starting with "udpload".
  */
@@ -43,29 +45,31 @@
 #include <unistd.h>
 
 #define BATCH 64
-#define MIN_LOSS_MS 200
+#define MIN_LOSS_MS 500
 #define MAX_LOSS_MS 5000
-#define DRAIN_MS 200
 #define FLAG_CYCLE 1u
 #define FINE_BUCKETS 10000 /* 10 us each: 0-100 ms */
 #define COARSE_BUCKETS 5000 /* 1 ms each: 100 ms - 5.1 s */
 #define MS 1000000LL
 
 struct counts {
-  uint64_t sent, answered, success, error, other, lost, late, refused;
+  uint64_t sent, answered, success, error, other, late, unmatched, refused;
+  int64_t lost; /* presumed lost, less those that came late */
 };
 
-/* one request in flight */
+enum { DONE, IN_FLIGHT, PRESUMED_LOST };
+
+/* one request sent */
 struct pending {
   uint8_t id[12];
-  uint8_t live;
+  uint8_t state;
   int64_t sent_ns;
 };
 
 struct sock {
   int fd;
   const uint8_t *first, *cursor, *end;
-  struct pending *ring; /* in sending order; answered entries die in place, the head skips them */
+  struct pending *ring; /* in sending order; answered entries are done in place, the head skips them */
   uint32_t head, tail, mask;
   uint32_t in_flight;
   uint32_t owed; /* requests due (an answer came, or one was lost) but not sent yet */
@@ -159,10 +163,19 @@ static void classify(const uint8_t *d, size_t n) {
   }
 }
 
-static void skip_dead_head(struct sock *s) {
-  while (s->head != s->tail && !s->ring[s->head & s->mask].live) {
+static void skip_done_head(struct sock *s) {
+  while (s->head != s->tail && s->ring[s->head & s->mask].state == DONE) {
     s->head++;
   }
+}
+
+/* Room in the ring for new requests; presumed-lost ones at the head give way (they stay counted lost). */
+static uint32_t room(struct sock *s) {
+  while (s->tail - s->head > s->mask && s->ring[s->head & s->mask].state == PRESUMED_LOST) {
+    s->ring[s->head & s->mask].state = DONE;
+    skip_done_head(s);
+  }
+  return s->mask + 1 - (s->tail - s->head);
 }
 
 /* Sends up to s->owed datagrams; returns 0, or -1 when the socket ran out of datagrams. */
@@ -172,8 +185,8 @@ static int send_owed(struct sock *s, int cycle, int index, int64_t now) {
   while (s->owed > 0) {
     unsigned n = 0;
     const uint8_t *c = s->cursor;
-    uint32_t room = s->mask + 1 - (s->tail - s->head);
-    while (n < s->owed && n < BATCH && n < room) {
+    uint32_t free_slots = room(s);
+    while (n < s->owed && n < BATCH && n < free_slots) {
       if (c == s->end) {
         if (!cycle) {
           break;
@@ -190,7 +203,7 @@ static int send_owed(struct sock *s, int cycle, int index, int64_t now) {
       n++;
     }
     if (n == 0) {
-      if (room == 0) {
+      if (free_slots == 0) {
         return 0; /* an old request holds the ring: it is answered or lost soon */
       }
       exhausted_socket = index;
@@ -209,7 +222,7 @@ static int send_owed(struct sock *s, int cycle, int index, int64_t now) {
       }
       struct pending *p = &s->ring[s->tail++ & s->mask];
       memcpy(p->id, s->cursor + 2 + 8, 12);
-      p->live = 1;
+      p->state = IN_FLIGHT;
       p->sent_ns = now;
       s->cursor += 2 + u16(s->cursor);
     }
@@ -254,42 +267,56 @@ static void receive(struct sock *s, int64_t now) {
         /* answers come back mostly in order: the match is usually at the head */
         for (uint32_t k = s->head; k != s->tail; k++) {
           struct pending *p = &s->ring[k & s->mask];
-          if (p->live && memcmp(p->id, buffers[i] + 8, 12) == 0) {
+          if (p->state != DONE && memcmp(p->id, buffers[i] + 8, 12) == 0) {
             match = p;
             break;
           }
         }
       }
       if (match == NULL) {
-        total.late++; /* its request was already counted lost (or it answers nothing we sent) */
+        total.unmatched++; /* answers nothing outstanding: a duplicate, or a request given up long ago */
         continue;
       }
-      match->live = 0;
       record_round_trip(now - match->sent_ns);
-      s->in_flight--;
-      s->owed++;
+      if (match->state == PRESUMED_LOST) {
+        total.late++;
+        total.lost--;
+      } else {
+        s->in_flight--;
+        s->owed++;
+      }
+      match->state = DONE;
     }
-    skip_dead_head(s);
+    skip_done_head(s);
     if (got < BATCH) {
       return;
     }
   }
 }
 
-/* Requests older than the loss timeout are lost: each one is replaced. */
+/* Requests in flight for longer than the loss timeout are presumed lost: each one is replaced. */
 static void expire(struct sock *s, int64_t now, int64_t loss_timeout_ns) {
-  for (; s->head != s->tail; s->head++) {
-    struct pending *p = &s->ring[s->head & s->mask];
-    if (p->live) {
-      if (now - p->sent_ns <= loss_timeout_ns) {
-        break;
-      }
-      p->live = 0;
+  for (uint32_t k = s->head; k != s->tail; k++) {
+    struct pending *p = &s->ring[k & s->mask];
+    if (now - p->sent_ns <= loss_timeout_ns) {
+      break;
+    }
+    if (p->state == IN_FLIGHT) {
+      p->state = PRESUMED_LOST;
       s->in_flight--;
       s->owed++;
       total.lost++;
     }
   }
+}
+
+static int all_answered(struct sock *socks, uint32_t nsock) {
+  for (uint32_t i = 0; i < nsock; i++) {
+    if (socks[i].in_flight > 0) {
+      return 0;
+    }
+  }
+  return 1;
 }
 
 int main(int argc, char **argv) {
@@ -439,7 +466,7 @@ int main(int argc, char **argv) {
       stop_sending(now);
     }
     if (stopped_at != 0) {
-      if (now - stopped_at >= DRAIN_MS * MS) {
+      if (all_answered(socks, nsock) || now - stopped_at >= loss_timeout_ns) {
         break;
       }
       continue;
@@ -474,18 +501,19 @@ int main(int argc, char **argv) {
   double seconds = (stopped_at - measure_from) / 1e9;
   uint64_t answered = m.answered - at_measure_start.answered;
   printf("udpload stop=%s exhausted_socket=%d measured_s=%.3f answered=%llu answered_per_s=%.0f success=%llu "
-         "error=%llu other=%llu sent=%llu lost=%llu late=%llu refused=%llu rtt_mean_ms=%.3f rtt_p50_ms=%.2f "
+         "error=%llu other=%llu sent=%llu lost=%lld late=%llu unmatched=%llu refused=%llu rtt_mean_ms=%.3f rtt_p50_ms=%.2f "
          "rtt_p99_ms=%.2f max_loss_timeout_ms=%lld cpu_s=%.3f cpu_us_per_answer=%.3f total_sent=%llu "
-         "total_answered=%llu total_success=%llu total_error=%llu total_other=%llu total_lost=%llu\n",
+         "total_answered=%llu total_success=%llu total_error=%llu total_other=%llu total_lost=%lld\n",
          exhausted_socket >= 0 ? "exhausted" : "duration", exhausted_socket, seconds, (unsigned long long)answered,
          answered / seconds, (unsigned long long)(m.success - at_measure_start.success),
          (unsigned long long)(m.error - at_measure_start.error), (unsigned long long)(m.other - at_measure_start.other),
-         (unsigned long long)(m.sent - at_measure_start.sent), (unsigned long long)(m.lost - at_measure_start.lost),
-         (unsigned long long)(m.late - at_measure_start.late), (unsigned long long)(m.refused - at_measure_start.refused),
+         (unsigned long long)(m.sent - at_measure_start.sent), (long long)(m.lost - at_measure_start.lost),
+         (unsigned long long)(m.late - at_measure_start.late),
+         (unsigned long long)(m.unmatched - at_measure_start.unmatched), (unsigned long long)(m.refused - at_measure_start.refused),
          round_trips > 0 ? round_trip_sum_ns / 1e6 / round_trips : 0.0, round_trip_quantile(0.5),
          round_trip_quantile(0.99), (long long)(max_loss_timeout_ns / MS), cpu,
          answered > 0 ? cpu * 1e6 / answered : 0.0, (unsigned long long)total.sent,
          (unsigned long long)total.answered, (unsigned long long)total.success, (unsigned long long)total.error,
-         (unsigned long long)total.other, (unsigned long long)total.lost);
+         (unsigned long long)total.other, (long long)total.lost);
   return 0;
 }
