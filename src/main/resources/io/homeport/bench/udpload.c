@@ -241,14 +241,15 @@ static void receive(struct sock *s, int64_t now) {
   static struct mmsghdr msgs[BATCH];
   static struct iovec iov[BATCH];
   static uint8_t buffers[BATCH][2048];
-  for (;;) {
+  if (msgs[0].msg_hdr.msg_iov == NULL) { /* once: the kernel changes only msg_len and msg_flags */
     for (int i = 0; i < BATCH; i++) {
       iov[i].iov_base = buffers[i];
       iov[i].iov_len = sizeof buffers[i];
-      memset(&msgs[i].msg_hdr, 0, sizeof msgs[i].msg_hdr);
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
     }
+  }
+  for (;;) {
     int got = recvmmsg(s->fd, msgs, BATCH, MSG_DONTWAIT, NULL);
     if (got < 0) {
       if (errno == EAGAIN) {
