@@ -236,8 +236,8 @@ public final class SideBySideBench {
         server, r.answeredPerSecond(), r.answered(), r.measuredSeconds(), r.success(), r.error(), r.other(), r.sent(),
         r.lost(), r.late(), r.unmatched(), r.roundTripMeanMillis(), r.roundTripP50Millis(), r.roundTripP99Millis(),
         r.exhausted() ? "; stopped early: a socket ran out of prepared datagrams" : "");
-    out.printf("%s: generator CPU %.2fs = %.2f us per answer, %.0f%% of one core%s%n", server, r.cpuSeconds(),
-        r.cpuMicrosPerAnswer(), 100 * r.cpuShare(),
+    out.printf("%s: generator CPU %.2fs (%.2fs of it in the kernel) = %.2f us per answer, %.0f%% of one core%s%n",
+        server, r.cpuSeconds(), r.cpuSystemSeconds(), r.cpuMicrosPerAnswer(), 100 * r.cpuShare(),
         r.cpuShare() >= 0.9 ? " -- the generator was (nearly) saturated: it may be the limit of this figure" : "");
   }
 

@@ -30,7 +30,8 @@ public final class UdpLoad {
   /** What one run measured (the generator's own output line, docs/benchmarks.md). */
   public record Result(boolean exhausted, double measuredSeconds, long answered, double answeredPerSecond,
       long success, long error, long other, long sent, long lost, long late, long unmatched, double roundTripMeanMillis,
-      double roundTripP50Millis, double roundTripP99Millis, double cpuSeconds, double cpuMicrosPerAnswer,
+      double roundTripP50Millis, double roundTripP99Millis, double cpuSeconds, double cpuSystemSeconds,
+      double cpuMicrosPerAnswer,
       long totalSent, long totalSuccess, long totalError, long totalLost) {
 
     /** The share of one core the generator used in the measured window. */
@@ -52,7 +53,8 @@ public final class UdpLoad {
           Long.parseLong(f.get("error")), Long.parseLong(f.get("other")), Long.parseLong(f.get("sent")),
           Long.parseLong(f.get("lost")), Long.parseLong(f.get("late")), Long.parseLong(f.get("unmatched")),
           Double.parseDouble(f.get("rtt_mean_ms")),
-          Double.parseDouble(f.get("rtt_p50_ms")), Double.parseDouble(f.get("rtt_p99_ms")), Double.parseDouble(f.get("cpu_s")),
+          Double.parseDouble(f.get("rtt_p50_ms")), Double.parseDouble(f.get("rtt_p99_ms")),
+          Double.parseDouble(f.get("cpu_s")), Double.parseDouble(f.get("cpu_sys_s")),
           Double.parseDouble(f.get("cpu_us_per_answer")), Long.parseLong(f.get("total_sent")),
           Long.parseLong(f.get("total_success")), Long.parseLong(f.get("total_error")),
           Long.parseLong(f.get("total_lost")));

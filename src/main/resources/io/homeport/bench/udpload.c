@@ -79,7 +79,7 @@ static struct counts total;
 static int exhausted_socket = -1;
 static int64_t stopped_at; /* when sending stopped (0: still sending) */
 static struct counts at_stop;
-static double cpu_at_stop;
+static double cpu_at_stop, sys_at_stop;
 static uint64_t fine[FINE_BUCKETS], coarse[COARSE_BUCKETS + 1];
 static int64_t round_trip_sum_ns;
 static uint64_t round_trips;
@@ -100,16 +100,18 @@ static int64_t now_ns(void) {
   return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-static double cpu_seconds(void) {
+/* this process's CPU time in seconds; the kernel part (sending through loopback, receiving) in *system */
+static double cpu_seconds(double *system) {
   struct rusage u;
   getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+  *system = u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + *system;
 }
 
 static void stop_sending(int64_t now) {
   stopped_at = now;
   at_stop = total;
-  cpu_at_stop = cpu_seconds();
+  cpu_at_stop = cpu_seconds(&sys_at_stop);
 }
 
 static uint16_t u16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -419,10 +421,10 @@ int main(int argc, char **argv) {
   int64_t measure_to = measure_from + duration_ms * MS;
   int64_t next_check = start;
   struct counts at_measure_start = {0};
-  double cpu_at_measure_start = 0;
+  double cpu_at_measure_start = 0, sys_at_measure_start = 0;
   int measuring = warmup_ms == 0;
   if (measuring) {
-    cpu_at_measure_start = cpu_seconds();
+    cpu_at_measure_start = cpu_seconds(&sys_at_measure_start);
   }
   int64_t loss_timeout_ns = MIN_LOSS_MS * MS;
   int64_t max_loss_timeout_ns = loss_timeout_ns;
@@ -455,7 +457,7 @@ int main(int argc, char **argv) {
       measuring = 1;
       at_measure_start = total;
       measure_from = now;
-      cpu_at_measure_start = cpu_seconds();
+      cpu_at_measure_start = cpu_seconds(&sys_at_measure_start);
       memset(fine, 0, sizeof fine);
       memset(coarse, 0, sizeof coarse);
       round_trip_sum_ns = 0;
@@ -503,7 +505,7 @@ int main(int argc, char **argv) {
   uint64_t answered = m.answered - at_measure_start.answered;
   printf("udpload stop=%s exhausted_socket=%d measured_s=%.3f answered=%llu answered_per_s=%.0f success=%llu "
          "error=%llu other=%llu sent=%llu lost=%lld late=%llu unmatched=%llu refused=%llu rtt_mean_ms=%.3f rtt_p50_ms=%.2f "
-         "rtt_p99_ms=%.2f max_loss_timeout_ms=%lld cpu_s=%.3f cpu_us_per_answer=%.3f total_sent=%llu "
+         "rtt_p99_ms=%.2f max_loss_timeout_ms=%lld cpu_s=%.3f cpu_sys_s=%.3f cpu_us_per_answer=%.3f total_sent=%llu "
          "total_answered=%llu total_success=%llu total_error=%llu total_other=%llu total_lost=%lld\n",
          exhausted_socket >= 0 ? "exhausted" : "duration", exhausted_socket, seconds, (unsigned long long)answered,
          answered / seconds, (unsigned long long)(m.success - at_measure_start.success),
@@ -512,7 +514,7 @@ int main(int argc, char **argv) {
          (unsigned long long)(m.late - at_measure_start.late),
          (unsigned long long)(m.unmatched - at_measure_start.unmatched), (unsigned long long)(m.refused - at_measure_start.refused),
          round_trips > 0 ? round_trip_sum_ns / 1e6 / round_trips : 0.0, round_trip_quantile(0.5),
-         round_trip_quantile(0.99), (long long)(max_loss_timeout_ns / MS), cpu,
+         round_trip_quantile(0.99), (long long)(max_loss_timeout_ns / MS), cpu, sys_at_stop - sys_at_measure_start,
          answered > 0 ? cpu * 1e6 / answered : 0.0, (unsigned long long)total.sent,
          (unsigned long long)total.answered, (unsigned long long)total.success, (unsigned long long)total.error,
          (unsigned long long)total.other, (long long)total.lost);
