@@ -16,10 +16,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CoturnStun implements AutoCloseable {
   private final Process process;
+  private final Thread stopOnExit;
   private final InetSocketAddress address;
 
   private CoturnStun(Process process, InetSocketAddress address) {
     this.process = process;
+    this.stopOnExit = ChildProcesses.stopOnExit(process);
     this.address = address;
   }
 
@@ -56,7 +58,7 @@ public final class CoturnStun implements AutoCloseable {
     try (UdpClient client = new UdpClient(address)) {
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("coturn exited (" + process.exitValue() + "); its output is in " + log);
+          throw new IllegalStateException("coturn exited (" + process.exitValue() + "):\n" + TempFiles.tail(log, 20));
         }
         client.send(bindingRequest());
         if (client.receive(Duration.ofMillis(100)) != null) {
@@ -64,7 +66,7 @@ public final class CoturnStun implements AutoCloseable {
         }
       }
     }
-    throw new IllegalStateException("coturn did not answer within " + timeout + "; its output is in " + log);
+    throw new IllegalStateException("coturn did not answer within " + timeout + ":\n" + TempFiles.tail(log, 20));
   }
 
   /** Stops coturn (SIGTERM, then SIGKILL after 5 s). */
@@ -74,5 +76,6 @@ public final class CoturnStun implements AutoCloseable {
     if (!process.waitFor(5, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
+    ChildProcesses.release(stopOnExit);
   }
 }

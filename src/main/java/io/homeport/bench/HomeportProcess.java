@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,13 +20,15 @@ import java.util.regex.Pattern;
  * {@code homeport serve} in a JVM of its own, as an operator runs it, so that nothing the bench does
  * (building datagrams, its garbage) shares the server's heap or JIT, and so that whatever {@code serve}
  * sets up (transport, event loops, beacon instances) is what is measured. Its settings come as
- * {@code HOMEPORT_*} environment variables; its beacon counters are read from its {@code /metrics}.
+ * {@code HOMEPORT_*} environment variables (the caller's own are not passed on, HOMEPORT_LOG_LEVEL
+ * apart); its beacon counters are read from its {@code /metrics}.
  */
 final class HomeportProcess implements AutoCloseable {
   private static final Pattern KEEPALIVES =
       Pattern.compile("^homeport_keepalives_total\\{[^}]*outcome=\"([^\"]+)\"[^}]*}\\s+(\\S+)", Pattern.MULTILINE);
 
   private final Process process;
+  private final Thread stopOnExit;
   private final Path log;
   private final InetSocketAddress beacon;
   private final URI metrics;
@@ -35,6 +36,7 @@ final class HomeportProcess implements AutoCloseable {
 
   private HomeportProcess(Process process, Path log, InetSocketAddress beacon, URI metrics) {
     this.process = process;
+    this.stopOnExit = ChildProcesses.stopOnExit(process);
     this.log = log;
     this.beacon = beacon;
     this.metrics = metrics;
@@ -73,6 +75,9 @@ final class HomeportProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
         "io.homeport.cli.Homeport", "serve"))
         .redirectErrorStream(true).redirectOutput(log.toFile());
+    // only the bench's settings: a HOMEPORT_* variable of the caller's (a store URL, say) would make this
+    // server differ from the one the devices were enrolled with
+    pb.environment().keySet().removeIf(name -> name.startsWith("HOMEPORT_") && !name.equals("HOMEPORT_LOG_LEVEL"));
     pb.environment().putAll(settings);
     pb.environment().putIfAbsent("HOMEPORT_LOG_LEVEL", "WARN");
     HomeportProcess server = new HomeportProcess(pb.start(), log,
@@ -114,8 +119,8 @@ final class HomeportProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("homeport serve exited (" + process.exitValue() + "): "
-            + Files.readString(log).strip());
+        throw new IllegalStateException("homeport serve exited (" + process.exitValue() + "):\n"
+            + TempFiles.tail(log, 30));
       }
       try {
         keepaliveOutcomes();
@@ -124,7 +129,7 @@ final class HomeportProcess implements AutoCloseable {
         TimeUnit.MILLISECONDS.sleep(200);
       }
     }
-    throw new IllegalStateException("homeport serve did not come up within " + timeout + "; its output is in " + log);
+    throw new IllegalStateException("homeport serve did not come up within " + timeout + ":\n" + TempFiles.tail(log, 30));
   }
 
   /** Stops the server as an operator would (SIGTERM: its shutdown hook stops it cleanly), then SIGKILL after 15 s. */
@@ -134,5 +139,6 @@ final class HomeportProcess implements AutoCloseable {
     if (!process.waitFor(15, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
+    ChildProcesses.release(stopOnExit);
   }
 }
