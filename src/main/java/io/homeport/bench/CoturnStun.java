@@ -21,7 +21,7 @@ public final class CoturnStun implements AutoCloseable {
 
   private CoturnStun(Process process, InetSocketAddress address) {
     this.process = process;
-    this.stopOnExit = ChildProcesses.stopOnExit(process);
+    this.stopOnExit = ExitHooks.stopOnExit(process);
     this.address = address;
   }
 
@@ -76,6 +76,6 @@ public final class CoturnStun implements AutoCloseable {
     if (!process.waitFor(5, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
-    ChildProcesses.release(stopOnExit);
+    ExitHooks.remove(stopOnExit);
   }
 }

@@ -36,7 +36,7 @@ final class HomeportProcess implements AutoCloseable {
 
   private HomeportProcess(Process process, Path log, InetSocketAddress beacon, URI metrics) {
     this.process = process;
-    this.stopOnExit = ChildProcesses.stopOnExit(process);
+    this.stopOnExit = ExitHooks.stopOnExit(process);
     this.log = log;
     this.beacon = beacon;
     this.metrics = metrics;
@@ -139,6 +139,6 @@ final class HomeportProcess implements AutoCloseable {
     if (!process.waitFor(15, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
-    ChildProcesses.release(stopOnExit);
+    ExitHooks.remove(stopOnExit);
   }
 }

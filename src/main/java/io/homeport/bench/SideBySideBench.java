@@ -75,6 +75,7 @@ public final class SideBySideBench {
 
   public Figures run() throws Exception {
     Path work = Files.createTempDirectory("homeport-side-by-side");
+    Thread deleteOnExit = ExitHooks.add("delete-" + work.getFileName(), () -> TempFiles.deleteRecursively(work));
     try {
       UdpLoad load = UdpLoad.build(options.generatorCache(), out);
       out.printf("load: %d client sockets x %d requests in flight, %.1fs warm-up then %.1fs measured, per server%n",
@@ -85,6 +86,7 @@ public final class SideBySideBench {
       return runHomeport(load, work, coturn);
     } finally {
       TempFiles.deleteRecursively(work);
+      ExitHooks.remove(deleteOnExit);
     }
   }
 

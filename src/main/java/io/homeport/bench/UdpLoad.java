@@ -121,7 +121,7 @@ public final class UdpLoad {
         server.getAddress().getHostAddress(), Integer.toString(server.getPort()), Integer.toString(inFlight),
         Long.toString(warmup.toMillis()), Long.toString(duration.toMillis())))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    Thread stopOnExit = ChildProcesses.stopOnExit(p);
+    Thread stopOnExit = ExitHooks.stopOnExit(p);
     try {
       // the generator ends on its own: warm-up, duration, then at most one loss timeout (5 s)
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -131,7 +131,7 @@ public final class UdpLoad {
       return Result.parse(output);
     } finally {
       p.destroyForcibly();
-      ChildProcesses.release(stopOnExit);
+      ExitHooks.remove(stopOnExit);
     }
   }
 
