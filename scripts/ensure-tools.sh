@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building Homeport needs on a fresh Debian machine (a JDK 17 and Maven) and, with the
-# argument "test", also what the real-NAT lab needs (scripts/nat-lab.sh: iproute2's ip, nftables' nft).
+# argument "test", also what the real-NAT lab needs (scripts/nat-lab.sh: iproute2's ip, nftables' nft), and
+# with "bench" what `homeport bench keepalive --against coturn` needs: a C compiler and libc headers (the
+# load generator is compiled at first use) and coturn (the peer STUN server, scripts/coturn-stun.sh).
 # Does nothing when they are already there. Needs root (or sudo) only when something is missing.
-# Usage: scripts/ensure-tools.sh [build|test]
+# Usage: scripts/ensure-tools.sh [build|test|bench]
 set -euo pipefail
 # ip and nft live in /usr/sbin, which a non-root PATH often lacks: look there too
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
@@ -13,6 +15,12 @@ have mvn || missing+=(maven)
 if [ "${1:-build}" = test ]; then
   have ip || missing+=(iproute2)
   have nft || missing+=(nftables)
+fi
+if [ "${1:-build}" = bench ]; then
+  have gcc || missing+=(gcc)
+  [ -e /usr/include/sys/epoll.h ] || [ -e /usr/include/x86_64-linux-gnu/sys/epoll.h ] \
+    || [ -e "/usr/include/$(gcc -dumpmachine 2>/dev/null)/sys/epoll.h" ] || missing+=(libc6-dev)
+  have turnserver || missing+=(coturn)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""

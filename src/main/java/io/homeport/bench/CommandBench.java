@@ -1,7 +1,5 @@
 package io.homeport.bench;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import io.homeport.agent.AgentState;
 import io.homeport.agent.DeviceAgent;
 import io.homeport.agent.DeviceBundle;
@@ -40,7 +38,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.slf4j.LoggerFactory;
 
 /**
  * Wake-to-result latency of commands: an in-process server on loopback with a throw-away data
@@ -143,7 +140,7 @@ public final class CommandBench {
    *     online) within its time limit
    */
   public Figures run() throws Exception {
-    Runnable restoreLogs = quietLogs();
+    Runnable restoreLogs = BenchLogs.quiet();
     Path dataDir = Files.createTempDirectory("homeport-bench");
     Thread cleanupOnInterrupt = new Thread(() -> deleteRecursively(dataDir), "bench-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanupOnInterrupt); // Ctrl-C: the throw-away CA key goes too
@@ -518,24 +515,6 @@ public final class CommandBench {
     } catch (Exception e) {
       out.printf("warning: closing the %s Vert.x instance: %s%n", what, e);
     }
-  }
-
-  /**
-   * Every command logs a few INFO lines on both sides; at bench rates that console output would cost
-   * more than the work measured. Unless HOMEPORT_LOG_LEVEL asks otherwise, Homeport logs only
-   * warnings during the bench.
-   *
-   * @return puts the previous level back
-   */
-  private static Runnable quietLogs() {
-    if (System.getenv("HOMEPORT_LOG_LEVEL") != null
-        || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return () -> {};
-    }
-    ch.qos.logback.classic.Logger logger = context.getLogger("io.homeport");
-    Level previous = logger.getLevel();
-    logger.setLevel(Level.WARN);
-    return () -> logger.setLevel(previous);
   }
 
   private static void deleteRecursively(Path dir) {

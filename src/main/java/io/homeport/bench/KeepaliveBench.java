@@ -4,11 +4,7 @@ import io.homeport.agent.KeepaliveSession;
 import io.homeport.beacon.KeepaliveOutcome;
 import io.homeport.config.ConfigLoader;
 import io.homeport.config.HomeportConfig;
-import io.homeport.device.DeviceService;
-import io.homeport.pki.DeviceCsr;
-import io.homeport.pki.DeviceKeys;
 import io.homeport.server.HomeportServer;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
@@ -17,7 +13,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +49,7 @@ public final class KeepaliveBench {
     Vertx vertx = Vertx.vertx();
     try {
       HomeportServer server = HomeportServer.start(vertx, config).await(60, TimeUnit.SECONDS);
-      List<KeepaliveSession> sessions = enroll(server, options.devices());
+      List<KeepaliveSession> sessions = BenchDevices.enroll(server.devices(), options.devices(), out);
       List<DatagramSocket> sockets = openSockets(vertx);
       int port = server.beaconPort();
 
@@ -92,31 +87,8 @@ public final class KeepaliveBench {
       return figures;
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
-      deleteRecursively(dataDir);
+      TempFiles.deleteRecursively(dataDir);
     }
-  }
-
-  private List<KeepaliveSession> enroll(HomeportServer server, int n) {
-    out.printf("enrolling %d devices...%n", n);
-    long start = System.nanoTime();
-    KeyPair keys = DeviceKeys.generate();
-    DeviceService devices = server.devices();
-    List<KeepaliveSession> sessions = new ArrayList<>(n);
-    int batch = 64;
-    for (int from = 0; from < n; from += batch) {
-      List<Future<DeviceService.Enrolled>> inFlight = new ArrayList<>();
-      for (int i = from; i < Math.min(n, from + batch); i++) {
-        String id = String.format("bench-%06d", i);
-        inFlight.add(devices.create(new DeviceService.NewDevice(id, null, "bench", null))
-            .compose(created -> devices.enroll(created.enrollmentToken(), DeviceCsr.create(keys, id))));
-      }
-      for (Future<DeviceService.Enrolled> f : inFlight) {
-        DeviceService.Enrolled e = f.await();
-        sessions.add(new KeepaliveSession(e.device().id(), e.device().beaconKey(), System.currentTimeMillis()));
-      }
-    }
-    out.printf("enrolled %d devices in %.1fs%n", n, (System.nanoTime() - start) / 1e9);
-    return sessions;
   }
 
   private List<DatagramSocket> openSockets(Vertx vertx) {
@@ -201,11 +173,5 @@ public final class KeepaliveBench {
       Thread.sleep(200);
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  private static void deleteRecursively(Path dir) throws java.io.IOException {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

@@ -2,8 +2,12 @@ package io.homeport.cli;
 
 import io.homeport.bench.CommandBench;
 import io.homeport.bench.KeepaliveBench;
+import io.homeport.bench.SideBySideBench;
+import io.homeport.bench.UdpLoad;
 import io.homeport.config.Durations;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,33 +21,105 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "keepalive", mixinStandardHelpOptions = true,
-      description = "Drive simulated devices against an in-process server on loopback; print accepted "
-          + "keepalives per second and server heap per online device.")
+      description = {"Drive simulated devices against an in-process server on loopback; print accepted "
+          + "keepalives per second and server heap per online device.",
+          "With --against coturn: one C load generator (built at first use with the machine's C compiler) drives "
+          + "coturn --stun-only with plain STUN Binding requests, then `homeport serve` in its own JVM with "
+          + "authenticated keepalives, with the same sockets and requests in flight; prints both answered/s and "
+          + "their ratio (docs/benchmarks.md)."})
   static final class Keepalive implements Callable<Integer> {
-    @Option(names = "--devices", defaultValue = "10000", description = "Simulated devices (default: ${DEFAULT-VALUE}).")
-    int devices;
+    @Option(names = "--against", paramLabel = "SERVER", description = "Also measure this peer STUN server, side by "
+        + "side with Homeport: coturn (started through scripts/coturn-stun.sh; scripts/ensure-tools.sh bench installs it).")
+    String against;
 
-    @Option(names = "--rate", defaultValue = "5000", description = "Keepalives per second, all devices together (default: ${DEFAULT-VALUE}).")
-    int rate;
+    @Option(names = "--devices", description = "Simulated devices (default: 10000; 2000 with --against).")
+    Integer devices;
 
-    @Option(names = "--duration", defaultValue = "20s", description = "Length of the steady phase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", description = "Keepalives per second, all devices together (default: 5000; not with "
+        + "--against, which keeps --in-flight requests outstanding per socket instead).")
+    Integer rate;
+
+    @Option(names = "--duration", description = "Length of the measured phase (default: 20s; 10s with --against).")
     String duration;
 
-    @Option(names = "--sockets", defaultValue = "16", description = "Client UDP sockets the devices share (default: ${DEFAULT-VALUE}).")
-    int sockets;
+    @Option(names = "--sockets", description = "Client UDP sockets the devices share (default: 16; 64 with --against).")
+    Integer sockets;
+
+    @Option(names = "--in-flight", defaultValue = "16", description = "With --against: requests outstanding per "
+        + "socket; each answer releases the next (default: ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Option(names = "--warmup", defaultValue = "2s", description = "With --against: load before the measured phase, "
+        + "against each server (default: ${DEFAULT-VALUE}).")
+    String warmup;
+
+    @Option(names = "--coturn-script", defaultValue = "scripts/coturn-stun.sh", description = "With --against coturn: "
+        + "the script that runs coturn on a loopback port (default: ${DEFAULT-VALUE}).")
+    Path coturnScript;
+
+    @Option(names = "--generator-cache", description = "With --against: where the compiled load generator is kept "
+        + "(default: $XDG_CACHE_HOME/homeport or ~/.cache/homeport).")
+    Path generatorCache;
 
     @Override
     public Integer call() throws Exception {
-      if (devices < 1 || rate < 1 || sockets < 1) {
-        System.err.println("homeport: --devices, --rate and --sockets must be positive");
-        return 2;
+      if (against != null) {
+        return sideBySide();
+      }
+      int d = devices == null ? 10_000 : devices;
+      int r = rate == null ? 5000 : rate;
+      int s = sockets == null ? 16 : sockets;
+      if (d < 1 || r < 1 || s < 1) {
+        return usage("--devices, --rate and --sockets must be positive");
       }
       KeepaliveBench.Figures f = new KeepaliveBench(
-          new KeepaliveBench.Options(devices, rate, Durations.parse(duration), sockets), System.out).run();
+          new KeepaliveBench.Options(d, r, Durations.parse(duration == null ? "20s" : duration), s), System.out).run();
       System.out.printf("RESULT devices=%d online=%d rate=%d/s accepted_per_s=%.0f heap_bytes_per_online_device=%.0f outcomes=%s%n",
-          f.devices(), f.online(), rate, f.acceptedPerSecond(), f.heapBytesPerOnlineDevice(), f.outcomes());
+          f.devices(), f.online(), r, f.acceptedPerSecond(), f.heapBytesPerOnlineDevice(), f.outcomes());
       return 0;
     }
+
+    private int sideBySide() throws Exception {
+      if (!"coturn".equals(against)) {
+        return usage("--against knows one peer server: coturn, got " + against);
+      }
+      if (rate != null) {
+        return usage("--rate is for the in-process mode; with --against the load is closed-loop: set --in-flight");
+      }
+      SideBySideBench.Options options;
+      try {
+        options = new SideBySideBench.Options(devices == null ? 2000 : devices, sockets == null ? 64 : sockets,
+            inFlight, Durations.parse(warmup), Durations.parse(duration == null ? "10s" : duration), coturnScript,
+            generatorCache == null ? UdpLoad.defaultCacheDir() : generatorCache);
+      } catch (IllegalArgumentException e) {
+        return usage(e.getMessage());
+      }
+      SideBySideBench.Figures f;
+      try {
+        f = new SideBySideBench(options, System.out).run();
+      } catch (IllegalStateException e) {
+        System.err.println("homeport: bench keepalive --against coturn failed: " + e.getMessage());
+        return 1;
+      }
+      System.out.printf(Locale.ROOT, "RESULT devices=%d sockets=%d in_flight=%d coturn_answered_per_s=%.0f "
+              + "homeport_answered_per_s=%.0f ratio=%.3f homeport_server_accepted=%d homeport_generator_success=%d "
+              + "generator_us_per_answer_coturn=%.2f generator_us_per_answer_homeport=%.2f "
+              + "generator_core_share_coturn=%.2f generator_core_share_homeport=%.2f coturn_stop=%s homeport_stop=%s%n",
+          options.devices(), options.sockets(), options.inFlight(), f.coturn().answeredPerSecond(),
+          f.homeport().answeredPerSecond(), f.ratio(), f.homeportAccepted(), f.homeport().totalSuccess(),
+          f.coturn().cpuMicrosPerAnswer(), f.homeport().cpuMicrosPerAnswer(), f.coturn().cpuShare(),
+          f.homeport().cpuShare(), stop(f.coturn()), stop(f.homeport()));
+      return 0;
+    }
+
+    private static String stop(UdpLoad.Result r) {
+      return r.exhausted() ? "exhausted" : "duration";
+    }
+  }
+
+  private static int usage(String message) {
+    System.err.println("homeport: " + message);
+    return 2;
   }
 
   @Command(name = "commands", mixinStandardHelpOptions = true,
@@ -110,11 +186,6 @@ final class BenchCommand implements Runnable {
           f.achievedPerSecond(), f.latency().p50Millis(), f.latency().p90Millis(), f.latency().p99Millis(),
           f.latency().maxMillis(), f.lost(), f.wakes(), f.retransmissions());
       return 0;
-    }
-
-    private static int usage(String message) {
-      System.err.println("homeport: " + message);
-      return 2;
     }
   }
 }
