@@ -106,9 +106,10 @@ final class BenchCommand implements Runnable {
         return 1;
       }
       System.out.printf(java.util.Locale.ROOT, "RESULT devices=%d rate=%d/s achieved_per_s=%.1f p50_ms=%.1f p90_ms=%.1f "
-              + "p99_ms=%.1f max_ms=%.1f lost=%d wakes=%d retransmissions=%d%n", f.devices(), f.rate(),
-          f.achievedPerSecond(), f.latency().p50Millis(), f.latency().p90Millis(), f.latency().p99Millis(),
-          f.latency().maxMillis(), f.lost(), f.wakes(), f.retransmissions());
+              + "p99_ms=%.1f max_ms=%.1f lost=%d wakes=%d retransmissions=%d store_write_tx_per_command=%.2f%n",
+          f.devices(), f.rate(), f.achievedPerSecond(), f.latency().p50Millis(), f.latency().p90Millis(),
+          f.latency().p99Millis(), f.latency().maxMillis(), f.lost(), f.wakes(), f.retransmissions(),
+          f.storeWriteTransactionsPerCommand());
       return 0;
     }
 

@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every state change is one conditional {@code UPDATE ... WHERE <state it leaves> ... RETURNING},
  * so the write itself decides who wins and reports exactly the rows it changed; SQLite runs the
- * statement (its sub-select included) under the write lock. A method that needs more than that statement
- * runs in one transaction that starts with it (the rule of {@link SqliteStore}): reads that explain a
- * refused write, or the lookup of the command an idempotency key already names, come after it.
+ * statement (its sub-select included) under the write lock. Writes go through the store's {@link
+ * GroupCommitWriter}, which commits those arriving together in one transaction, each in a savepoint of
+ * its own; a write that needs more than its statement starts with it (the rule of {@link SqliteStore}):
+ * reads that explain a refused write, or the lookup of the command an idempotency key already names,
+ * come after it.
  *
  * <p>{@code RETURNING} gives rows in no defined order; lists are sorted here, oldest first (creation
  * time, then id).
@@ -117,9 +119,11 @@ final class SqliteCommandRepository implements CommandRepository {
       Comparator.comparing(Command::createdAt).thenComparing(Command::id);
 
   private final Pool pool;
+  private final GroupCommitWriter writer;
 
-  SqliteCommandRepository(Pool pool) {
+  SqliteCommandRepository(Pool pool, GroupCommitWriter writer) {
     this.pool = pool;
+    this.writer = writer;
   }
 
   // ---------------------------------------------------------------------------------------- create
@@ -134,7 +138,7 @@ final class SqliteCommandRepository implements CommandRepository {
     Map<String, Object> p = params(command);
     // The insert comes first, so the transaction starts with a write and holds the write lock when an
     // idempotency conflict is found: the command that caused it is committed and visible to the lookup.
-    return pool.withTransaction(conn -> update(conn, INSERT, p)
+    return writer.write(conn -> update(conn, INSERT, p)
             .compose(inserted -> {
               if (inserted == 1) {
                 return Future.succeededFuture(new Created(command, true));
@@ -240,7 +244,7 @@ final class SqliteCommandRepository implements CommandRepository {
     p.put("limit", limit);
     // one statement: the sub-select picks the oldest due commands and the update, under the write lock,
     // moves exactly those still undelivered; RETURNING reports only what this call changed
-    return pool.withTransaction(conn -> list(conn, DELIVER, p))
+    return writer.write(conn -> list(conn, DELIVER, p))
         .onSuccess(delivered -> {
           if (!delivered.isEmpty()) {
             LOG.debug("delivered {} command(s) to device {}", delivered.size(), deviceId);
@@ -253,7 +257,7 @@ final class SqliteCommandRepository implements CommandRepository {
     Objects.requireNonNull(deviceId, "deviceId");
     Objects.requireNonNull(now, "now");
     Map<String, Object> p = Map.of("deviceId", deviceId, "now", now.toEpochMilli());
-    return pool.withTransaction(conn -> list(conn, MARK_WOKEN, p));
+    return writer.write(conn -> list(conn, MARK_WOKEN, p));
   }
 
   // ----------------------------------------------------------------------------------- transitions
@@ -272,7 +276,7 @@ final class SqliteCommandRepository implements CommandRepository {
     p.put("resultStatus", result.status().wireName());
     p.put("resultCode", result.code());
     p.put("resultData", result.dataJson());
-    return pool.withTransaction(conn -> one(conn, COMPLETE, p)
+    return writer.write(conn -> one(conn, COMPLETE, p)
             .compose(updated -> updated.isPresent()
                 ? Future.succeededFuture(updated.get())
                 : one(conn, SELECT_BY_ID, p).compose(found -> Future.<Command>failedFuture(
@@ -301,7 +305,7 @@ final class SqliteCommandRepository implements CommandRepository {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(now, "now");
     Map<String, Object> p = Map.of("id", id, "now", now.toEpochMilli());
-    return pool.withTransaction(conn -> one(conn, CANCEL, p)
+    return writer.write(conn -> one(conn, CANCEL, p)
             .compose(updated -> updated.isPresent()
                 ? Future.succeededFuture(updated.get())
                 : one(conn, SELECT_BY_ID, p).compose(found -> Future.<Command>failedFuture(found.isEmpty()
@@ -314,7 +318,7 @@ final class SqliteCommandRepository implements CommandRepository {
   @Override
   public Future<List<Command>> expire(Instant now) {
     Objects.requireNonNull(now, "now");
-    return pool.withTransaction(conn -> list(conn, EXPIRE, Map.of("now", now.toEpochMilli())))
+    return writer.write(conn -> list(conn, EXPIRE, Map.of("now", now.toEpochMilli())))
         .onSuccess(expired -> {
           if (!expired.isEmpty()) {
             LOG.debug("{} command(s) expired", expired.size());
@@ -326,7 +330,7 @@ final class SqliteCommandRepository implements CommandRepository {
   public Future<List<Command>> timeOut(Instant now) {
     Objects.requireNonNull(now, "now");
     Map<String, Object> p = Map.of("now", now.toEpochMilli());
-    return pool.withTransaction(conn -> list(conn, REQUEUE, p)
+    return writer.write(conn -> list(conn, REQUEUE, p)
             .compose(requeued -> list(conn, TIME_OUT, p).map(timedOut -> {
               List<Command> all = new ArrayList<>(requeued);
               all.addAll(timedOut);

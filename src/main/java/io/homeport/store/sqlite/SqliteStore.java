@@ -21,10 +21,14 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteCommitListener;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -59,9 +63,18 @@ public final class SqliteStore implements Store {
    *
    * @param poolSize connections in the pool (readers run in parallel, writers one at a time)
    * @param busyTimeout how long a statement waits for a lock held by another connection before failing
+   * @param groupCommitWindow under load, the least time between two commits of the {@link
+   *     GroupCommitWriter}: writes arriving in between share the next transaction (zero: each transaction
+   *     takes whatever waits when the previous one ends)
    */
-  public record Options(int poolSize, Duration busyTimeout) {
-    public static final Options DEFAULTS = new Options(4, Duration.ofSeconds(5));
+  public record Options(int poolSize, Duration busyTimeout, Duration groupCommitWindow) {
+    /** 2 ms: at most 500 command and event transactions a second, each write waiting at most that long. */
+    public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofMillis(2);
+    public static final Options DEFAULTS = new Options(4, Duration.ofSeconds(5), DEFAULT_GROUP_COMMIT_WINDOW);
+
+    public Options(int poolSize, Duration busyTimeout) {
+      this(poolSize, busyTimeout, DEFAULT_GROUP_COMMIT_WINDOW);
+    }
 
     public Options {
       if (poolSize < 1) {
@@ -71,25 +84,33 @@ public final class SqliteStore implements Store {
       if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("busyTimeout out of range: " + busyTimeout);
       }
+      Objects.requireNonNull(groupCommitWindow, "groupCommitWindow");
+      if (groupCommitWindow.isNegative() || groupCommitWindow.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException("groupCommitWindow must be 0 to 1 s: " + groupCommitWindow);
+      }
     }
   }
 
   private final Pool pool;
   private final Path file;
   private final int schemaVersion;
+  private final WriteTransactionCounter writeTransactions;
   private final SqliteDeviceRepository devices;
   private final SqliteCommandRepository commands;
   private final SqliteTokenRepository tokens;
   private final SqliteEventRepository events;
 
-  private SqliteStore(Pool pool, Path file, int schemaVersion) {
+  private SqliteStore(Vertx vertx, Pool pool, Path file, int schemaVersion, WriteTransactionCounter writeTransactions,
+      Duration groupCommitWindow) {
     this.pool = pool;
     this.file = file;
     this.schemaVersion = schemaVersion;
+    this.writeTransactions = writeTransactions;
+    GroupCommitWriter writer = new GroupCommitWriter(vertx, pool, groupCommitWindow);
     this.devices = new SqliteDeviceRepository(pool);
-    this.commands = new SqliteCommandRepository(pool);
+    this.commands = new SqliteCommandRepository(pool, writer);
     this.tokens = new SqliteTokenRepository(pool);
-    this.events = new SqliteEventRepository(pool);
+    this.events = new SqliteEventRepository(pool, writer);
   }
 
   /** Opens (creating when missing) the database file with {@link Options#DEFAULTS}. */
@@ -108,13 +129,15 @@ public final class SqliteStore implements Store {
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(options, "options");
     Path file = databaseFile.toAbsolutePath().normalize();
+    WriteTransactionCounter writeTransactions = new WriteTransactionCounter();
     return Migrations.load(vertx, DIALECT)
-        .compose(migrations -> createPool(vertx, file, options)
+        .compose(migrations -> createPool(vertx, file, options, writeTransactions)
             .compose(pool -> migrations.apply(pool)
                 .transform(applied -> {
                   if (applied.succeeded()) {
                     LOG.info("SQLite store {} open at schema version {}", file, applied.result());
-                    return Future.succeededFuture(new SqliteStore(pool, file, applied.result()));
+                    return Future.succeededFuture(new SqliteStore(vertx, pool, file, applied.result(), writeTransactions,
+                        options.groupCommitWindow()));
                   }
                   return pool.close().transform(closed -> Future.failedFuture(applied.cause()));
                 })))
@@ -128,15 +151,21 @@ public final class SqliteStore implements Store {
    * tests that need a bare database.
    */
   static Future<Pool> createPool(Vertx vertx, Path file, Options options) {
+    return createPool(vertx, file, options, new WriteTransactionCounter());
+  }
+
+  private static Future<Pool> createPool(Vertx vertx, Path file, Options options,
+      WriteTransactionCounter writeTransactions) {
     return vertx.executeBlocking(() -> {
           prepareFile(file);
-          return dataSource(file, options);
+          return dataSource(file, options, writeTransactions);
         }, false)
         .map(dataSource -> JDBCPool.pool(vertx, dataSource,
             new PoolOptions().setMaxSize(options.poolSize())));
   }
 
-  private static AutoCommitRestoringDataSource dataSource(Path file, Options options) {
+  private static AutoCommitRestoringDataSource dataSource(Path file, Options options,
+      WriteTransactionCounter writeTransactions) {
     // sqlite-jdbc applies these pragmas to every connection it opens (they are per connection,
     // except journal_mode, which WAL makes persistent in the file)
     SQLiteConfig config = new SQLiteConfig();
@@ -145,9 +174,39 @@ public final class SqliteStore implements Store {
     config.enforceForeignKeys(true);
     config.setBusyTimeout((int) options.busyTimeout().toMillis());
     config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
-    SQLiteDataSource sqlite = new SQLiteDataSource(config);
+    SQLiteDataSource sqlite = new SQLiteDataSource(config) {
+      @Override
+      public SQLiteConnection getConnection(String user, String password) throws java.sql.SQLException {
+        SQLiteConnection connection = super.getConnection(user, password);
+        connection.addCommitListener(writeTransactions);
+        return connection;
+      }
+    };
     sqlite.setUrl("jdbc:sqlite:" + file);
     return new AutoCommitRestoringDataSource(sqlite);
+  }
+
+  /**
+   * Counts commits through SQLite's commit hook, which fires only for transactions that took the write
+   * lock (an explicit transaction or a single writing statement), never for reads; one adder add per
+   * commit.
+   */
+  private static final class WriteTransactionCounter implements SQLiteCommitListener {
+    private final LongAdder commits = new LongAdder();
+
+    @Override
+    public void onCommit() {
+      commits.increment();
+    }
+
+    @Override
+    public void onRollback() {
+      // not committed: not counted
+    }
+
+    long count() {
+      return commits.sum();
+    }
   }
 
   /** Makes sure the database file exists with owner-only permissions before SQLite opens it. */
@@ -236,6 +295,12 @@ public final class SqliteStore implements Store {
   /** The schema version the database was brought to at open. */
   public int schemaVersion() {
     return schemaVersion;
+  }
+
+  /** Write transactions committed on the pool's connections since open, migrations included. */
+  @Override
+  public OptionalLong writeTransactions() {
+    return OptionalLong.of(writeTransactions.count());
   }
 
   /** The pool, for repositories of this package and tests. */
