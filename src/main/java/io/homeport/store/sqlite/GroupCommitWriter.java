@@ -1,119 +1,160 @@
 package io.homeport.store.sqlite;
 
+import io.homeport.store.StoreException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The store's writer: group commit. Writes handed to {@link #write} queue up and run one after the other
- * on one connection, as many as are waiting (up to {@value #MAX_WRITES} at a time), in one transaction:
- * SQLite commits that transaction once for all of them, and writers no longer wait for each other's locks
- * through the busy handler (which sleeps whole milliseconds).
+ * The store's writer: group commit on one connection and one thread of its own. Writes handed to
+ * {@link #write} queue up; the writer thread runs as many as are waiting (up to {@value #MAX_WRITES})
+ * one after the other, in plain JDBC with prepared statements kept open, and commits them in one
+ * transaction. Concurrent writers therefore never wait for each other's lock in SQLite's busy handler
+ * (which sleeps whole milliseconds), and a write costs no thread hand-over per statement.
  *
  * <p>Each write runs inside its own savepoint: a write that fails is rolled back to it and fails alone,
  * the others of the transaction go on, so nothing of a failed write is ever committed. A write's future
- * completes only once the transaction holding it committed (or failed), so a caller never acts on a
- * write that a later failure of the transaction took back; when the commit fails, every write of the
- * transaction fails with that cause.
+ * completes only once its transaction committed, so a caller never acts on a write that a later failure
+ * took back; when the commit fails, every write of the transaction fails with that cause.
  *
  * <p>The first write after a quiet period starts a transaction at once. Under load, transactions start
  * at most one {@code window} apart (counted from the previous commit): writes arriving in between wait
  * for the next one. That bounds write transactions to {@code 1 / window} per second whatever the write
  * rate, and adds at most {@code window} to a write's latency.
  *
- * <p>Futures complete on the context that called {@link #write} (directly when it was called outside
- * Vert.x). Every write of this class's users starts with a writing statement (the rule of {@link
- * SqliteStore}); the transaction takes the write lock with the first one.
+ * <p>Futures complete on the Vert.x context that called {@link #write} (on the writer thread when it was
+ * called outside Vert.x). Writes start with a writing statement (the rule of {@link SqliteStore}): the
+ * transaction takes the write lock with the first one.
  */
 final class GroupCommitWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
 
   /** Writes in one transaction at most, so that a long queue does not hold the write lock for long. */
   static final int MAX_WRITES = 256;
 
-  private final Vertx vertx;
-  private final Pool pool;
+  /** One write: statements on the writer's session, run on the writer thread. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(WriteSession session) throws SQLException;
+  }
+
+  private final DataSource dataSource;
   private final long windowNanos;
+  private final ScheduledThreadPoolExecutor thread;
   private final ConcurrentLinkedQueue<Write<?>> queue = new ConcurrentLinkedQueue<>();
   /** True while a transaction is scheduled or running: one at a time. */
   private final AtomicBoolean busy = new AtomicBoolean();
-  /** Written by the one running transaction only. */
-  private volatile long lastCommitNanos;
+  private volatile boolean closed;
 
-  GroupCommitWriter(Vertx vertx, Pool pool, java.time.Duration window) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.pool = Objects.requireNonNull(pool, "pool");
+  // writer thread only
+  private long lastCommitNanos;
+  private WriteSession session;
+
+  /**
+   * @param dataSource connections without the pool's auto-commit workaround: the writer runs its own
+   *     transactions
+   */
+  GroupCommitWriter(DataSource dataSource, Duration window) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.windowNanos = window.toNanos();
     this.lastCommitNanos = System.nanoTime() - windowNanos;
+    this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "homeport-store-writer");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
    * Runs the work in the next transaction, inside a savepoint of its own.
    *
-   * @param work the statements, on the writer's connection; the first one writes
    * @return the work's result once the transaction committed; its own failure (nothing of it committed),
    *     or the transaction's
    */
-  <T> Future<T> write(Function<SqlConnection, Future<T>> work) {
+  <T> Future<T> write(Work<T> work) {
     Objects.requireNonNull(work, "work");
     Write<T> w = new Write<>(work, Promise.promise(), Vertx.currentContext());
+    if (closed) {
+      return Future.failedFuture(new StoreException("the store is closed"));
+    }
     queue.add(w);
     if (busy.compareAndSet(false, true)) {
-      schedule();
+      try {
+        thread.execute(this::schedule);
+      } catch (RejectedExecutionException stopped) {
+        busy.set(false);
+        queue.remove(w);
+        return Future.failedFuture(new StoreException("the store is closed"));
+      }
     }
     return w.promise.future();
   }
 
+  /** Stops the writer once the writes queued so far are done; closes its connection. */
+  Future<Void> close() {
+    closed = true;
+    Promise<Void> done = Promise.promise();
+    thread.execute(() -> {
+      Write<?> w;
+      while ((w = queue.poll()) != null) {
+        w.finish(new StoreException("the store closed before this write ran"));
+      }
+      closeSession();
+      thread.shutdown();
+      done.complete();
+    });
+    return done.future();
+  }
+
+  /** On the writer thread: runs the next transaction now, or once the window since the last commit has passed. */
   private void schedule() {
     long wait = lastCommitNanos + windowNanos - System.nanoTime();
-    if (wait >= 1_000_000) {
-      vertx.setTimer(wait / 1_000_000, t -> runTransaction());
+    if (wait > 0) {
+      thread.schedule(this::runTransaction, wait, TimeUnit.NANOSECONDS);
     } else {
       runTransaction();
     }
   }
 
   private void runTransaction() {
-    Write<?> first = queue.poll();
-    if (first == null) {
-      idle();
-      return;
-    }
     List<Write<?>> writes = new ArrayList<>();
-    writes.add(first);
-    pool.withTransaction(conn -> runEach(conn, writes, 0))
-        .onComplete(ar -> {
-          lastCommitNanos = System.nanoTime();
-          for (Write<?> w : writes) {
-            w.finish(ar.failed() ? ar.cause() : null);
-          }
-          idle();
-        });
-  }
-
-  /** Runs writes[i], then takes the next write from the queue, until it is empty or the transaction full. */
-  private Future<Void> runEach(SqlConnection conn, List<Write<?>> writes, int i) {
-    return writes.get(i).runIn(conn).compose(v -> {
-      if (writes.size() < MAX_WRITES) {
-        Write<?> next = queue.poll();
-        if (next != null) {
-          writes.add(next);
-          return runEach(conn, writes, i + 1);
-        }
+    Throwable failure = null;
+    try {
+      WriteSession s = session();
+      Write<?> w;
+      while (writes.size() < MAX_WRITES && (w = queue.poll()) != null) {
+        writes.add(w);
+        w.runIn(s);
       }
-      return Future.succeededFuture();
-    });
-  }
-
-  private void idle() {
+      if (!writes.isEmpty()) {
+        s.commit();
+      }
+    } catch (SQLException | RuntimeException e) {
+      failure = e;
+      LOG.warn("store writer: a transaction of {} writes failed: {}", writes.size(), e.toString());
+      // a connection in an unknown state is not used again
+      closeSession();
+    }
+    lastCommitNanos = System.nanoTime();
+    for (Write<?> w : writes) {
+      w.finish(failure);
+    }
     busy.set(false);
     // a write queued after the last poll found the flag set: start its transaction now
     if (!queue.isEmpty() && busy.compareAndSet(false, true)) {
@@ -121,14 +162,30 @@ final class GroupCommitWriter {
     }
   }
 
+  private WriteSession session() throws SQLException {
+    if (session == null) {
+      Connection conn = dataSource.getConnection();
+      conn.setAutoCommit(false);
+      session = new WriteSession(conn);
+    }
+    return session;
+  }
+
+  private void closeSession() {
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+  }
+
   private static final class Write<T> {
-    private final Function<SqlConnection, Future<T>> work;
+    private final Work<T> work;
     private final Promise<T> promise;
     private final Context caller;
     private T result;
     private Throwable failure;
 
-    Write(Function<SqlConnection, Future<T>> work, Promise<T> promise, Context caller) {
+    Write(Work<T> work, Promise<T> promise, Context caller) {
       this.work = work;
       this.promise = promise;
       this.caller = caller;
@@ -136,33 +193,24 @@ final class GroupCommitWriter {
 
     /**
      * Runs the work in a savepoint; its own failure rolls back to the savepoint and is kept for the
-     * caller. Fails only when the savepoint statements themselves fail, which ends the transaction.
+     * caller. Throws only when the savepoint itself fails, which ends the transaction.
      */
-    Future<Void> runIn(SqlConnection conn) {
-      return conn.query("SAVEPOINT homeport_write").execute()
-          .compose(s -> {
-            Future<T> done;
-            try {
-              done = work.apply(conn);
-            } catch (RuntimeException e) {
-              done = Future.failedFuture(e);
-            }
-            return done.transform(ar -> {
-              if (ar.succeeded()) {
-                result = ar.result();
-                return conn.query("RELEASE homeport_write").execute().mapEmpty();
-              }
-              failure = ar.cause();
-              return conn.query("ROLLBACK TO homeport_write").execute()
-                  .compose(r -> conn.query("RELEASE homeport_write").execute()).mapEmpty();
-            });
-          });
+    void runIn(WriteSession session) throws SQLException {
+      Connection conn = session.connection();
+      Savepoint savepoint = conn.setSavepoint();
+      try {
+        result = work.run(session);
+      } catch (SQLException | RuntimeException e) {
+        failure = e;
+        conn.rollback(savepoint);
+      }
+      conn.releaseSavepoint(savepoint);
     }
 
     /** Completes the caller's future on its context: with the result unless the work or the transaction failed. */
     void finish(Throwable transactionFailure) {
       Throwable cause = failure != null ? failure : transactionFailure;
-      if (caller == null || caller == Vertx.currentContext()) {
+      if (caller == null) {
         complete(cause);
       } else {
         caller.runOnContext(v -> complete(cause));

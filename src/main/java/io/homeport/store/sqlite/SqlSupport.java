@@ -19,6 +19,15 @@ import io.vertx.sqlclient.templates.RowMapper;
 final class SqlSupport {
   private SqlSupport() {}
 
+  /**
+   * A row's values by column name, whether it came from the pool (a Vert.x {@link Row}, {@code
+   * row::getValue}) or from the writer's JDBC statements, so one mapper serves both.
+   */
+  @FunctionalInterface
+  interface Columns {
+    Object value(String column);
+  }
+
   static String sqlMessage(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SQLException) {
@@ -37,7 +46,11 @@ final class SqlSupport {
   }
 
   static Instant instant(Row row, String column) {
-    Object value = row.getValue(column);
+    return instant(row::getValue, column);
+  }
+
+  static Instant instant(Columns row, String column) {
+    Object value = row.value(column);
     if (value == null) {
       return null;
     }
@@ -59,7 +72,11 @@ final class SqlSupport {
   }
 
   static byte[] bytes(Row row, String column) {
-    Object value = row.getValue(column);
+    return bytes(row::getValue, column);
+  }
+
+  static byte[] bytes(Columns row, String column) {
+    Object value = row.value(column);
     if (value == null) {
       return null;
     }

@@ -9,7 +9,6 @@ import static io.homeport.store.sqlite.SqlSupport.millis;
 import static io.homeport.store.sqlite.SqlSupport.queryAll;
 import static io.homeport.store.sqlite.SqlSupport.queryOne;
 import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
-import static io.homeport.store.sqlite.SqlSupport.update;
 
 import io.homeport.command.ApplianceTarget;
 import io.homeport.command.Command;
@@ -19,10 +18,12 @@ import io.homeport.command.CommandRepository;
 import io.homeport.refusal.Refusal;
 import io.homeport.store.CommandSql;
 import io.homeport.store.StoreException;
+import io.homeport.store.sqlite.SqlSupport.Columns;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -138,16 +139,14 @@ final class SqliteCommandRepository implements CommandRepository {
     Map<String, Object> p = params(command);
     // The insert comes first, so the transaction starts with a write and holds the write lock when an
     // idempotency conflict is found: the command that caused it is committed and visible to the lookup.
-    return writer.write(conn -> update(conn, INSERT, p)
-            .compose(inserted -> {
-              if (inserted == 1) {
-                return Future.succeededFuture(new Created(command, true));
-              }
-              return one(conn, SELECT_BY_KEY, p).compose(existing -> existing.isPresent()
-                  ? Future.succeededFuture(new Created(existing.get(), false))
-                  : Future.failedFuture(new StoreException(
-                      "command " + command.id() + " was neither stored nor found by its idempotency key")));
-            }))
+    return writer.write(session -> {
+          if (session.update(INSERT, p) == 1) {
+            return new Created(command, true);
+          }
+          return one(session, SELECT_BY_KEY, p).map(existing -> new Created(existing, false))
+              .orElseThrow(() -> new StoreException(
+                  "command " + command.id() + " was neither stored nor found by its idempotency key"));
+        })
         .recover(e -> Future.failedFuture(translateCreateFailure(e, command)))
         .onSuccess(c -> {
           if (c.created()) {
@@ -244,7 +243,7 @@ final class SqliteCommandRepository implements CommandRepository {
     p.put("limit", limit);
     // one statement: the sub-select picks the oldest due commands and the update, under the write lock,
     // moves exactly those still undelivered; RETURNING reports only what this call changed
-    return writer.write(conn -> list(conn, DELIVER, p))
+    return writer.write(session -> list(session, DELIVER, p))
         .onSuccess(delivered -> {
           if (!delivered.isEmpty()) {
             LOG.debug("delivered {} command(s) to device {}", delivered.size(), deviceId);
@@ -257,7 +256,7 @@ final class SqliteCommandRepository implements CommandRepository {
     Objects.requireNonNull(deviceId, "deviceId");
     Objects.requireNonNull(now, "now");
     Map<String, Object> p = Map.of("deviceId", deviceId, "now", now.toEpochMilli());
-    return writer.write(conn -> list(conn, MARK_WOKEN, p));
+    return writer.write(session -> list(session, MARK_WOKEN, p));
   }
 
   // ----------------------------------------------------------------------------------- transitions
@@ -276,15 +275,17 @@ final class SqliteCommandRepository implements CommandRepository {
     p.put("resultStatus", result.status().wireName());
     p.put("resultCode", result.code());
     p.put("resultData", result.dataJson());
-    return writer.write(conn -> one(conn, COMPLETE, p)
-            .compose(updated -> updated.isPresent()
-                ? Future.succeededFuture(updated.get())
-                : one(conn, SELECT_BY_ID, p).compose(found -> Future.<Command>failedFuture(
-                    whyNotCompletable(id, deviceId, found)))))
+    return writer.write(session -> {
+          Optional<Command> updated = one(session, COMPLETE, p);
+          if (updated.isPresent()) {
+            return updated.get();
+          }
+          throw whyNotCompletable(id, deviceId, one(session, SELECT_BY_ID, p));
+        })
         .onSuccess(c -> LOG.debug("command {} of device {} completed: {}", id, deviceId, c.state()));
   }
 
-  private static Throwable whyNotCompletable(String id, String deviceId, Optional<Command> found) {
+  private static RuntimeException whyNotCompletable(String id, String deviceId, Optional<Command> found) {
     if (found.isEmpty() || !found.get().deviceId().equals(deviceId)) {
       // a command of another device is reported as missing: a device learns nothing about others
       return new Refusal.NotFound("device " + deviceId + " has no command " + id);
@@ -305,20 +306,23 @@ final class SqliteCommandRepository implements CommandRepository {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(now, "now");
     Map<String, Object> p = Map.of("id", id, "now", now.toEpochMilli());
-    return writer.write(conn -> one(conn, CANCEL, p)
-            .compose(updated -> updated.isPresent()
-                ? Future.succeededFuture(updated.get())
-                : one(conn, SELECT_BY_ID, p).compose(found -> Future.<Command>failedFuture(found.isEmpty()
-                    ? new Refusal.NotFound("command " + id + " does not exist")
-                    : new Refusal.Conflict("cannot cancel command " + id + ": it is "
-                        + found.get().state().wireName())))))
+    return writer.write(session -> {
+          Optional<Command> updated = one(session, CANCEL, p);
+          if (updated.isPresent()) {
+            return updated.get();
+          }
+          Optional<Command> found = one(session, SELECT_BY_ID, p);
+          throw found.isEmpty()
+              ? new Refusal.NotFound("command " + id + " does not exist")
+              : new Refusal.Conflict("cannot cancel command " + id + ": it is " + found.get().state().wireName());
+        })
         .onSuccess(c -> LOG.debug("cancelled command {}", id));
   }
 
   @Override
   public Future<List<Command>> expire(Instant now) {
     Objects.requireNonNull(now, "now");
-    return writer.write(conn -> list(conn, EXPIRE, Map.of("now", now.toEpochMilli())))
+    return writer.write(session -> list(session, EXPIRE, Map.of("now", now.toEpochMilli())))
         .onSuccess(expired -> {
           if (!expired.isEmpty()) {
             LOG.debug("{} command(s) expired", expired.size());
@@ -330,13 +334,12 @@ final class SqliteCommandRepository implements CommandRepository {
   public Future<List<Command>> timeOut(Instant now) {
     Objects.requireNonNull(now, "now");
     Map<String, Object> p = Map.of("now", now.toEpochMilli());
-    return writer.write(conn -> list(conn, REQUEUE, p)
-            .compose(requeued -> list(conn, TIME_OUT, p).map(timedOut -> {
-              List<Command> all = new ArrayList<>(requeued);
-              all.addAll(timedOut);
-              all.sort(OLDEST_FIRST);
-              return List.copyOf(all);
-            })))
+    return writer.write(session -> {
+          List<Command> all = new ArrayList<>(list(session, REQUEUE, p));
+          all.addAll(list(session, TIME_OUT, p));
+          all.sort(OLDEST_FIRST);
+          return List.copyOf(all);
+        })
         .onSuccess(changed -> {
           if (!changed.isEmpty()) {
             LOG.debug("{} delivered command(s) without a result in time", changed.size());
@@ -350,10 +353,21 @@ final class SqliteCommandRepository implements CommandRepository {
     return queryOne(client, sql, SqliteCommandRepository::toCommand, params);
   }
 
-  /** The rows of a query or of an {@code UPDATE ... RETURNING}, oldest first. */
+  private static Optional<Command> one(WriteSession session, String sql, Map<String, Object> params)
+      throws SQLException {
+    return session.query(sql, params, SqliteCommandRepository::toCommand).stream().findFirst();
+  }
+
+  /** The rows of a query, oldest first. */
   private static Future<List<Command>> list(SqlClient client, String sql, Map<String, Object> params) {
     return queryAll(client, sql, SqliteCommandRepository::toCommand, params)
         .map(rows -> rows.stream().sorted(OLDEST_FIRST).toList());
+  }
+
+  /** The rows of an {@code UPDATE ... RETURNING}, oldest first. */
+  private static List<Command> list(WriteSession session, String sql, Map<String, Object> params)
+      throws SQLException {
+    return session.query(sql, params, SqliteCommandRepository::toCommand).stream().sorted(OLDEST_FIRST).toList();
   }
 
   private static Map<String, Object> params(Command c) {
@@ -386,16 +400,21 @@ final class SqliteCommandRepository implements CommandRepository {
   }
 
   static Command toCommand(Row row) {
+    return toCommand(row::getValue);
+  }
+
+  /** A command from its row, read from the pool or by the writer. */
+  static Command toCommand(Columns row) {
     return new Command(
-        row.getString("id"),
-        row.getString("device_id"),
-        row.getString("action"),
-        row.getString("params"),
-        CommandState.valueOf(row.getString("state")),
+        (String) row.value("id"),
+        (String) row.value("device_id"),
+        (String) row.value("action"),
+        (String) row.value("params"),
+        CommandState.valueOf((String) row.value("state")),
         instant(row, "created_at"),
         instant(row, "not_before"),
         instant(row, "expires_at"),
-        row.getString("idempotency_key"),
+        (String) row.value("idempotency_key"),
         bool(row, "retryable"),
         instant(row, "delivered_at"),
         instant(row, "result_deadline"),
@@ -405,27 +424,27 @@ final class SqliteCommandRepository implements CommandRepository {
         target(row));
   }
 
-  private static ApplianceTarget target(Row row) {
-    String plugin = row.getString("plugin");
+  private static ApplianceTarget target(Columns row) {
+    String plugin = (String) row.value("plugin");
     if (plugin == null) {
       return null;
     }
-    return new ApplianceTarget(plugin, row.getString("appliance_type"), row.getString("appliance_address"),
-        bytes(row, "payload"), row.getString("payload_type"));
+    return new ApplianceTarget(plugin, (String) row.value("appliance_type"), (String) row.value("appliance_address"),
+        bytes(row, "payload"), (String) row.value("payload_type"));
   }
 
-  private static CommandResult result(Row row) {
-    String status = row.getString("result_status");
+  private static CommandResult result(Columns row) {
+    String status = (String) row.value("result_status");
     if (status == null) {
       return null;
     }
     CommandResult.Status parsed = CommandResult.Status.fromWireName(status)
         .orElseThrow(() -> new StoreException("column result_status holds an unknown status '" + status + "'"));
-    return new CommandResult(parsed, row.getString("result_code"), row.getString("result_data"));
+    return new CommandResult(parsed, (String) row.value("result_code"), (String) row.value("result_data"));
   }
 
-  private static long number(Row row, String column) {
-    Object value = row.getValue(column);
+  private static long number(Columns row, String column) {
+    Object value = row.value(column);
     if (value instanceof Number number) {
       return number.longValue();
     }
@@ -433,8 +452,8 @@ final class SqliteCommandRepository implements CommandRepository {
     throw new StoreException("column " + column + " holds " + held + ", not a number");
   }
 
-  private static boolean bool(Row row, String column) {
-    Object value = row.getValue(column);
+  private static boolean bool(Columns row, String column) {
+    Object value = row.value(column);
     if (value instanceof Boolean b) {
       return b;
     }

@@ -10,7 +10,6 @@ import io.homeport.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,11 +64,10 @@ final class SqliteEventRepository implements EventRepository {
     if (rows.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return writer.write(conn -> SqlTemplate.forUpdate(conn, INSERT).executeBatch(rows)
-        .compose(inserted -> SqlTemplate.forQuery(conn, NEWEST_IDS)
-            .mapTo(row -> row.getLong("id"))
-            .execute(Map.of("n", rows.size())))
-        .map(idRows -> {
+    return writer.write(session -> {
+          session.batch(INSERT, rows);
+          List<Long> idRows = session.query(NEWEST_IDS, Map.of("n", rows.size()),
+              row -> ((Number) row.value("id")).longValue());
           long[] ids = new long[rows.size()];
           int i = ids.length;
           for (Long id : idRows) {
@@ -83,7 +81,7 @@ final class SqliteEventRepository implements EventRepository {
             stored.add(events.get(k).withId(ids[k]));
           }
           return List.copyOf(stored);
-        }));
+        });
   }
 
   @Override
@@ -115,7 +113,7 @@ final class SqliteEventRepository implements EventRepository {
     if (limit == 0) {
       return Future.succeededFuture(0);
     }
-    return writer.write(conn -> SqlSupport.update(conn, PRUNE_OLDER, Map.of("cutoff", cutoff.toEpochMilli(), "limit", limit)));
+    return writer.write(session -> session.update(PRUNE_OLDER, Map.of("cutoff", cutoff.toEpochMilli(), "limit", limit)));
   }
 
   @Override
@@ -127,7 +125,7 @@ final class SqliteEventRepository implements EventRepository {
     if (limit == 0) {
       return Future.succeededFuture(0);
     }
-    return writer.write(conn -> SqlSupport.update(conn, PRUNE_TO_COUNT, Map.of("keep", keep, "limit", limit)));
+    return writer.write(session -> session.update(PRUNE_TO_COUNT, Map.of("keep", keep, "limit", limit)));
   }
 
   private static StoredEvent event(Row row) {

@@ -47,6 +47,11 @@ import org.sqlite.SQLiteDataSource;
  * takes the write lock, waiting up to the busy timeout; a transaction that reads first and writes
  * later fails at once with {@code SQLITE_BUSY} whenever another connection committed in between
  * (the contract test with concurrent enrollments shows it).
+ *
+ * <p>The command and event repositories write through one {@link GroupCommitWriter}: its own connection
+ * and thread, plain JDBC, writes arriving together committed in one transaction. Reads, and the writes of
+ * the other repositories, use the pool. {@link #writeTransactions} counts the write transactions every
+ * connection committed (SQLite's commit hook).
  */
 public final class SqliteStore implements Store {
 
@@ -92,6 +97,7 @@ public final class SqliteStore implements Store {
   }
 
   private final Pool pool;
+  private final GroupCommitWriter writer;
   private final Path file;
   private final int schemaVersion;
   private final WriteTransactionCounter writeTransactions;
@@ -100,13 +106,13 @@ public final class SqliteStore implements Store {
   private final SqliteTokenRepository tokens;
   private final SqliteEventRepository events;
 
-  private SqliteStore(Vertx vertx, Pool pool, Path file, int schemaVersion, WriteTransactionCounter writeTransactions,
-      Duration groupCommitWindow) {
+  private SqliteStore(Pool pool, GroupCommitWriter writer, Path file, int schemaVersion,
+      WriteTransactionCounter writeTransactions) {
     this.pool = pool;
+    this.writer = writer;
     this.file = file;
     this.schemaVersion = schemaVersion;
     this.writeTransactions = writeTransactions;
-    GroupCommitWriter writer = new GroupCommitWriter(vertx, pool, groupCommitWindow);
     this.devices = new SqliteDeviceRepository(pool);
     this.commands = new SqliteCommandRepository(pool, writer);
     this.tokens = new SqliteTokenRepository(pool);
@@ -131,16 +137,19 @@ public final class SqliteStore implements Store {
     Path file = databaseFile.toAbsolutePath().normalize();
     WriteTransactionCounter writeTransactions = new WriteTransactionCounter();
     return Migrations.load(vertx, DIALECT)
-        .compose(migrations -> createPool(vertx, file, options, writeTransactions)
-            .compose(pool -> migrations.apply(pool)
-                .transform(applied -> {
-                  if (applied.succeeded()) {
-                    LOG.info("SQLite store {} open at schema version {}", file, applied.result());
-                    return Future.succeededFuture(new SqliteStore(vertx, pool, file, applied.result(), writeTransactions,
-                        options.groupCommitWindow()));
-                  }
-                  return pool.close().transform(closed -> Future.failedFuture(applied.cause()));
-                })))
+        .compose(migrations -> dataSource(vertx, file, options, writeTransactions).compose(sqlite -> {
+          Pool pool = pool(vertx, sqlite, options);
+          return migrations.apply(pool)
+              .transform(applied -> {
+                if (applied.succeeded()) {
+                  LOG.info("SQLite store {} open at schema version {}", file, applied.result());
+                  return Future.succeededFuture(new SqliteStore(pool,
+                      new GroupCommitWriter(sqlite, options.groupCommitWindow()), file, applied.result(),
+                      writeTransactions));
+                }
+                return pool.close().transform(closed -> Future.failedFuture(applied.cause()));
+              });
+        }))
         .recover(e -> Future.failedFuture(e instanceof StoreException
             ? e
             : new StoreException("cannot open the SQLite database " + file + ": " + e.getMessage(), e)));
@@ -151,21 +160,24 @@ public final class SqliteStore implements Store {
    * tests that need a bare database.
    */
   static Future<Pool> createPool(Vertx vertx, Path file, Options options) {
-    return createPool(vertx, file, options, new WriteTransactionCounter());
+    return dataSource(vertx, file, options, new WriteTransactionCounter()).map(sqlite -> pool(vertx, sqlite, options));
   }
 
-  private static Future<Pool> createPool(Vertx vertx, Path file, Options options,
-      WriteTransactionCounter writeTransactions) {
+  /** Creates the file when missing; a data source whose connections count their commits. */
+  private static Future<SQLiteDataSource> dataSource(Vertx vertx, Path file, Options options,
+      WriteTransactionCounter counter) {
     return vertx.executeBlocking(() -> {
-          prepareFile(file);
-          return dataSource(file, options, writeTransactions);
-        }, false)
-        .map(dataSource -> JDBCPool.pool(vertx, dataSource,
-            new PoolOptions().setMaxSize(options.poolSize())));
+      prepareFile(file);
+      return dataSource(file, options, counter);
+    }, false);
   }
 
-  private static AutoCommitRestoringDataSource dataSource(Path file, Options options,
-      WriteTransactionCounter writeTransactions) {
+  private static Pool pool(Vertx vertx, SQLiteDataSource sqlite, Options options) {
+    return JDBCPool.pool(vertx, new AutoCommitRestoringDataSource(sqlite),
+        new PoolOptions().setMaxSize(options.poolSize()));
+  }
+
+  private static SQLiteDataSource dataSource(Path file, Options options, WriteTransactionCounter writeTransactions) {
     // sqlite-jdbc applies these pragmas to every connection it opens (they are per connection,
     // except journal_mode, which WAL makes persistent in the file)
     SQLiteConfig config = new SQLiteConfig();
@@ -183,7 +195,7 @@ public final class SqliteStore implements Store {
       }
     };
     sqlite.setUrl("jdbc:sqlite:" + file);
-    return new AutoCommitRestoringDataSource(sqlite);
+    return sqlite;
   }
 
   /**
@@ -303,6 +315,11 @@ public final class SqliteStore implements Store {
     return OptionalLong.of(writeTransactions.count());
   }
 
+  /** The writer of the command and event repositories, for tests. */
+  GroupCommitWriter writer() {
+    return writer;
+  }
+
   /** The pool, for repositories of this package and tests. */
   Pool pool() {
     return pool;
@@ -310,6 +327,6 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> close() {
-    return pool.close();
+    return writer.close().transform(v -> pool.close());
   }
 }

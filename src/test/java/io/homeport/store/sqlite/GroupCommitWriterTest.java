@@ -8,11 +8,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -33,9 +34,10 @@ class GroupCommitWriterTest {
 
   @BeforeEach
   void open(Vertx vertx) {
-    store = await(SqliteStore.open(vertx, dir.resolve("homeport.db")));
+    store = await(SqliteStore.open(vertx, dir.resolve("homeport.db"),
+        new SqliteStore.Options(4, Duration.ofSeconds(5), WINDOW)));
     await(store.pool().query("CREATE TABLE scratch (k TEXT PRIMARY KEY)").execute());
-    writer = new GroupCommitWriter(vertx, store.pool(), WINDOW);
+    writer = store.writer();
   }
 
   @AfterEach
@@ -47,14 +49,17 @@ class GroupCommitWriterTest {
   @DisplayName("Verifies that writes handed over together are committed in one write transaction, each with its own result")
   void groupCommit() {
     // given a write that just committed, so that the next ones wait for the window
-    await(writer.write(conn -> insert(conn, "first")));
+    await(writer.write(session -> insert(session, "first")));
     long before = store.writeTransactions().getAsLong();
 
     // when five writes are handed over at once
     List<Future<String>> writes = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       String key = "k" + i;
-      writes.add(writer.write(conn -> insert(conn, key).map(n -> key)));
+      writes.add(writer.write(session -> {
+        insert(session, key);
+        return key;
+      }));
     }
 
     // then each completes with its own result, all five rows are stored, in one commit
@@ -69,12 +74,12 @@ class GroupCommitWriterTest {
   @DisplayName("Verifies that a write failing half-way leaves nothing of itself and fails alone; the writes around it commit")
   void failedWriteRolledBackAlone() {
     // given a stored key, and a write that just committed so that the next ones share a transaction
-    await(writer.write(conn -> insert(conn, "taken")));
+    await(writer.write(session -> insert(session, "taken")));
 
     // when three writes run together and the middle one inserts a row, then collides with the stored key
-    Future<Integer> before = writer.write(conn -> insert(conn, "a"));
-    Future<Integer> failing = writer.write(conn -> insert(conn, "half").compose(n -> insert(conn, "taken")));
-    Future<Integer> after = writer.write(conn -> insert(conn, "b"));
+    Future<Integer> before = writer.write(session -> insert(session, "a"));
+    Future<Integer> failing = writer.write(session -> insert(session, "half") + insert(session, "taken"));
+    Future<Integer> after = writer.write(session -> insert(session, "b"));
 
     // then the middle one fails with its own error and its first row is gone; the others are stored
     assertThat(await(before)).isEqualTo(1);
@@ -92,7 +97,7 @@ class GroupCommitWriterTest {
     // when the store reads, writes one statement outside a transaction, and rolls a write transaction back
     keys();
     await(store.pool().query("INSERT INTO scratch (k) VALUES ('x')").execute());
-    failure(store.pool().withTransaction(conn -> insert(conn, "y")
+    failure(store.pool().withTransaction(conn -> conn.query("INSERT INTO scratch (k) VALUES ('y')").execute()
         .compose(n -> Future.failedFuture(new IllegalStateException("roll back")))));
 
     // then exactly the one committed write is counted
@@ -100,9 +105,8 @@ class GroupCommitWriterTest {
     assertThat(keys()).containsExactly("x");
   }
 
-  private static Future<Integer> insert(SqlConnection conn, String key) {
-    return conn.preparedQuery("INSERT INTO scratch (k) VALUES (?)").execute(io.vertx.sqlclient.Tuple.of(key))
-        .map(rows -> rows.rowCount());
+  private static int insert(WriteSession session, String key) throws SQLException {
+    return session.update("INSERT INTO scratch (k) VALUES (#{k})", Map.of("k", key));
   }
 
   private List<String> keys() {
