@@ -48,7 +48,8 @@ final class BenchCommand implements Runnable {
 
   @Command(name = "commands", mixinStandardHelpOptions = true,
       description = {"Drive reference device agents and a command rate against an in-process server on loopback; "
-          + "print wake-to-result latency (create to final event: p50, p90, p99, max) and achieved commands per second.",
+          + "print wake-to-result latency (create to final event: p50, p90, p99, max), achieved commands per second and "
+          + "the store's write transactions per command.",
           "The server suggests the production keepalive interval (25s), so latencies reflect wakes. Homeport logs only "
           + "warnings during the run unless HOMEPORT_LOG_LEVEL is set."})
   static final class Commands implements Callable<Integer> {
