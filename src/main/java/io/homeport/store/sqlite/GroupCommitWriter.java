@@ -51,7 +51,7 @@ final class GroupCommitWriter {
   /** One write: statements on the writer's session, run on the writer thread. */
   @FunctionalInterface
   interface Work<T> {
-    T run(WriteSession session) throws SQLException;
+    T run(JdbcSession session) throws SQLException;
   }
 
   private final DataSource dataSource;
@@ -64,7 +64,7 @@ final class GroupCommitWriter {
 
   // writer thread only
   private long lastCommitNanos;
-  private WriteSession session;
+  private JdbcSession session;
 
   /**
    * @param dataSource connections without the pool's auto-commit workaround: the writer runs its own
@@ -136,7 +136,7 @@ final class GroupCommitWriter {
     List<Write<?>> writes = new ArrayList<>();
     Throwable failure = null;
     try {
-      WriteSession s = session();
+      JdbcSession s = session();
       Write<?> w;
       while (writes.size() < MAX_WRITES && (w = queue.poll()) != null) {
         writes.add(w);
@@ -162,11 +162,11 @@ final class GroupCommitWriter {
     }
   }
 
-  private WriteSession session() throws SQLException {
+  private JdbcSession session() throws SQLException {
     if (session == null) {
       Connection conn = dataSource.getConnection();
       conn.setAutoCommit(false);
-      session = new WriteSession(conn);
+      session = new JdbcSession(conn);
     }
     return session;
   }
@@ -195,7 +195,7 @@ final class GroupCommitWriter {
      * Runs the work in a savepoint; its own failure rolls back to the savepoint and is kept for the
      * caller. Throws only when the savepoint itself fails, which ends the transaction.
      */
-    void runIn(WriteSession session) throws SQLException {
+    void runIn(JdbcSession session) throws SQLException {
       Connection conn = session.connection();
       Savepoint savepoint = conn.setSavepoint();
       try {
@@ -209,20 +209,7 @@ final class GroupCommitWriter {
 
     /** Completes the caller's future on its context: with the result unless the work or the transaction failed. */
     void finish(Throwable transactionFailure) {
-      Throwable cause = failure != null ? failure : transactionFailure;
-      if (caller == null) {
-        complete(cause);
-      } else {
-        caller.runOnContext(v -> complete(cause));
-      }
-    }
-
-    private void complete(Throwable cause) {
-      if (cause == null) {
-        promise.complete(result);
-      } else {
-        promise.fail(cause);
-      }
+      SqlSupport.complete(caller, promise, result, failure != null ? failure : transactionFailure);
     }
   }
 }

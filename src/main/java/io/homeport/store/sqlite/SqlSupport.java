@@ -1,7 +1,9 @@
 package io.homeport.store.sqlite;
 
 import io.homeport.store.StoreException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -26,6 +28,23 @@ final class SqlSupport {
   @FunctionalInterface
   interface Columns {
     Object value(String column);
+  }
+
+  /** Completes a promise of the store's own threads on the caller's context (at once when there is none). */
+  static <T> void complete(Context caller, Promise<T> promise, T result, Throwable failure) {
+    if (caller == null) {
+      completeNow(promise, result, failure);
+    } else {
+      caller.runOnContext(v -> completeNow(promise, result, failure));
+    }
+  }
+
+  private static <T> void completeNow(Promise<T> promise, T result, Throwable failure) {
+    if (failure == null) {
+      promise.complete(result);
+    } else {
+      promise.fail(failure);
+    }
   }
 
   static String sqlMessage(Throwable failure) {

@@ -6,8 +6,6 @@ import static io.homeport.store.CommandSql.stateIn;
 import static io.homeport.store.sqlite.SqlSupport.bytes;
 import static io.homeport.store.sqlite.SqlSupport.instant;
 import static io.homeport.store.sqlite.SqlSupport.millis;
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
-import static io.homeport.store.sqlite.SqlSupport.queryOne;
 import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
 
 import io.homeport.command.ApplianceTarget;
@@ -20,9 +18,6 @@ import io.homeport.store.CommandSql;
 import io.homeport.store.StoreException;
 import io.homeport.store.sqlite.SqlSupport.Columns;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link CommandRepository} on SQLite, through vertx-jdbc-client and SQL templates.
  *
- * <p>Every state change is one conditional {@code UPDATE ... WHERE <state it leaves> ... RETURNING},
+ * <p>Reads run on the store's {@link JdbcReaders}. Every state change is one conditional {@code UPDATE ... WHERE <state it leaves> ... RETURNING},
  * so the write itself decides who wins and reports exactly the rows it changed; SQLite runs the
  * statement (its sub-select included) under the write lock. Writes go through the store's {@link
  * GroupCommitWriter}, which commits those arriving together in one transaction, each in a savepoint of
@@ -119,11 +114,11 @@ final class SqliteCommandRepository implements CommandRepository {
   private static final Comparator<Command> OLDEST_FIRST =
       Comparator.comparing(Command::createdAt).thenComparing(Command::id);
 
-  private final Pool pool;
+  private final JdbcReaders readers;
   private final GroupCommitWriter writer;
 
-  SqliteCommandRepository(Pool pool, GroupCommitWriter writer) {
-    this.pool = pool;
+  SqliteCommandRepository(JdbcReaders readers, GroupCommitWriter writer) {
+    this.readers = readers;
     this.writer = writer;
   }
 
@@ -174,7 +169,7 @@ final class SqliteCommandRepository implements CommandRepository {
   @Override
   public Future<Optional<Command>> findById(String id) {
     Objects.requireNonNull(id, "id");
-    return one(pool, SELECT_BY_ID, Map.of("id", id));
+    return readers.read(session -> one(session, SELECT_BY_ID, Map.of("id", id)));
   }
 
   @Override
@@ -191,7 +186,7 @@ final class SqliteCommandRepository implements CommandRepository {
     }
     String sql = SELECT_BY_DEVICE + (states.isEmpty() ? "" : " AND " + stateIn(states))
         + " ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}";
-    return list(pool, sql, Map.of("deviceId", deviceId, "offset", offset, "limit", limit));
+    return readers.read(session -> list(session, sql, Map.of("deviceId", deviceId, "offset", offset, "limit", limit)));
   }
 
   @Override
@@ -204,20 +199,22 @@ final class SqliteCommandRepository implements CommandRepository {
     if (limit == 0) {
       return Future.succeededFuture(List.of());
     }
-    return list(pool, SELECT_DUE, Map.of("deviceId", deviceId, "now", now.toEpochMilli(), "limit", limit));
+    return readers.read(session ->
+        list(session, SELECT_DUE, Map.of("deviceId", deviceId, "now", now.toEpochMilli(), "limit", limit)));
   }
 
   @Override
   public Future<List<String>> devicesWithDueCommands(Instant now) {
     Objects.requireNonNull(now, "now");
-    return queryAll(pool, DEVICES_WITH_DUE, row -> row.getString("device_id"), Map.of("now", now.toEpochMilli()));
+    return readers.read(session ->
+        session.query(DEVICES_WITH_DUE, Map.of("now", now.toEpochMilli()), row -> (String) row.value("device_id")));
   }
 
   @Override
   public Future<List<String>> devicesWithUnansweredDeliveries(Instant deliveredBefore) {
     Objects.requireNonNull(deliveredBefore, "deliveredBefore");
-    return queryAll(pool, DEVICES_WITH_UNANSWERED, row -> row.getString("device_id"),
-        Map.of("before", deliveredBefore.toEpochMilli()));
+    return readers.read(session -> session.query(DEVICES_WITH_UNANSWERED,
+        Map.of("before", deliveredBefore.toEpochMilli()), row -> (String) row.value("device_id")));
   }
 
   // ------------------------------------------------------------------------------------- delivery
@@ -349,23 +346,13 @@ final class SqliteCommandRepository implements CommandRepository {
 
   // --------------------------------------------------------------------------------------- helpers
 
-  private static Future<Optional<Command>> one(SqlClient client, String sql, Map<String, Object> params) {
-    return queryOne(client, sql, SqliteCommandRepository::toCommand, params);
-  }
-
-  private static Optional<Command> one(WriteSession session, String sql, Map<String, Object> params)
+  private static Optional<Command> one(JdbcSession session, String sql, Map<String, Object> params)
       throws SQLException {
     return session.query(sql, params, SqliteCommandRepository::toCommand).stream().findFirst();
   }
 
-  /** The rows of a query, oldest first. */
-  private static Future<List<Command>> list(SqlClient client, String sql, Map<String, Object> params) {
-    return queryAll(client, sql, SqliteCommandRepository::toCommand, params)
-        .map(rows -> rows.stream().sorted(OLDEST_FIRST).toList());
-  }
-
-  /** The rows of an {@code UPDATE ... RETURNING}, oldest first. */
-  private static List<Command> list(WriteSession session, String sql, Map<String, Object> params)
+  /** The rows of a query or of an {@code UPDATE ... RETURNING}, oldest first. */
+  private static List<Command> list(JdbcSession session, String sql, Map<String, Object> params)
       throws SQLException {
     return session.query(sql, params, SqliteCommandRepository::toCommand).stream().sorted(OLDEST_FIRST).toList();
   }
@@ -399,11 +386,6 @@ final class SqliteCommandRepository implements CommandRepository {
     return p;
   }
 
-  static Command toCommand(Row row) {
-    return toCommand(row::getValue);
-  }
-
-  /** A command from its row, read from the pool or by the writer. */
   static Command toCommand(Columns row) {
     return new Command(
         (String) row.value("id"),

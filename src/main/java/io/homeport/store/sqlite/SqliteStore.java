@@ -49,8 +49,9 @@ import org.sqlite.SQLiteDataSource;
  * (the contract test with concurrent enrollments shows it).
  *
  * <p>The command and event repositories write through one {@link GroupCommitWriter}: its own connection
- * and thread, plain JDBC, writes arriving together committed in one transaction. Reads, and the writes of
- * the other repositories, use the pool. {@link #writeTransactions} counts the write transactions every
+ * and thread, plain JDBC, writes arriving together committed in one transaction. The command
+ * repository reads through {@link JdbcReaders} (threads and connections of their own, plain JDBC); the
+ * other repositories use the pool. {@link #writeTransactions} counts the write transactions every
  * connection committed (SQLite's commit hook).
  */
 public final class SqliteStore implements Store {
@@ -59,6 +60,9 @@ public final class SqliteStore implements Store {
 
   /** The migration folder, {@code db/migration/sqlite/}. */
   public static final String DIALECT = "sqlite";
+
+  /** Threads (each with its connection) for the command path's reads. */
+  private static final int READER_THREADS = 2;
 
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
@@ -98,6 +102,7 @@ public final class SqliteStore implements Store {
 
   private final Pool pool;
   private final GroupCommitWriter writer;
+  private final JdbcReaders readers;
   private final Path file;
   private final int schemaVersion;
   private final WriteTransactionCounter writeTransactions;
@@ -106,15 +111,16 @@ public final class SqliteStore implements Store {
   private final SqliteTokenRepository tokens;
   private final SqliteEventRepository events;
 
-  private SqliteStore(Pool pool, GroupCommitWriter writer, Path file, int schemaVersion,
+  private SqliteStore(Pool pool, SQLiteDataSource sqlite, Options options, Path file, int schemaVersion,
       WriteTransactionCounter writeTransactions) {
     this.pool = pool;
-    this.writer = writer;
+    this.writer = new GroupCommitWriter(sqlite, options.groupCommitWindow());
+    this.readers = new JdbcReaders(sqlite, READER_THREADS);
     this.file = file;
     this.schemaVersion = schemaVersion;
     this.writeTransactions = writeTransactions;
     this.devices = new SqliteDeviceRepository(pool);
-    this.commands = new SqliteCommandRepository(pool, writer);
+    this.commands = new SqliteCommandRepository(readers, writer);
     this.tokens = new SqliteTokenRepository(pool);
     this.events = new SqliteEventRepository(pool, writer);
   }
@@ -143,8 +149,7 @@ public final class SqliteStore implements Store {
               .transform(applied -> {
                 if (applied.succeeded()) {
                   LOG.info("SQLite store {} open at schema version {}", file, applied.result());
-                  return Future.succeededFuture(new SqliteStore(pool,
-                      new GroupCommitWriter(sqlite, options.groupCommitWindow()), file, applied.result(),
+                  return Future.succeededFuture(new SqliteStore(pool, sqlite, options, file, applied.result(),
                       writeTransactions));
                 }
                 return pool.close().transform(closed -> Future.failedFuture(applied.cause()));
@@ -327,6 +332,6 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> close() {
-    return writer.close().transform(v -> pool.close());
+    return writer.close().transform(v -> readers.close()).transform(v -> pool.close());
   }
 }

@@ -105,7 +105,7 @@ class GroupCommitWriterTest {
     assertThat(keys()).containsExactly("x");
   }
 
-  private static int insert(WriteSession session, String key) throws SQLException {
+  private static int insert(JdbcSession session, String key) throws SQLException {
     return session.update("INSERT INTO scratch (k) VALUES (#{k})", Map.of("k", key));
   }
 

@@ -14,11 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@link GroupCommitWriter}'s connection, for the writes it runs: the repositories' SQL with
- * {@code #{name}} parameters (the SqlTemplate form their reads use), run as JDBC prepared statements
- * that stay open for the next write. Used on the writer thread only.
+ * A connection of the store's own threads ({@link GroupCommitWriter}, {@link JdbcReaders}): the
+ * repositories' SQL with {@code #{name}} parameters (the SqlTemplate form of the pool's statements), run
+ * as JDBC prepared statements that stay open for the next call. Used by one thread at a time.
  */
-final class WriteSession {
+final class JdbcSession {
   private static final Pattern PARAMETER = Pattern.compile("#\\{(\\w+)}");
 
   private record Prepared(PreparedStatement statement, List<String> names) {}
@@ -26,7 +26,7 @@ final class WriteSession {
   private final Connection connection;
   private final Map<String, Prepared> prepared = new HashMap<>();
 
-  WriteSession(Connection connection) {
+  JdbcSession(Connection connection) {
     this.connection = connection;
   }
 
