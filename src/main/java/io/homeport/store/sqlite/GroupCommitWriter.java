@@ -156,9 +156,10 @@ final class GroupCommitWriter {
       w.finish(failure);
     }
     busy.set(false);
-    // a write queued after the last poll found the flag set: start its transaction now
+    // a write queued after the last poll found the flag set: schedule its transaction (as a new task,
+    // so that back-to-back transactions do not nest on the stack)
     if (!queue.isEmpty() && busy.compareAndSet(false, true)) {
-      schedule();
+      thread.execute(this::schedule);
     }
   }
 
