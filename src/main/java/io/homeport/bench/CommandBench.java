@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -105,11 +106,14 @@ public final class CommandBench {
    *     longer, the time from the first create to the last final event
    * @param wakes wakes the server sent during the load and drain (each wake once)
    * @param retransmissions wake copies after the first, same period
+   * @param storeWriteTransactionsPerCommand write transactions the store committed during the load and
+   *     drain per created command (sweeps and event-log writes included); NaN when the store does not count
    */
   public record Figures(int devices, int rate, long offered, long created, long createFailures,
       Map<String, Long> outcomes, long lost, double achievedPerSecond, LatencyRecorder.Summary latency,
       LatencyRecorder.Summary toDelivery, LatencyRecorder.Summary deliveryToResult, LatencyRecorder.Summary firstContact,
-      long wakes, long retransmissions, long agentWakesAccepted, long agentWakesDropped) {}
+      long wakes, long retransmissions, long agentWakesAccepted, long agentWakesDropped,
+      double storeWriteTransactionsPerCommand) {}
 
   private record Final(long nanos, String type) {}
 
@@ -228,11 +232,13 @@ public final class CommandBench {
     out.printf("load: %d commands at %d/s over %.1fs, round robin over %d devices...%n", offered, options.rate(),
         options.duration().toMillis() / 1e3, m);
     CpuMeter cpu = new CpuMeter();
+    OptionalLong writesBefore = server.storeWriteTransactions();
     long loadStart = System.nanoTime();
     long loadEnd = drive(server, context, bundles, load, options.rate(), options.duration(), "n");
     String cpuDuringLoad = cpu.report();
     long deadline = loadEnd + DRAIN.toNanos();
     awaitDone(load, deadline);
+    OptionalLong writesAfter = server.storeWriteTransactions();
 
     LatencyRecorder latency = new LatencyRecorder();
     LatencyRecorder toDelivery = new LatencyRecorder();
@@ -266,13 +272,22 @@ public final class CommandBench {
     long accepted = agents.stream().mapToLong(DeviceAgent::wakesAccepted).sum() - acceptedBefore;
     long dropped = agents.stream().mapToLong(DeviceAgent::wakesDropped).sum() - droppedBefore;
     out.printf("CPU during the load: %s%n", cpuDuringLoad);
+    double writesPerCommand = Double.NaN;
+    if (writesBefore.isPresent() && writesAfter.isPresent()) {
+      long writes = writesAfter.getAsLong() - writesBefore.getAsLong();
+      writesPerCommand = created == 0 ? Double.NaN : (double) writes / created;
+      out.printf(java.util.Locale.ROOT, "store write transactions during load and drain: %d, %.2f per command "
+          + "(all writers: commands, event log, sweeps)%n", writes, writesPerCommand);
+    } else {
+      out.printf("store write transactions: not counted by this store%n");
+    }
     out.printf("server wakes during load and drain: %d sent, %d retransmissions (totals since start: %d, %d); "
             + "agents accepted %d wakes, dropped %d; %d devices online%n", wakes, retransmissions,
         server.beacon().wakesSent(), server.beacon().wakeRetransmissions(), accepted, dropped,
         server.presence().onlineCount());
     return new Figures(m, options.rate(), offered, created, load.failures.get(), outcomes, lost, achieved,
         latency.summary(), toDelivery.summary(), deliveryToResult.summary(), firstLatency.summary(), wakes,
-        retransmissions, accepted, dropped);
+        retransmissions, accepted, dropped, writesPerCommand);
   }
 
   /**

@@ -124,7 +124,8 @@ final class BenchCommand implements Runnable {
 
   @Command(name = "commands", mixinStandardHelpOptions = true,
       description = {"Drive reference device agents and a command rate against an in-process server on loopback; "
-          + "print wake-to-result latency (create to final event: p50, p90, p99, max) and achieved commands per second.",
+          + "print wake-to-result latency (create to final event: p50, p90, p99, max), achieved commands per second and "
+          + "the store's write transactions per command.",
           "The server suggests the production keepalive interval (25s), so latencies reflect wakes. Homeport logs only "
           + "warnings during the run unless HOMEPORT_LOG_LEVEL is set."})
   static final class Commands implements Callable<Integer> {
@@ -182,9 +183,10 @@ final class BenchCommand implements Runnable {
         return 1;
       }
       System.out.printf(java.util.Locale.ROOT, "RESULT devices=%d rate=%d/s achieved_per_s=%.1f p50_ms=%.1f p90_ms=%.1f "
-              + "p99_ms=%.1f max_ms=%.1f lost=%d wakes=%d retransmissions=%d%n", f.devices(), f.rate(),
-          f.achievedPerSecond(), f.latency().p50Millis(), f.latency().p90Millis(), f.latency().p99Millis(),
-          f.latency().maxMillis(), f.lost(), f.wakes(), f.retransmissions());
+              + "p99_ms=%.1f max_ms=%.1f lost=%d wakes=%d retransmissions=%d store_write_tx_per_command=%.2f%n",
+          f.devices(), f.rate(), f.achievedPerSecond(), f.latency().p50Millis(), f.latency().p90Millis(),
+          f.latency().p99Millis(), f.latency().maxMillis(), f.lost(), f.wakes(), f.retransmissions(),
+          f.storeWriteTransactionsPerCommand());
       return 0;
     }
   }

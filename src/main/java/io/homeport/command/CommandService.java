@@ -180,27 +180,34 @@ public final class CommandService {
    */
   public Future<List<Command>> deliver(String deviceId) {
     Instant now = now();
-    return commands.deliver(deviceId, now, resultTimeout, DELIVERY_BATCH).compose(fresh -> {
-      fresh.forEach(c -> publish(EventType.COMMAND_DELIVERED, c));
-      if (!fresh.isEmpty()) {
-        LOG.info("delivered {} command(s) to device {}", fresh.size(), deviceId);
-      }
-      if (fresh.size() < DELIVERY_BATCH) {
-        pending.clear(deviceId); // a concurrent create marks it again after its own store write
-        refreshPending(deviceId);
-      }
-      return commands.listByDevice(deviceId, EnumSet.of(CommandState.DELIVERED), 0, DELIVERY_BATCH).map(open -> {
-        List<Command> offered = new ArrayList<>(fresh);
-        Instant reofferBefore = now.minus(REOFFER_AFTER);
-        open.stream().filter(c -> c.deliveredAt().isBefore(startedAt) || c.deliveredAt().isBefore(reofferBefore))
-            .forEach(c -> {
-          LOG.info("offering command {} to device {} again: delivered at {}, no result yet", c.id(), deviceId,
-              c.deliveredAt());
-          offered.add(c);
+    // Many hellos find nothing due (the one after a device posted its results, long polls): a read
+    // tells, and only a hello with due commands takes a turn of the store's writer. The conditional
+    // update still decides which call delivers a command.
+    return commands.due(deviceId, now, 1)
+        .compose(due -> due.isEmpty()
+            ? Future.succeededFuture(List.<Command>of())
+            : commands.deliver(deviceId, now, resultTimeout, DELIVERY_BATCH))
+        .compose(fresh -> {
+          fresh.forEach(c -> publish(EventType.COMMAND_DELIVERED, c));
+          if (!fresh.isEmpty()) {
+            LOG.info("delivered {} command(s) to device {}", fresh.size(), deviceId);
+          }
+          if (fresh.size() < DELIVERY_BATCH) {
+            pending.clear(deviceId); // a concurrent create marks it again after its own store write
+            refreshPending(deviceId);
+          }
+          return commands.listByDevice(deviceId, EnumSet.of(CommandState.DELIVERED), 0, DELIVERY_BATCH).map(open -> {
+            List<Command> offered = new ArrayList<>(fresh);
+            Instant reofferBefore = now.minus(REOFFER_AFTER);
+            open.stream().filter(c -> c.deliveredAt().isBefore(startedAt) || c.deliveredAt().isBefore(reofferBefore))
+                .forEach(c -> {
+              LOG.info("offering command {} to device {} again: delivered at {}, no result yet", c.id(), deviceId,
+                  c.deliveredAt());
+              offered.add(c);
+            });
+            return offered;
+          });
         });
-        return offered;
-      });
-    });
   }
 
   /**

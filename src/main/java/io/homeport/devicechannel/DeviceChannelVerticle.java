@@ -207,7 +207,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
     List<HostedAppliance> appliances = appliances(body);
     vertx.eventBus().send(EventAddresses.WAKE_STOP, deviceId);
     long deadline = System.nanoTime() + wait * 1_000_000_000L;
-    Future<Void> reported = appliances == null ? Future.succeededFuture() : devices.reportAppliances(deviceId, appliances);
+    Future<Void> reported = appliances == null ? Future.succeededFuture() : reportIfChanged(deviceId, appliances);
     reported.onComplete(r -> {
       if (r.failed()) {
         ctx.fail(r.cause());
@@ -215,6 +215,17 @@ public final class DeviceChannelVerticle extends VerticleBase {
         deliver(ctx, deviceId, wait > 0 ? vertx.setTimer(wait * 1000L, id -> polls.expire(deviceId, ctx)) : -1, deadline);
       }
     });
+  }
+
+  /**
+   * Stores the device's appliance report when it differs from the stored one. Devices repeat the same
+   * report in every hello: comparing costs a read, where storing it again would cost a write
+   * transaction per hello, competing with the command transitions for the store's one write lock.
+   */
+  private Future<Void> reportIfChanged(String deviceId, List<HostedAppliance> appliances) {
+    return devices.appliances(deviceId).compose(stored -> Set.copyOf(stored).equals(Set.copyOf(appliances))
+        ? Future.succeededFuture()
+        : devices.reportAppliances(deviceId, appliances));
   }
 
   /** The optional {@code appliances: [{plugin, type, address}]} report of a hello; null when absent. */

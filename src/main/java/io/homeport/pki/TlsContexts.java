@@ -1,13 +1,11 @@
 package io.homeport.pki;
 
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -18,9 +16,6 @@ import javax.net.ssl.X509TrustManager;
  * {@link ServerPki} and wraps {@link DeviceClientTrustManager} instead.
  */
 public final class TlsContexts {
-  /** Protects nothing: the key store never leaves memory, but the JDK API wants a password. */
-  private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
-
   private TlsContexts() {}
 
   /** An enrolled device: presents its certificate chain, trusts only servers issued by the CA. */
@@ -49,19 +44,6 @@ public final class TlsContexts {
   }
 
   private static KeyManager[] keyManagers(PrivateKey key, List<X509Certificate> chain) {
-    Objects.requireNonNull(key, "key");
-    if (chain == null || chain.isEmpty()) {
-      throw new IllegalArgumentException("certificate chain must not be empty");
-    }
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry("identity", key, IN_MEMORY_PASSWORD, chain.toArray(X509Certificate[]::new));
-      KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      factory.init(store, IN_MEMORY_PASSWORD);
-      return factory.getKeyManagers();
-    } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new PkiException("cannot load key and certificate chain", e);
-    }
+    return new KeyManager[] {new IdentityKeyManager(key, chain)};
   }
 }

@@ -51,6 +51,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -395,6 +396,11 @@ public final class HomeportServer {
   /** Mints and verifies API tokens with the server's key. */
   public ApiTokens tokens() {
     return tokens;
+  }
+
+  /** Write transactions the store committed since it opened, where it counts them (see {@link Store#writeTransactions}). */
+  public OptionalLong storeWriteTransactions() {
+    return store.writeTransactions();
   }
 
   /** The durable event log every component publishes its events through. */

@@ -6,6 +6,7 @@ import io.homeport.device.DeviceRepository;
 import io.homeport.event.EventRepository;
 
 import io.vertx.core.Future;
+import java.util.OptionalLong;
 
 /** The durable store: one object per backend giving access to every repository. */
 public interface Store {
@@ -18,6 +19,14 @@ public interface Store {
 
   /** The durable event log. */
   EventRepository events();
+
+  /**
+   * Write transactions committed since the store was opened (explicit ones and single writing
+   * statements alike), for benches and metrics; empty where the store does not count them.
+   */
+  default OptionalLong writeTransactions() {
+    return OptionalLong.empty();
+  }
 
   /** Closes the connection pool. */
   Future<Void> close();

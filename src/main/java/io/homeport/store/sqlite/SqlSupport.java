@@ -1,7 +1,9 @@
 package io.homeport.store.sqlite;
 
 import io.homeport.store.StoreException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -18,6 +20,32 @@ import io.vertx.sqlclient.templates.RowMapper;
 /** Row and error helpers shared by the SQLite repositories. */
 final class SqlSupport {
   private SqlSupport() {}
+
+  /**
+   * A row's values by column name, whether it came from the pool (a Vert.x {@link Row}, {@code
+   * row::getValue}) or from the writer's JDBC statements, so one mapper serves both.
+   */
+  @FunctionalInterface
+  interface Columns {
+    Object value(String column);
+  }
+
+  /** Completes a promise of the store's own threads on the caller's context (at once when there is none). */
+  static <T> void complete(Context caller, Promise<T> promise, T result, Throwable failure) {
+    if (caller == null) {
+      completeNow(promise, result, failure);
+    } else {
+      caller.runOnContext(v -> completeNow(promise, result, failure));
+    }
+  }
+
+  private static <T> void completeNow(Promise<T> promise, T result, Throwable failure) {
+    if (failure == null) {
+      promise.complete(result);
+    } else {
+      promise.fail(failure);
+    }
+  }
 
   static String sqlMessage(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -37,7 +65,11 @@ final class SqlSupport {
   }
 
   static Instant instant(Row row, String column) {
-    Object value = row.getValue(column);
+    return instant(row::getValue, column);
+  }
+
+  static Instant instant(Columns row, String column) {
+    Object value = row.value(column);
     if (value == null) {
       return null;
     }
@@ -59,7 +91,11 @@ final class SqlSupport {
   }
 
   static byte[] bytes(Row row, String column) {
-    Object value = row.getValue(column);
+    return bytes(row::getValue, column);
+  }
+
+  static byte[] bytes(Columns row, String column) {
+    Object value = row.value(column);
     if (value == null) {
       return null;
     }

@@ -6,10 +6,7 @@ import static io.homeport.store.CommandSql.stateIn;
 import static io.homeport.store.sqlite.SqlSupport.bytes;
 import static io.homeport.store.sqlite.SqlSupport.instant;
 import static io.homeport.store.sqlite.SqlSupport.millis;
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
-import static io.homeport.store.sqlite.SqlSupport.queryOne;
 import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
-import static io.homeport.store.sqlite.SqlSupport.update;
 
 import io.homeport.command.ApplianceTarget;
 import io.homeport.command.Command;
@@ -19,10 +16,9 @@ import io.homeport.command.CommandRepository;
 import io.homeport.refusal.Refusal;
 import io.homeport.store.CommandSql;
 import io.homeport.store.StoreException;
+import io.homeport.store.sqlite.SqlSupport.Columns;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,11 +35,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link CommandRepository} on SQLite, through vertx-jdbc-client and SQL templates.
  *
- * <p>Every state change is one conditional {@code UPDATE ... WHERE <state it leaves> ... RETURNING},
+ * <p>Reads run on the store's {@link JdbcReaders}. Every state change is one conditional {@code UPDATE ... WHERE <state it leaves> ... RETURNING},
  * so the write itself decides who wins and reports exactly the rows it changed; SQLite runs the
- * statement (its sub-select included) under the write lock. A method that needs more than that statement
- * runs in one transaction that starts with it (the rule of {@link SqliteStore}): reads that explain a
- * refused write, or the lookup of the command an idempotency key already names, come after it.
+ * statement (its sub-select included) under the write lock. Writes go through the store's {@link
+ * GroupCommitWriter}, which commits those arriving together in one transaction, each in a savepoint of
+ * its own; a write that needs more than its statement starts with it (the rule of {@link SqliteStore}):
+ * reads that explain a refused write, or the lookup of the command an idempotency key already names,
+ * come after it.
  *
  * <p>{@code RETURNING} gives rows in no defined order; lists are sorted here, oldest first (creation
  * time, then id).
@@ -116,10 +114,12 @@ final class SqliteCommandRepository implements CommandRepository {
   private static final Comparator<Command> OLDEST_FIRST =
       Comparator.comparing(Command::createdAt).thenComparing(Command::id);
 
-  private final Pool pool;
+  private final JdbcReaders readers;
+  private final GroupCommitWriter writer;
 
-  SqliteCommandRepository(Pool pool) {
-    this.pool = pool;
+  SqliteCommandRepository(JdbcReaders readers, GroupCommitWriter writer) {
+    this.readers = readers;
+    this.writer = writer;
   }
 
   // ---------------------------------------------------------------------------------------- create
@@ -134,16 +134,14 @@ final class SqliteCommandRepository implements CommandRepository {
     Map<String, Object> p = params(command);
     // The insert comes first, so the transaction starts with a write and holds the write lock when an
     // idempotency conflict is found: the command that caused it is committed and visible to the lookup.
-    return pool.withTransaction(conn -> update(conn, INSERT, p)
-            .compose(inserted -> {
-              if (inserted == 1) {
-                return Future.succeededFuture(new Created(command, true));
-              }
-              return one(conn, SELECT_BY_KEY, p).compose(existing -> existing.isPresent()
-                  ? Future.succeededFuture(new Created(existing.get(), false))
-                  : Future.failedFuture(new StoreException(
-                      "command " + command.id() + " was neither stored nor found by its idempotency key")));
-            }))
+    return writer.write(session -> {
+          if (session.update(INSERT, p) == 1) {
+            return new Created(command, true);
+          }
+          return one(session, SELECT_BY_KEY, p).map(existing -> new Created(existing, false))
+              .orElseThrow(() -> new StoreException(
+                  "command " + command.id() + " was neither stored nor found by its idempotency key"));
+        })
         .recover(e -> Future.failedFuture(translateCreateFailure(e, command)))
         .onSuccess(c -> {
           if (c.created()) {
@@ -171,7 +169,7 @@ final class SqliteCommandRepository implements CommandRepository {
   @Override
   public Future<Optional<Command>> findById(String id) {
     Objects.requireNonNull(id, "id");
-    return one(pool, SELECT_BY_ID, Map.of("id", id));
+    return readers.read(session -> one(session, SELECT_BY_ID, Map.of("id", id)));
   }
 
   @Override
@@ -188,7 +186,7 @@ final class SqliteCommandRepository implements CommandRepository {
     }
     String sql = SELECT_BY_DEVICE + (states.isEmpty() ? "" : " AND " + stateIn(states))
         + " ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}";
-    return list(pool, sql, Map.of("deviceId", deviceId, "offset", offset, "limit", limit));
+    return readers.read(session -> list(session, sql, Map.of("deviceId", deviceId, "offset", offset, "limit", limit)));
   }
 
   @Override
@@ -201,20 +199,22 @@ final class SqliteCommandRepository implements CommandRepository {
     if (limit == 0) {
       return Future.succeededFuture(List.of());
     }
-    return list(pool, SELECT_DUE, Map.of("deviceId", deviceId, "now", now.toEpochMilli(), "limit", limit));
+    return readers.read(session ->
+        list(session, SELECT_DUE, Map.of("deviceId", deviceId, "now", now.toEpochMilli(), "limit", limit)));
   }
 
   @Override
   public Future<List<String>> devicesWithDueCommands(Instant now) {
     Objects.requireNonNull(now, "now");
-    return queryAll(pool, DEVICES_WITH_DUE, row -> row.getString("device_id"), Map.of("now", now.toEpochMilli()));
+    return readers.read(session ->
+        session.query(DEVICES_WITH_DUE, Map.of("now", now.toEpochMilli()), row -> (String) row.value("device_id")));
   }
 
   @Override
   public Future<List<String>> devicesWithUnansweredDeliveries(Instant deliveredBefore) {
     Objects.requireNonNull(deliveredBefore, "deliveredBefore");
-    return queryAll(pool, DEVICES_WITH_UNANSWERED, row -> row.getString("device_id"),
-        Map.of("before", deliveredBefore.toEpochMilli()));
+    return readers.read(session -> session.query(DEVICES_WITH_UNANSWERED,
+        Map.of("before", deliveredBefore.toEpochMilli()), row -> (String) row.value("device_id")));
   }
 
   // ------------------------------------------------------------------------------------- delivery
@@ -240,7 +240,7 @@ final class SqliteCommandRepository implements CommandRepository {
     p.put("limit", limit);
     // one statement: the sub-select picks the oldest due commands and the update, under the write lock,
     // moves exactly those still undelivered; RETURNING reports only what this call changed
-    return pool.withTransaction(conn -> list(conn, DELIVER, p))
+    return writer.write(session -> list(session, DELIVER, p))
         .onSuccess(delivered -> {
           if (!delivered.isEmpty()) {
             LOG.debug("delivered {} command(s) to device {}", delivered.size(), deviceId);
@@ -253,7 +253,7 @@ final class SqliteCommandRepository implements CommandRepository {
     Objects.requireNonNull(deviceId, "deviceId");
     Objects.requireNonNull(now, "now");
     Map<String, Object> p = Map.of("deviceId", deviceId, "now", now.toEpochMilli());
-    return pool.withTransaction(conn -> list(conn, MARK_WOKEN, p));
+    return writer.write(session -> list(session, MARK_WOKEN, p));
   }
 
   // ----------------------------------------------------------------------------------- transitions
@@ -272,15 +272,17 @@ final class SqliteCommandRepository implements CommandRepository {
     p.put("resultStatus", result.status().wireName());
     p.put("resultCode", result.code());
     p.put("resultData", result.dataJson());
-    return pool.withTransaction(conn -> one(conn, COMPLETE, p)
-            .compose(updated -> updated.isPresent()
-                ? Future.succeededFuture(updated.get())
-                : one(conn, SELECT_BY_ID, p).compose(found -> Future.<Command>failedFuture(
-                    whyNotCompletable(id, deviceId, found)))))
+    return writer.write(session -> {
+          Optional<Command> updated = one(session, COMPLETE, p);
+          if (updated.isPresent()) {
+            return updated.get();
+          }
+          throw whyNotCompletable(id, deviceId, one(session, SELECT_BY_ID, p));
+        })
         .onSuccess(c -> LOG.debug("command {} of device {} completed: {}", id, deviceId, c.state()));
   }
 
-  private static Throwable whyNotCompletable(String id, String deviceId, Optional<Command> found) {
+  private static RuntimeException whyNotCompletable(String id, String deviceId, Optional<Command> found) {
     if (found.isEmpty() || !found.get().deviceId().equals(deviceId)) {
       // a command of another device is reported as missing: a device learns nothing about others
       return new Refusal.NotFound("device " + deviceId + " has no command " + id);
@@ -301,20 +303,23 @@ final class SqliteCommandRepository implements CommandRepository {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(now, "now");
     Map<String, Object> p = Map.of("id", id, "now", now.toEpochMilli());
-    return pool.withTransaction(conn -> one(conn, CANCEL, p)
-            .compose(updated -> updated.isPresent()
-                ? Future.succeededFuture(updated.get())
-                : one(conn, SELECT_BY_ID, p).compose(found -> Future.<Command>failedFuture(found.isEmpty()
-                    ? new Refusal.NotFound("command " + id + " does not exist")
-                    : new Refusal.Conflict("cannot cancel command " + id + ": it is "
-                        + found.get().state().wireName())))))
+    return writer.write(session -> {
+          Optional<Command> updated = one(session, CANCEL, p);
+          if (updated.isPresent()) {
+            return updated.get();
+          }
+          Optional<Command> found = one(session, SELECT_BY_ID, p);
+          throw found.isEmpty()
+              ? new Refusal.NotFound("command " + id + " does not exist")
+              : new Refusal.Conflict("cannot cancel command " + id + ": it is " + found.get().state().wireName());
+        })
         .onSuccess(c -> LOG.debug("cancelled command {}", id));
   }
 
   @Override
   public Future<List<Command>> expire(Instant now) {
     Objects.requireNonNull(now, "now");
-    return pool.withTransaction(conn -> list(conn, EXPIRE, Map.of("now", now.toEpochMilli())))
+    return writer.write(session -> list(session, EXPIRE, Map.of("now", now.toEpochMilli())))
         .onSuccess(expired -> {
           if (!expired.isEmpty()) {
             LOG.debug("{} command(s) expired", expired.size());
@@ -326,13 +331,12 @@ final class SqliteCommandRepository implements CommandRepository {
   public Future<List<Command>> timeOut(Instant now) {
     Objects.requireNonNull(now, "now");
     Map<String, Object> p = Map.of("now", now.toEpochMilli());
-    return pool.withTransaction(conn -> list(conn, REQUEUE, p)
-            .compose(requeued -> list(conn, TIME_OUT, p).map(timedOut -> {
-              List<Command> all = new ArrayList<>(requeued);
-              all.addAll(timedOut);
-              all.sort(OLDEST_FIRST);
-              return List.copyOf(all);
-            })))
+    return writer.write(session -> {
+          List<Command> all = new ArrayList<>(list(session, REQUEUE, p));
+          all.addAll(list(session, TIME_OUT, p));
+          all.sort(OLDEST_FIRST);
+          return List.copyOf(all);
+        })
         .onSuccess(changed -> {
           if (!changed.isEmpty()) {
             LOG.debug("{} delivered command(s) without a result in time", changed.size());
@@ -342,14 +346,15 @@ final class SqliteCommandRepository implements CommandRepository {
 
   // --------------------------------------------------------------------------------------- helpers
 
-  private static Future<Optional<Command>> one(SqlClient client, String sql, Map<String, Object> params) {
-    return queryOne(client, sql, SqliteCommandRepository::toCommand, params);
+  private static Optional<Command> one(JdbcSession session, String sql, Map<String, Object> params)
+      throws SQLException {
+    return session.query(sql, params, SqliteCommandRepository::toCommand).stream().findFirst();
   }
 
   /** The rows of a query or of an {@code UPDATE ... RETURNING}, oldest first. */
-  private static Future<List<Command>> list(SqlClient client, String sql, Map<String, Object> params) {
-    return queryAll(client, sql, SqliteCommandRepository::toCommand, params)
-        .map(rows -> rows.stream().sorted(OLDEST_FIRST).toList());
+  private static List<Command> list(JdbcSession session, String sql, Map<String, Object> params)
+      throws SQLException {
+    return session.query(sql, params, SqliteCommandRepository::toCommand).stream().sorted(OLDEST_FIRST).toList();
   }
 
   private static Map<String, Object> params(Command c) {
@@ -381,17 +386,17 @@ final class SqliteCommandRepository implements CommandRepository {
     return p;
   }
 
-  static Command toCommand(Row row) {
+  static Command toCommand(Columns row) {
     return new Command(
-        row.getString("id"),
-        row.getString("device_id"),
-        row.getString("action"),
-        row.getString("params"),
-        CommandState.valueOf(row.getString("state")),
+        (String) row.value("id"),
+        (String) row.value("device_id"),
+        (String) row.value("action"),
+        (String) row.value("params"),
+        CommandState.valueOf((String) row.value("state")),
         instant(row, "created_at"),
         instant(row, "not_before"),
         instant(row, "expires_at"),
-        row.getString("idempotency_key"),
+        (String) row.value("idempotency_key"),
         bool(row, "retryable"),
         instant(row, "delivered_at"),
         instant(row, "result_deadline"),
@@ -401,27 +406,27 @@ final class SqliteCommandRepository implements CommandRepository {
         target(row));
   }
 
-  private static ApplianceTarget target(Row row) {
-    String plugin = row.getString("plugin");
+  private static ApplianceTarget target(Columns row) {
+    String plugin = (String) row.value("plugin");
     if (plugin == null) {
       return null;
     }
-    return new ApplianceTarget(plugin, row.getString("appliance_type"), row.getString("appliance_address"),
-        bytes(row, "payload"), row.getString("payload_type"));
+    return new ApplianceTarget(plugin, (String) row.value("appliance_type"), (String) row.value("appliance_address"),
+        bytes(row, "payload"), (String) row.value("payload_type"));
   }
 
-  private static CommandResult result(Row row) {
-    String status = row.getString("result_status");
+  private static CommandResult result(Columns row) {
+    String status = (String) row.value("result_status");
     if (status == null) {
       return null;
     }
     CommandResult.Status parsed = CommandResult.Status.fromWireName(status)
         .orElseThrow(() -> new StoreException("column result_status holds an unknown status '" + status + "'"));
-    return new CommandResult(parsed, row.getString("result_code"), row.getString("result_data"));
+    return new CommandResult(parsed, (String) row.value("result_code"), (String) row.value("result_data"));
   }
 
-  private static long number(Row row, String column) {
-    Object value = row.getValue(column);
+  private static long number(Columns row, String column) {
+    Object value = row.value(column);
     if (value instanceof Number number) {
       return number.longValue();
     }
@@ -429,8 +434,8 @@ final class SqliteCommandRepository implements CommandRepository {
     throw new StoreException("column " + column + " holds " + held + ", not a number");
   }
 
-  private static boolean bool(Row row, String column) {
-    Object value = row.getValue(column);
+  private static boolean bool(Columns row, String column) {
+    Object value = row.value(column);
     if (value instanceof Boolean b) {
       return b;
     }

@@ -10,7 +10,6 @@ import io.homeport.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,10 +18,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@link EventRepository} on SQLite. An append is one transaction that starts with its inserts (one
- * JDBC batch), so it holds the write lock from its first statement on (the rule of {@link SqliteStore});
- * it then reads back the ids it was given: the newest {@code n} rows of the table, since no other writer
- * can insert while the lock is held and AUTOINCREMENT gives every row an id above all earlier ones.
+ * {@link EventRepository} on SQLite. Appends and prunes go through the store's {@link GroupCommitWriter},
+ * so the event log's batches share transactions with the command transitions written at the same time.
+ * An append starts with its inserts (one JDBC batch) in a savepoint of its own, so the transaction holds
+ * the write lock (the rule of {@link SqliteStore}) and a failed append leaves none of its rows; it then
+ * reads back the ids it was given: the newest {@code n} rows of the table, since only the writer inserts,
+ * one write at a time, and AUTOINCREMENT gives every row an id above all earlier ones.
  */
 final class SqliteEventRepository implements EventRepository {
 
@@ -40,9 +41,11 @@ final class SqliteEventRepository implements EventRepository {
           + "ORDER BY id LIMIT #{limit})";
 
   private final Pool pool;
+  private final GroupCommitWriter writer;
 
-  SqliteEventRepository(Pool pool) {
+  SqliteEventRepository(Pool pool, GroupCommitWriter writer) {
     this.pool = pool;
+    this.writer = writer;
   }
 
   @Override
@@ -61,11 +64,10 @@ final class SqliteEventRepository implements EventRepository {
     if (rows.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return pool.withTransaction(conn -> SqlTemplate.forUpdate(conn, INSERT).executeBatch(rows)
-        .compose(inserted -> SqlTemplate.forQuery(conn, NEWEST_IDS)
-            .mapTo(row -> row.getLong("id"))
-            .execute(Map.of("n", rows.size())))
-        .map(idRows -> {
+    return writer.write(session -> {
+          session.batch(INSERT, rows);
+          List<Long> idRows = session.query(NEWEST_IDS, Map.of("n", rows.size()),
+              row -> ((Number) row.value("id")).longValue());
           long[] ids = new long[rows.size()];
           int i = ids.length;
           for (Long id : idRows) {
@@ -79,7 +81,7 @@ final class SqliteEventRepository implements EventRepository {
             stored.add(events.get(k).withId(ids[k]));
           }
           return List.copyOf(stored);
-        }));
+        });
   }
 
   @Override
@@ -111,7 +113,7 @@ final class SqliteEventRepository implements EventRepository {
     if (limit == 0) {
       return Future.succeededFuture(0);
     }
-    return SqlSupport.update(pool, PRUNE_OLDER, Map.of("cutoff", cutoff.toEpochMilli(), "limit", limit));
+    return writer.write(session -> session.update(PRUNE_OLDER, Map.of("cutoff", cutoff.toEpochMilli(), "limit", limit)));
   }
 
   @Override
@@ -123,7 +125,7 @@ final class SqliteEventRepository implements EventRepository {
     if (limit == 0) {
       return Future.succeededFuture(0);
     }
-    return SqlSupport.update(pool, PRUNE_TO_COUNT, Map.of("keep", keep, "limit", limit));
+    return writer.write(session -> session.update(PRUNE_TO_COUNT, Map.of("keep", keep, "limit", limit)));
   }
 
   private static StoredEvent event(Row row) {

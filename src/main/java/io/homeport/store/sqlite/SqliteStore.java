@@ -21,10 +21,14 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteCommitListener;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -43,6 +47,12 @@ import org.sqlite.SQLiteDataSource;
  * takes the write lock, waiting up to the busy timeout; a transaction that reads first and writes
  * later fails at once with {@code SQLITE_BUSY} whenever another connection committed in between
  * (the contract test with concurrent enrollments shows it).
+ *
+ * <p>The command and event repositories write through one {@link GroupCommitWriter}: its own connection
+ * and thread, plain JDBC, writes arriving together committed in one transaction. The command
+ * repository reads through {@link JdbcReaders} (threads and connections of their own, plain JDBC); the
+ * other repositories use the pool. {@link #writeTransactions} counts the write transactions every
+ * connection committed (SQLite's commit hook).
  */
 public final class SqliteStore implements Store {
 
@@ -50,6 +60,9 @@ public final class SqliteStore implements Store {
 
   /** The migration folder, {@code db/migration/sqlite/}. */
   public static final String DIALECT = "sqlite";
+
+  /** Threads (each with its connection) for the command path's reads. */
+  private static final int READER_THREADS = 2;
 
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
@@ -59,9 +72,18 @@ public final class SqliteStore implements Store {
    *
    * @param poolSize connections in the pool (readers run in parallel, writers one at a time)
    * @param busyTimeout how long a statement waits for a lock held by another connection before failing
+   * @param groupCommitWindow under load, the least time between two commits of the {@link
+   *     GroupCommitWriter}: writes arriving in between share the next transaction (zero: each transaction
+   *     takes whatever waits when the previous one ends)
    */
-  public record Options(int poolSize, Duration busyTimeout) {
-    public static final Options DEFAULTS = new Options(4, Duration.ofSeconds(5));
+  public record Options(int poolSize, Duration busyTimeout, Duration groupCommitWindow) {
+    /** 2 ms: at most 500 command and event transactions a second, each write waiting at most that long. */
+    public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofMillis(2);
+    public static final Options DEFAULTS = new Options(4, Duration.ofSeconds(5), DEFAULT_GROUP_COMMIT_WINDOW);
+
+    public Options(int poolSize, Duration busyTimeout) {
+      this(poolSize, busyTimeout, DEFAULT_GROUP_COMMIT_WINDOW);
+    }
 
     public Options {
       if (poolSize < 1) {
@@ -71,25 +93,36 @@ public final class SqliteStore implements Store {
       if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("busyTimeout out of range: " + busyTimeout);
       }
+      Objects.requireNonNull(groupCommitWindow, "groupCommitWindow");
+      if (groupCommitWindow.isNegative() || groupCommitWindow.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException("groupCommitWindow must be 0 to 1 s: " + groupCommitWindow);
+      }
     }
   }
 
   private final Pool pool;
+  private final GroupCommitWriter writer;
+  private final JdbcReaders readers;
   private final Path file;
   private final int schemaVersion;
+  private final WriteTransactionCounter writeTransactions;
   private final SqliteDeviceRepository devices;
   private final SqliteCommandRepository commands;
   private final SqliteTokenRepository tokens;
   private final SqliteEventRepository events;
 
-  private SqliteStore(Pool pool, Path file, int schemaVersion) {
+  private SqliteStore(Pool pool, SQLiteDataSource sqlite, Options options, Path file, int schemaVersion,
+      WriteTransactionCounter writeTransactions) {
     this.pool = pool;
+    this.writer = new GroupCommitWriter(sqlite, options.groupCommitWindow());
+    this.readers = new JdbcReaders(sqlite, READER_THREADS);
     this.file = file;
     this.schemaVersion = schemaVersion;
+    this.writeTransactions = writeTransactions;
     this.devices = new SqliteDeviceRepository(pool);
-    this.commands = new SqliteCommandRepository(pool);
+    this.commands = new SqliteCommandRepository(readers, writer);
     this.tokens = new SqliteTokenRepository(pool);
-    this.events = new SqliteEventRepository(pool);
+    this.events = new SqliteEventRepository(pool, writer);
   }
 
   /** Opens (creating when missing) the database file with {@link Options#DEFAULTS}. */
@@ -108,16 +141,20 @@ public final class SqliteStore implements Store {
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(options, "options");
     Path file = databaseFile.toAbsolutePath().normalize();
+    WriteTransactionCounter writeTransactions = new WriteTransactionCounter();
     return Migrations.load(vertx, DIALECT)
-        .compose(migrations -> createPool(vertx, file, options)
-            .compose(pool -> migrations.apply(pool)
-                .transform(applied -> {
-                  if (applied.succeeded()) {
-                    LOG.info("SQLite store {} open at schema version {}", file, applied.result());
-                    return Future.succeededFuture(new SqliteStore(pool, file, applied.result()));
-                  }
-                  return pool.close().transform(closed -> Future.failedFuture(applied.cause()));
-                })))
+        .compose(migrations -> dataSource(vertx, file, options, writeTransactions).compose(sqlite -> {
+          Pool pool = pool(vertx, sqlite, options);
+          return migrations.apply(pool)
+              .transform(applied -> {
+                if (applied.succeeded()) {
+                  LOG.info("SQLite store {} open at schema version {}", file, applied.result());
+                  return Future.succeededFuture(new SqliteStore(pool, sqlite, options, file, applied.result(),
+                      writeTransactions));
+                }
+                return pool.close().transform(closed -> Future.failedFuture(applied.cause()));
+              });
+        }))
         .recover(e -> Future.failedFuture(e instanceof StoreException
             ? e
             : new StoreException("cannot open the SQLite database " + file + ": " + e.getMessage(), e)));
@@ -128,15 +165,24 @@ public final class SqliteStore implements Store {
    * tests that need a bare database.
    */
   static Future<Pool> createPool(Vertx vertx, Path file, Options options) {
-    return vertx.executeBlocking(() -> {
-          prepareFile(file);
-          return dataSource(file, options);
-        }, false)
-        .map(dataSource -> JDBCPool.pool(vertx, dataSource,
-            new PoolOptions().setMaxSize(options.poolSize())));
+    return dataSource(vertx, file, options, new WriteTransactionCounter()).map(sqlite -> pool(vertx, sqlite, options));
   }
 
-  private static AutoCommitRestoringDataSource dataSource(Path file, Options options) {
+  /** Creates the file when missing; a data source whose connections count their commits. */
+  private static Future<SQLiteDataSource> dataSource(Vertx vertx, Path file, Options options,
+      WriteTransactionCounter counter) {
+    return vertx.executeBlocking(() -> {
+      prepareFile(file);
+      return dataSource(file, options, counter);
+    }, false);
+  }
+
+  private static Pool pool(Vertx vertx, SQLiteDataSource sqlite, Options options) {
+    return JDBCPool.pool(vertx, new AutoCommitRestoringDataSource(sqlite),
+        new PoolOptions().setMaxSize(options.poolSize()));
+  }
+
+  private static SQLiteDataSource dataSource(Path file, Options options, WriteTransactionCounter writeTransactions) {
     // sqlite-jdbc applies these pragmas to every connection it opens (they are per connection,
     // except journal_mode, which WAL makes persistent in the file)
     SQLiteConfig config = new SQLiteConfig();
@@ -145,9 +191,39 @@ public final class SqliteStore implements Store {
     config.enforceForeignKeys(true);
     config.setBusyTimeout((int) options.busyTimeout().toMillis());
     config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
-    SQLiteDataSource sqlite = new SQLiteDataSource(config);
+    SQLiteDataSource sqlite = new SQLiteDataSource(config) {
+      @Override
+      public SQLiteConnection getConnection(String user, String password) throws java.sql.SQLException {
+        SQLiteConnection connection = super.getConnection(user, password);
+        connection.addCommitListener(writeTransactions);
+        return connection;
+      }
+    };
     sqlite.setUrl("jdbc:sqlite:" + file);
-    return new AutoCommitRestoringDataSource(sqlite);
+    return sqlite;
+  }
+
+  /**
+   * Counts commits through SQLite's commit hook, which fires only for transactions that took the write
+   * lock (an explicit transaction or a single writing statement), never for reads; one adder add per
+   * commit.
+   */
+  private static final class WriteTransactionCounter implements SQLiteCommitListener {
+    private final LongAdder commits = new LongAdder();
+
+    @Override
+    public void onCommit() {
+      commits.increment();
+    }
+
+    @Override
+    public void onRollback() {
+      // not committed: not counted
+    }
+
+    long count() {
+      return commits.sum();
+    }
   }
 
   /** Makes sure the database file exists with owner-only permissions before SQLite opens it. */
@@ -238,6 +314,17 @@ public final class SqliteStore implements Store {
     return schemaVersion;
   }
 
+  /** Write transactions committed on the pool's connections since open, migrations included. */
+  @Override
+  public OptionalLong writeTransactions() {
+    return OptionalLong.of(writeTransactions.count());
+  }
+
+  /** The writer of the command and event repositories, for tests. */
+  GroupCommitWriter writer() {
+    return writer;
+  }
+
   /** The pool, for repositories of this package and tests. */
   Pool pool() {
     return pool;
@@ -245,6 +332,6 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> close() {
-    return pool.close();
+    return writer.close().transform(v -> readers.close()).transform(v -> pool.close());
   }
 }
