@@ -107,10 +107,9 @@ public final class KeepaliveProcessor {
     if (!nonces.isValid(deviceId, nonce, nowMillis)) {
       return answer(KeepaliveOutcome.STALE_NONCE, datagram, staleNonceAnswer(request, deviceId, key, nowMillis));
     }
-    if (!presence.isFresh(deviceId, sequence)) {
+    if (presence.accept(deviceId, source, sequence, nowMillis, intervalSeconds) == null) {
       return drop(KeepaliveOutcome.REPLAYED);
     }
-    presence.accept(deviceId, source, sequence, nowMillis, intervalSeconds);
     Result r = answer(KeepaliveOutcome.ACCEPTED, datagram, successAnswer(request, deviceId, key, source, nowMillis));
     return new Result(r.outcome(), r.answer(), deviceId, wakeAck);
   }
