@@ -1,6 +1,7 @@
 package io.homeport.cli;
 
 import io.homeport.bench.CommandBench;
+import io.homeport.bench.FleetBench;
 import io.homeport.bench.KeepaliveBench;
 import io.homeport.config.Durations;
 import java.time.Duration;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Load and latency tools (they print figures).",
-    subcommands = {BenchCommand.Keepalive.class, BenchCommand.Commands.class})
+    subcommands = {BenchCommand.Keepalive.class, BenchCommand.Commands.class, BenchCommand.Fleet.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -115,6 +116,51 @@ final class BenchCommand implements Runnable {
     private static int usage(String message) {
       System.err.println("homeport: " + message);
       return 2;
+    }
+  }
+
+  @Command(name = "fleet", mixinStandardHelpOptions = true,
+      description = {"Load many synthetic enrolled devices into the keyring of an in-process server (as it loads them "
+          + "from the store at start), bring each online with real keepalives on loopback (401 with a nonce, then the "
+          + "keepalive), and print the heap per enrolled and online device: keyring and presence.",
+          "Give the JVM room: -Xmx4g or more for 1,000,000 devices. Homeport logs only warnings unless "
+          + "HOMEPORT_LOG_LEVEL is set."})
+  static final class Fleet implements Callable<Integer> {
+    @Option(names = "--devices", defaultValue = "1000000", description = "Devices (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--sockets", defaultValue = "8", description = "Client UDP sockets (default: ${DEFAULT-VALUE}).")
+    int sockets;
+
+    @Option(names = "--window", defaultValue = "256", description = "Devices in flight at once (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--timeout", defaultValue = "30m", description = "Give up when not all are online by then (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      FleetBench.Options options;
+      try {
+        options = new FleetBench.Options(devices, sockets, window, Durations.parse(timeout));
+      } catch (IllegalArgumentException e) {
+        System.err.println("homeport: " + e.getMessage());
+        return 2;
+      }
+      FleetBench.Figures f;
+      try {
+        f = new FleetBench(options, System.out).run();
+      } catch (IllegalStateException e) {
+        System.err.println("homeport: bench fleet failed: " + e.getMessage());
+        return 1;
+      }
+      System.out.printf(java.util.Locale.ROOT, "RESULT devices=%d online=%d heap_bytes_per_device=%.1f "
+              + "keyring_bytes_per_device=%.1f presence_bytes_per_device=%.1f keyring_array_bytes=%d "
+              + "presence_array_bytes=%d online_per_s=%.0f retransmissions=%d max_heap=%d%n",
+          f.devices(), f.online(), f.bytesPerDevice(), (double) f.keyringHeap() / f.devices(),
+          (double) f.presenceHeap() / f.devices(), f.keyringArrays(), f.presenceArrays(),
+          f.online() / f.onlineSeconds(), f.retransmissions(), Runtime.getRuntime().maxMemory());
+      return 0;
     }
   }
 }
