@@ -112,10 +112,9 @@ public final class KeepaliveProcessor {
     if (!nonces.isValid(deviceId, nonce, nowMillis)) {
       return answer(KeepaliveOutcome.STALE_NONCE, length, staleNonceAnswer(request, deviceId, key, nowMillis));
     }
-    if (!presence.isFresh(deviceId, sequence)) {
+    if (presence.accept(deviceId, source, sequence, nowMillis, intervalSeconds) == null) {
       return drop(KeepaliveOutcome.REPLAYED);
     }
-    presence.accept(deviceId, source, sequence, nowMillis, intervalSeconds);
     // a nonce of the current epoch stays valid for at least one more epoch: hand it back rather than make one
     byte[] answerNonce = nonces.isCurrent(nonce, nowMillis) ? nonce : nonces.issue(deviceId, nowMillis);
     Result r = answer(KeepaliveOutcome.ACCEPTED, length,

@@ -1,6 +1,8 @@
 package io.homeport.cli;
 
 import io.homeport.bench.CommandBench;
+import io.homeport.bench.EnrollBench;
+import io.homeport.bench.FleetBench;
 import io.homeport.bench.KeepaliveBench;
 import io.homeport.bench.SideBySideBench;
 import io.homeport.bench.UdpLoad;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Load and latency tools (they print figures).",
-    subcommands = {BenchCommand.Keepalive.class, BenchCommand.Commands.class})
+    subcommands = {BenchCommand.Keepalive.class, BenchCommand.Commands.class, BenchCommand.Fleet.class,
+        BenchCommand.Enroll.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -188,6 +191,96 @@ final class BenchCommand implements Runnable {
           f.latency().p99Millis(), f.latency().maxMillis(), f.lost(), f.wakes(), f.retransmissions(),
           f.storeWriteTransactionsPerCommand());
       return 0;
+    }
+  }
+
+  @Command(name = "fleet", mixinStandardHelpOptions = true,
+      description = {"Load many synthetic enrolled devices into the keyring of an in-process server (as it loads them "
+          + "from the store at start), bring each online with real keepalives on loopback (401 with a nonce, then the "
+          + "keepalive), and print the heap per enrolled and online device: keyring and presence.",
+          "Give the JVM room: -Xmx4g or more for 1,000,000 devices. Homeport logs only warnings unless "
+          + "HOMEPORT_LOG_LEVEL is set."})
+  static final class Fleet implements Callable<Integer> {
+    @Option(names = "--devices", defaultValue = "1000000", description = "Devices (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--sockets", defaultValue = "8", description = "Client UDP sockets (default: ${DEFAULT-VALUE}).")
+    int sockets;
+
+    @Option(names = "--window", defaultValue = "256", description = "Devices in flight at once (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--timeout", defaultValue = "30m", description = "Give up when not all are online by then (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      FleetBench.Options options;
+      try {
+        options = new FleetBench.Options(devices, sockets, window, Durations.parse(timeout));
+      } catch (IllegalArgumentException e) {
+        System.err.println("homeport: " + e.getMessage());
+        return 2;
+      }
+      FleetBench.Figures f;
+      try {
+        f = new FleetBench(options, System.out).run();
+      } catch (IllegalStateException e) {
+        System.err.println("homeport: bench fleet failed: " + e.getMessage());
+        return 1;
+      }
+      System.out.printf(java.util.Locale.ROOT, "RESULT devices=%d online=%d heap_bytes_per_device=%.1f "
+              + "keyring_bytes_per_device=%.1f presence_bytes_per_device=%.1f keyring_array_bytes=%d "
+              + "presence_array_bytes=%d online_per_s=%.0f retransmissions=%d max_heap=%d%n",
+          f.devices(), f.online(), f.bytesPerDevice(), (double) f.keyringHeap() / f.devices(),
+          (double) f.presenceHeap() / f.devices(), f.keyringArrays(), f.presenceArrays(),
+          f.online() / f.onlineSeconds(), f.retransmissions(), Runtime.getRuntime().maxMemory());
+      return 0;
+    }
+  }
+
+  @Command(name = "enroll", mixinStandardHelpOptions = true,
+      description = {"Enroll devices through the real path against an in-process server on loopback: concurrent clients "
+          + "each create a device on the operator API (POST /api/v1/devices) and enroll it on the device channel with "
+          + "its enrollment token and a CSR for its own key (made before the clock starts); print devices per second "
+          + "and latency percentiles.",
+          "Homeport logs only warnings unless HOMEPORT_LOG_LEVEL is set."})
+  static final class Enroll implements Callable<Integer> {
+    @Option(names = "--devices", defaultValue = "5000", description = "Devices measured (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--clients", defaultValue = "8", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--warmup", defaultValue = "1000", description = "Devices enrolled first, not measured (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--reuse-connections", description = "Keep device-channel TLS connections open between "
+        + "enrollments (default: a new connection per device, as real devices do).")
+    boolean reuseConnections;
+
+    @Override
+    public Integer call() throws Exception {
+      EnrollBench.Options options;
+      try {
+        options = new EnrollBench.Options(devices, clients, warmup, reuseConnections);
+      } catch (IllegalArgumentException e) {
+        System.err.println("homeport: " + e.getMessage());
+        return 2;
+      }
+      EnrollBench.Figures f;
+      try {
+        f = new EnrollBench(options, System.out).run();
+      } catch (IllegalStateException e) {
+        System.err.println("homeport: bench enroll failed: " + e.getMessage());
+        return 1;
+      }
+      System.out.printf(java.util.Locale.ROOT, "RESULT devices=%d clients=%d failed=%d per_s=%.1f "
+              + "cpu_ms_per_device=%.2f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f create_p50_ms=%.1f "
+              + "enroll_p50_ms=%.1f%n", f.devices(), f.clients(), f.failed(), f.devicesPerSecond(),
+          f.cpuMillisPerDevice(), f.total().p50Millis(), f.total().p90Millis(),
+          f.total().p99Millis(), f.total().maxMillis(), f.create().p50Millis(), f.enroll().p50Millis());
+      return f.failed() == 0 ? 0 : 1;
     }
   }
 }

@@ -19,7 +19,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Shared primitives. Everything runs on the JDK's own providers (BouncyCastle only builds and
- * parses ASN.1), so the objects produced plug straight into JSSE.
+ * parses ASN.1), so the objects produced plug straight into JSSE; the one exception is the check of a
+ * CSR's signature (see {@link DeviceCsr}), which involves no secret.
  */
 final class Crypto {
   static final SecureRandom RANDOM = new SecureRandom();

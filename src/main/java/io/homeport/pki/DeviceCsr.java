@@ -3,6 +3,7 @@ package io.homeport.pki;
 import java.io.IOException;
 import java.io.StringReader;
 import java.security.KeyPair;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -49,6 +51,14 @@ public final class DeviceCsr {
       PKCSObjectIdentifiers.sha384WithRSAEncryption,
       PKCSObjectIdentifiers.sha512WithRSAEncryption);
 
+  /**
+   * Checks CSR signatures. Verification is a public-key operation on public data, so there is no secret
+   * to leak through timing, and BouncyCastle's P-256 verification is about four times faster than the
+   * JDK 17 one: at hundreds of enrollments a second it was the largest single cost. Used as an instance,
+   * never registered, so nothing else in the process changes provider.
+   */
+  private static final Provider VERIFYING_PROVIDER = new BouncyCastleProvider();
+
   private final String commonName;
   private final PublicKey publicKey;
 
@@ -82,8 +92,8 @@ public final class DeviceCsr {
     }
     boolean signatureValid;
     try {
-      // built from the converted key: BouncyCastle alone would look the key factory up by OID, which the JDK lacks
-      signatureValid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey));
+      signatureValid = request.isSignatureValid(
+          new JcaContentVerifierProviderBuilder().setProvider(VERIFYING_PROVIDER).build(publicKey));
     } catch (OperatorCreationException | PKCSException | RuntimeException e) {
       signatureValid = false;
     }

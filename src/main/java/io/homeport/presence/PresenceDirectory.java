@@ -7,16 +7,20 @@ import java.util.Optional;
  * Which devices are online and at which public address (their NAT mapping), as the beacon learns it
  * from keepalives (DESIGN.md 1 and 7). In memory only: after a restart the next keepalives rebuild it.
  *
- * <p>The beacon writes it; anyone reads it, from any thread. Other capabilities hear about changes
- * through {@link PresenceListener}s. The server builder's default is the local {@link PresenceTable};
+ * <p>The beacon writes it, from each of its event loops at once; anyone reads it, from any thread.
+ * Other capabilities hear about changes through {@link PresenceListener}s. The server builder's default is the local {@link PresenceTable};
  * a clustered directory can replace it.
  */
 public interface PresenceDirectory {
 
-  /** True when this sequence number is above the last accepted one for the device (anti-replay). */
-  boolean isFresh(String deviceId, long sequence);
-
-  /** Records an accepted keepalive and tells the listeners about any change; returns the new entry. */
+  /**
+   * Records a keepalive if its sequence number is above the last accepted one for the device
+   * (anti-replay), and tells the listeners about any change. Check and record are one atomic step:
+   * when several threads offer the same sequence number, exactly one of them gets it accepted.
+   *
+   * @return the new entry, or null when the sequence number is not above the last accepted one
+   *     (a replay: nothing changed)
+   */
   Presence accept(String deviceId, InetSocketAddress from, long sequence, long nowMillis, int intervalSeconds);
 
   /**

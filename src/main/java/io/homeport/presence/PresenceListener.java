@@ -4,10 +4,14 @@ package io.homeport.presence;
  * Told about presence changes, with the presence before and after each one. Register with {@link
  * PresenceDirectory#addListener}; remove with {@link PresenceDirectory#removeListener}.
  *
- * <p>Called on the thread that made the change: the beacon's event loop for keepalives and the offline
- * sweep, the caller's thread for {@link PresenceDirectory#remove}. A listener must therefore not block
- * and must hop to its own context (for example {@code context.runOnContext}) before touching state that
- * is confined to it. A listener that throws is logged and does not stop the others.
+ * <p>Called on the thread that made the change, which may be any of several threads at once: each
+ * beacon event loop for its keepalives and offline sweeps, the caller's thread for {@link
+ * PresenceDirectory#remove}. A device's changes reach a listener one at a time and in order (the
+ * directory holds that device's entry locked during the call), changes of different devices may
+ * arrive concurrently. A listener must therefore be thread-safe, must not block, must not call back
+ * into the directory, and must hop to its own context (for example {@code context.runOnContext})
+ * before touching state that is confined to it. A listener that throws is logged and does not stop
+ * the others.
  */
 public interface PresenceListener {
 

@@ -381,6 +381,11 @@ public final class HomeportServer {
     return beacon;
   }
 
+  /** The in-memory credentials the beacon and the device channel check against. */
+  public DeviceKeyring keyring() {
+    return keyring;
+  }
+
   public DeviceService devices() {
     return devices;
   }

@@ -54,10 +54,10 @@ class ArchitectureTest {
   }
 
   @Test
-  @DisplayName("Verifies that the bottom layers (config, refusal, lifecycle, stun, event) import no capability")
+  @DisplayName("Verifies that the bottom layers (config, refusal, lifecycle, stun, compact, event) import no capability")
   void bottomLayersStayAtTheBottom() {
     noClasses().that().resideInAnyPackage("io.homeport.config..", "io.homeport.refusal..", "io.homeport.lifecycle..",
-            "io.homeport.stun..")
+            "io.homeport.stun..", "io.homeport.compact..")
         .should().dependOnClassesThat().resideInAnyPackage("io.homeport.auth..", "io.homeport.beacon..",
             "io.homeport.command..", "io.homeport.device..", "io.homeport.presence..", "io.homeport.api..",
             "io.homeport.event..", "io.homeport.plugin..", "io.homeport.server..")

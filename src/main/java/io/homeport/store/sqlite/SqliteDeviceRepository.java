@@ -19,6 +19,7 @@ import io.homeport.device.HostedAppliance;
 import io.homeport.device.DeviceRepository;
 import io.homeport.store.StoreException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -32,6 +33,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -80,9 +83,11 @@ final class SqliteDeviceRepository implements DeviceRepository {
           + "SELECT certificate_serial, id, #{at} FROM devices "
           + "WHERE id = #{deviceId} AND certificate_serial IS NOT NULL AND certificate_serial <> #{keep} "
           + "ON CONFLICT (serial) DO NOTHING";
+  /** Returns the updated row, which saves the enrollment a read of it. */
   private static final String SET_ENROLLED =
       "UPDATE devices SET state = 'ENROLLED', enrolled_at = #{at}, certificate_serial = #{certificateSerial}, "
-          + "certificate_not_after = #{certificateNotAfter}, beacon_key = #{beaconKey} WHERE id = #{deviceId}";
+          + "certificate_not_after = #{certificateNotAfter}, beacon_key = #{beaconKey} WHERE id = #{deviceId} "
+          + "RETURNING " + DEVICE_COLUMNS;
   private static final String SET_REVOKED =
       "UPDATE devices SET state = 'REVOKED', revoked_at = #{at} WHERE id = #{deviceId} AND state <> 'REVOKED'";
   private static final String DELETE_UNUSED_TOKENS =
@@ -110,9 +115,41 @@ final class SqliteDeviceRepository implements DeviceRepository {
   private static final String NO_SERIAL = "";
 
   private final Pool pool;
+  /** Completes when the last queued write of this repository is done (see {@link #serialized}). */
+  private Future<Void> lastWrite = Future.succeededFuture();
 
   SqliteDeviceRepository(Pool pool) {
     this.pool = pool;
+  }
+
+  /**
+   * Runs this repository's writes one after another. SQLite admits one writer at a time, and a
+   * connection that finds the write lock taken waits in SQLite's busy handler, which sleeps in steps of
+   * several milliseconds; with concurrent enrollments most of the time went there. Queued here, the
+   * next write starts the moment the previous one commits. Reads are not queued (WAL lets them run
+   * beside the writer).
+   */
+  private <T> Future<T> serialized(Supplier<Future<T>> write) {
+    Promise<T> result = Promise.promise();
+    Future<Void> previous;
+    synchronized (this) {
+      previous = lastWrite;
+      lastWrite = result.future().transform(done -> Future.succeededFuture());
+    }
+    previous.onComplete(ignored -> {
+      Future<T> f;
+      try {
+        f = write.get();
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      f.onComplete(result);
+    });
+    return result.future();
+  }
+
+  private <T> Future<T> writeTransaction(Function<SqlConnection, Future<T>> work) {
+    return serialized(() -> pool.withTransaction(work));
   }
 
   // ---------------------------------------------------------------------------------------- create
@@ -130,7 +167,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
       return Future.failedFuture(new IllegalArgumentException(
           "the first enrollment token of " + device.id() + " names another device"));
     }
-    return pool.<Void>withTransaction(conn -> update(conn, INSERT_DEVICE, deviceParams(device))
+    return this.<Void>writeTransaction(conn -> update(conn, INSERT_DEVICE, deviceParams(device))
             .compose(n -> update(conn, INSERT_TOKEN, tokenParams(token)))
             .compose(n -> insertGroups(conn, device.id(), groups)))
         .recover(e -> Future.failedFuture(duplicateOr(e, device.id(), device.name())))
@@ -198,7 +235,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   @Override
   public Future<Void> replaceAppliances(String deviceId, List<HostedAppliance> appliances, Instant at) {
     Objects.requireNonNull(deviceId, "deviceId");
-    return pool.withTransaction(conn -> update(conn, DELETE_APPLIANCES, Map.of("deviceId", deviceId))
+    return writeTransaction(conn -> update(conn, DELETE_APPLIANCES, Map.of("deviceId", deviceId))
         .compose(v -> SqlTemplate.forQuery(conn, DEVICE_EXISTS).execute(Map.of("deviceId", deviceId)))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -224,7 +261,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     Objects.requireNonNull(deviceId, "deviceId");
     Objects.requireNonNull(groups, "groups");
     Set<String> copy = Set.copyOf(groups);
-    return pool.withTransaction(conn -> update(conn, DELETE_GROUPS, Map.of("deviceId", deviceId))
+    return writeTransaction(conn -> update(conn, DELETE_GROUPS, Map.of("deviceId", deviceId))
         .compose(v -> SqlTemplate.forQuery(conn, DEVICE_EXISTS).execute(Map.of("deviceId", deviceId)))
         .compose(rows -> rows.size() == 0
             ? Future.<Void>failedFuture(new Refusal.NotFound("device " + deviceId + " does not exist"))
@@ -273,7 +310,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   public Future<Void> addToken(EnrollmentToken token) {
     Objects.requireNonNull(token, "token");
     // one statement: the token is inserted only if the device exists and is not revoked
-    return update(pool, INSERT_TOKEN_FOR_ACTIVE_DEVICE, tokenParams(token))
+    return serialized(() -> update(pool, INSERT_TOKEN_FOR_ACTIVE_DEVICE, tokenParams(token)))
         .recover(e -> Future.failedFuture(duplicateOr(e, token.deviceId(), null)))
         .compose(inserted -> {
           if (inserted == 1) {
@@ -301,13 +338,12 @@ final class SqliteDeviceRepository implements DeviceRepository {
     p.put("certificateSerial", enrollment.certificateSerial());
     p.put("certificateNotAfter", millis(enrollment.certificateNotAfter()));
     p.put("beaconKey", enrollment.beaconKey().clone());
-    return pool.withTransaction(conn -> update(conn, USE_TOKEN, p)
+    return writeTransaction(conn -> update(conn, USE_TOKEN, p)
             .compose(used -> used == 1
                 ? Future.succeededFuture()
                 : whyNotEnrollable(conn, enrollment).compose(Future::<Void>failedFuture))
             .compose(v -> update(conn, RECORD_REVOKED_SERIAL, p))
-            .compose(v -> update(conn, SET_ENROLLED, p))
-            .compose(v -> findDevice(conn, deviceId))
+            .compose(v -> queryOne(conn, SET_ENROLLED, SqliteDeviceRepository::toDevice, p))
             .map(device -> device.orElseThrow(() -> new StoreException("device " + deviceId + " vanished"))))
         .onSuccess(d -> LOG.debug("enrolled device {} with certificate {}", deviceId, d.certificateSerial()));
   }
@@ -347,7 +383,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     p.put("deviceId", id);
     p.put("at", millis(at));
     p.put("keep", NO_SERIAL);
-    return pool.withTransaction(conn -> update(conn, SET_REVOKED, p)
+    return writeTransaction(conn -> update(conn, SET_REVOKED, p)
         .compose(revoked -> {
           if (revoked == 0) {
             return Future.succeededFuture(); // unknown, or revoked before: change nothing
@@ -372,7 +408,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     p.put("keep", NO_SERIAL);
     // the revocation record is written first (a no-op for an unknown device), so the transaction
     // starts with a write; a device revoked earlier keeps its first revocation time
-    return pool.withTransaction(conn -> update(conn, RECORD_REVOKED_SERIAL, p)
+    return writeTransaction(conn -> update(conn, RECORD_REVOKED_SERIAL, p)
         .compose(v -> findDevice(conn, id))
         .compose(device -> device.isEmpty()
             ? Future.succeededFuture(device)
