@@ -21,8 +21,8 @@ public final class ApiTokens {
   private final JWTAuth external;
 
   private ApiTokens(JWTAuth provider, JWTAuth external) {
-    this.provider = provider;
-    this.external = external;
+    this.provider = new VerifiedTokenCache(provider);
+    this.external = external == null ? null : new VerifiedTokenCache(external);
   }
 
   /**
