@@ -63,6 +63,7 @@ class EventStreamCloseGraceTest {
 
         // when events are published until the stream closes it as a slow consumer or, when the server's socket
         // buffer takes longer than the grace period to fill (a loaded machine), the kernel resets it first
+        TestServer.await("the subscriber registered", Duration.ofSeconds(5), () -> stream.routes.subscribers() == 1);
         String pad = "x".repeat(300);
         for (int i = 0; stream.routes.slowConsumerCloses() == 0 && stream.routes.subscribers() > 0 && i < 500_000;
             i++) {
