@@ -146,7 +146,7 @@ public final class CommandBench {
   public Figures run() throws Exception {
     Runnable restoreLogs = BenchLogs.quiet();
     Path dataDir = Files.createTempDirectory("homeport-bench");
-    Thread cleanupOnInterrupt = new Thread(() -> deleteRecursively(dataDir), "bench-cleanup");
+    Thread cleanupOnInterrupt = new Thread(() -> TempFiles.deleteRecursively(dataDir), "bench-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanupOnInterrupt); // Ctrl-C: the throw-away CA key goes too
     Vertx serverVertx = null;
     Vertx agentVertx = null;
@@ -180,7 +180,7 @@ public final class CommandBench {
         }
       }
       closeQuietly(serverVertx, "server");
-      deleteRecursively(dataDir);
+      TempFiles.deleteRecursively(dataDir);
       try {
         Runtime.getRuntime().removeShutdownHook(cleanupOnInterrupt);
       } catch (IllegalStateException shuttingDown) {
@@ -529,14 +529,6 @@ public final class CommandBench {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       out.printf("warning: closing the %s Vert.x instance: %s%n", what, e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort: a temp directory left behind is not worth failing the bench
     }
   }
 }

@@ -46,7 +46,6 @@ public final class EnrollBench {
     }
   }
 
-  /** What was measured. */
   /**
    * What was measured.
    *
@@ -69,7 +68,7 @@ public final class EnrollBench {
   }
 
   public Figures run() throws Exception {
-    Runnable restoreLogs = BenchSupport.quietLogs();
+    Runnable restoreLogs = BenchLogs.quiet();
     Path dataDir = Files.createTempDirectory("homeport-enroll");
     HomeportConfig config = ConfigLoader.load(null, Map.of()).withEphemeralLoopbackPorts().withDataDir(dataDir);
     Vertx serverVertx = Vertx.vertx();
@@ -111,7 +110,7 @@ public final class EnrollBench {
     } finally {
       clientVertx.close().await(30, TimeUnit.SECONDS);
       serverVertx.close().await(30, TimeUnit.SECONDS);
-      BenchSupport.deleteRecursively(dataDir);
+      TempFiles.deleteRecursively(dataDir);
       restoreLogs.run();
     }
   }

@@ -79,7 +79,7 @@ public final class FleetBench {
   }
 
   public Figures run() throws Exception {
-    Runnable restoreLogs = BenchSupport.quietLogs();
+    Runnable restoreLogs = BenchLogs.quiet();
     Path dataDir = Files.createTempDirectory("homeport-fleet");
     HomeportConfig config = ConfigLoader.load(null, Map.of()).withEphemeralLoopbackPorts().withDataDir(dataDir)
         .withKeepalive(Duration.ofSeconds(25), Duration.ofHours(6));
@@ -88,13 +88,13 @@ public final class FleetBench {
     try {
       HomeportServer server = HomeportServer.start(serverVertx, config).await(60, TimeUnit.SECONDS);
       Fleet fleet = new Fleet(clientVertx, server.beaconPort());
-      long baseline = BenchSupport.usedHeapAfterGc();
+      long baseline = HeapReadings.usedHeapAfterGc();
 
       out.printf("loading %,d devices into the keyring...%n", options.devices());
       long started = System.nanoTime();
       server.keyring().load(syntheticDevices(options.devices()), List.of());
       double loadSeconds = (System.nanoTime() - started) / 1e9;
-      long withKeyring = BenchSupport.usedHeapAfterGc();
+      long withKeyring = HeapReadings.usedHeapAfterGc();
       out.printf(Locale.ROOT, "keyring loaded in %.1fs: %,d devices, heap +%,d bytes%n", loadSeconds,
           server.keyring().size(), withKeyring - baseline);
 
@@ -105,7 +105,7 @@ public final class FleetBench {
       double onlineSeconds = (System.nanoTime() - started) / 1e9;
       server.events().flush().await(5, TimeUnit.MINUTES);
       int online = server.presence().onlineCount();
-      long withPresence = BenchSupport.usedHeapAfterGc();
+      long withPresence = HeapReadings.usedHeapAfterGc();
       long presenceArrays = server.presence() instanceof PresenceTable table ? table.arrayBytes() : -1;
       Figures figures = new Figures(options.devices(), online, loadSeconds, onlineSeconds, withKeyring - baseline,
           withPresence - withKeyring, server.keyring().arrayBytes(), presenceArrays, fleet.retransmissions.get());
@@ -119,7 +119,7 @@ public final class FleetBench {
     } finally {
       clientVertx.close().await(30, TimeUnit.SECONDS);
       serverVertx.close().await(30, TimeUnit.SECONDS);
-      BenchSupport.deleteRecursively(dataDir);
+      TempFiles.deleteRecursively(dataDir);
       restoreLogs.run();
     }
   }

@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,13 +57,13 @@ public final class KeepaliveBench {
       handleAnswers(sockets, answers);
       sendAll(sessions, sockets, port);
       awaitCount(answers, sessions.size(), Duration.ofSeconds(60));
-      long baseline = usedHeapAfterGc();
+      long baseline = HeapReadings.usedHeapAfterGc();
 
       answers.set(0);
       sendAll(sessions, sockets, port);
       awaitCount(answers, sessions.size(), Duration.ofSeconds(60));
       int online = server.presence().onlineCount();
-      long withPresence = usedHeapAfterGc();
+      long withPresence = HeapReadings.usedHeapAfterGc();
       double heapPerDevice = (double) (withPresence - baseline) / Math.max(1, online);
       out.printf("%d devices online; server heap per online device: %.0f bytes%n", online, heapPerDevice);
 
@@ -166,13 +165,5 @@ public final class KeepaliveBench {
     while (counter.get() < target && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-  }
-
-  private static long usedHeapAfterGc() throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(200);
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }
