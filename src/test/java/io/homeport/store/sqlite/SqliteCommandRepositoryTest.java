@@ -111,6 +111,20 @@ class SqliteCommandRepositoryTest extends CommandRepositoryContract {
         .contains("sqlite_autoindex_commands");
   }
 
+  @Test
+  void verifiesThatTheRepositorysPerDeviceDueStatementsSearchTheDeviceIndexNotEveryUndeliveredCommand() {
+    // given the schema without table statistics (a new store: SQLite's planner then prefers the
+    // state/expiry index for the due condition, which walks the undelivered commands of every device)
+    // when SQLite plans the statements a hello and a wake run for one device
+    for (String sql : List.of(SqliteCommandRepository.SELECT_DUE, SqliteCommandRepository.DELIVER,
+        SqliteCommandRepository.MARK_WOKEN)) {
+      String plan = plan(sql.replaceAll("#\\{\\w+}", "?"));
+      // then each searches by device and state, so its cost is the device's commands, not the backlog
+      assertThat(plan).as(sql).contains("commands_device_state_created (device_id=? AND state=?)")
+          .doesNotContain("commands_state_expires");
+    }
+  }
+
   private String plan(String sql) {
     List<String> details = new ArrayList<>();
     for (Row row : await(((SqliteStore) store).pool().query("EXPLAIN QUERY PLAN " + sql).execute())) {
