@@ -44,6 +44,8 @@ public final class DeviceAgent extends VerticleBase {
   private WakeValidator wakes;
   private DeviceChannelClient channel;
   private boolean inquiring;
+  /** The server has the appliance report of this run online (it keeps it; hellos then carry none). */
+  private boolean appliancesReported;
   private int failedInquiries;
   private final java.util.Map<String, CommandResult> unsentResults = new java.util.LinkedHashMap<>();
   /** Results of the last commands run, by id, so a command offered twice runs once. */
@@ -76,7 +78,7 @@ public final class DeviceAgent extends VerticleBase {
     this(bundle, clock, handler, pollInterval, java.util.List.of());
   }
 
-  /** @param appliances what the device reports hosting in each hello */
+  /** @param appliances what the device reports hosting, in its first hello after it comes online */
   public DeviceAgent(DeviceBundle bundle, Clock clock, CommandHandler handler, Duration pollInterval,
       java.util.List<io.homeport.device.HostedAppliance> appliances) {
     this.appliances = java.util.List.copyOf(appliances);
@@ -225,8 +227,13 @@ public final class DeviceAgent extends VerticleBase {
     inquireAgain = false;
     LOG.debug("device {}: calling hello ({})", bundle.deviceId(), why);
     // a hard deadline on top of the client's idle timeout: a hung call must never stall the agent's inquiries
-    channel.hello(0, appliances).timeout(CALL_DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
-        .compose(this::runAll)
+    boolean reporting = !appliancesReported;
+    channel.hello(0, reporting ? appliances : null).timeout(CALL_DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+        .compose(hello -> {
+          appliancesReported |= reporting;
+          inquireAgain |= hello.more();
+          return runAll(hello.commands());
+        })
         .onComplete(done -> {
           inquiring = false;
           if (done.failed()) {
@@ -237,7 +244,7 @@ public final class DeviceAgent extends VerticleBase {
             vertx.setTimer(backoff, id -> inquire("retry after a failed hello"));
           } else {
             failedInquiries = 0;
-            if (done.result() > 0 || inquireAgain) {
+            if (inquireAgain) { // more was due, or a wake came while this inquiry ran
               inquire("more work");
             }
           }
@@ -330,6 +337,9 @@ public final class DeviceAgent extends VerticleBase {
     mappedAddress = accepted.mappedAddress();
     boolean cameOnline = state != AgentState.ONLINE;
     state = AgentState.ONLINE;
+    if (cameOnline) {
+      appliancesReported = false; // the server may have lost it (a new data directory): report again
+    }
     if (cameOnline && !appliances.isEmpty()) {
       inquire("online: reporting the appliances"); // the server learns them before anyone sends them commands
     }

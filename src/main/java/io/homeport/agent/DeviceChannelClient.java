@@ -37,19 +37,30 @@ public final class DeviceChannelClient {
         .setIdleTimeout(90));
   }
 
-  /** Calls hello; with {@code waitSeconds} > 0 the server holds the call until commands arrive or the time is up. */
-  public Future<List<JsonObject>> hello(int waitSeconds, List<HostedAppliance> appliances) {
-    JsonArray hosted = new JsonArray();
-    appliances.forEach(a -> hosted.add(new JsonObject().put("plugin", a.plugin()).put("type", a.type())
-        .put("address", a.address())));
+  /**
+   * The answer to a hello: the commands handed out, and whether more are due (call again at once).
+   */
+  public record Hello(List<JsonObject> commands, boolean more) {}
+
+  /**
+   * Calls hello; with {@code waitSeconds} > 0 the server holds the call until commands arrive or the time is up.
+   *
+   * @param appliances what the device hosts, or null to report nothing (the server keeps the last report)
+   */
+  public Future<Hello> hello(int waitSeconds, List<HostedAppliance> appliances) {
+    JsonObject body = new JsonObject();
+    if (appliances != null) {
+      JsonArray hosted = new JsonArray();
+      appliances.forEach(a -> hosted.add(new JsonObject().put("plugin", a.plugin()).put("type", a.type())
+          .put("address", a.address())));
+      body.put("appliances", hosted);
+    }
     return client.post("/device/v1/hello" + (waitSeconds > 0 ? "?wait=" + waitSeconds : ""))
         .timeout((waitSeconds + 15) * 1000L)
-        .sendJsonObject(new JsonObject().put("appliances", hosted))
+        .sendJsonObject(body)
         .compose(r -> expect(r, 200))
-        .map(body -> {
-          JsonArray list = body.getJsonArray("commands", new JsonArray());
-          return list.stream().map(JsonObject.class::cast).toList();
-        });
+        .map(answer -> new Hello(answer.getJsonArray("commands", new JsonArray()).stream()
+            .map(JsonObject.class::cast).toList(), answer.getBoolean("more", false)));
   }
 
   public Future<Void> result(String commandId, CommandResult result) {

@@ -46,6 +46,13 @@ public interface CommandRepository {
   Future<List<Command>> due(String deviceId, Instant now, int limit);
 
   /**
+   * What a device's hello may hand out, in one read: its commands due now ({@link Command#isDueAt}) and
+   * its DELIVERED commands delivered before {@code unansweredBefore} that still have no result; oldest
+   * first, at most {@code limit}. Changes nothing.
+   */
+  Future<List<Command>> toOffer(String deviceId, Instant now, Instant unansweredBefore, int limit);
+
+  /**
    * Atomically moves up to {@code limit} of the device's due commands to DELIVERED (deliveredAt =
    * now, resultDeadline = now + resultTimeout, deliveries + 1) and returns them as updated, oldest
    * first. A command is delivered by at most one call, also when calls for the same device run

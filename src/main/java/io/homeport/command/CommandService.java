@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,40 +173,52 @@ public final class CommandService {
 
   /**
    * Hands the device its due commands (marking them delivered); empty when none are due. Commands
-   * delivered by an earlier server process and still without a result are offered again: the
-   * answer that carried them may have been lost when that process died. The device recognises
-   * them by id and reports instead of running them twice.
+   * delivered by an earlier server process, or more than {@link #REOFFER_AFTER} ago, and still without
+   * a result are offered again: the answer that carried them may have been lost. The device
+   * recognises them by id and reports instead of running them twice.
+   *
+   * <p>One read finds both kinds, and only a hello with due commands takes a turn of the store's
+   * writer (many hellos find nothing due: long polls, the one after a reconnect); the conditional
+   * update still decides which call delivers a command. The device's pending mark is cleared before
+   * the read: a create that marked it earlier has committed and is seen by the read, one that marks
+   * it later leaves it marked for the next hello.
+   *
+   * @return the delivered commands, then those offered again
    */
   public Future<List<Command>> deliver(String deviceId) {
     Instant now = now();
-    // Many hellos find nothing due (the one after a device posted its results, long polls): a read
-    // tells, and only a hello with due commands takes a turn of the store's writer. The conditional
-    // update still decides which call delivers a command.
-    return commands.due(deviceId, now, 1)
-        .compose(due -> due.isEmpty()
-            ? Future.succeededFuture(List.<Command>of())
-            : commands.deliver(deviceId, now, resultTimeout, DELIVERY_BATCH))
-        .compose(fresh -> {
-          fresh.forEach(c -> publish(EventType.COMMAND_DELIVERED, c));
-          if (!fresh.isEmpty()) {
-            LOG.info("delivered {} command(s) to device {}", fresh.size(), deviceId);
-          }
-          if (fresh.size() < DELIVERY_BATCH) {
-            pending.clear(deviceId); // a concurrent create marks it again after its own store write
-            refreshPending(deviceId);
-          }
-          return commands.listByDevice(deviceId, EnumSet.of(CommandState.DELIVERED), 0, DELIVERY_BATCH).map(open -> {
-            List<Command> offered = new ArrayList<>(fresh);
-            Instant reofferBefore = now.minus(REOFFER_AFTER);
-            open.stream().filter(c -> c.deliveredAt().isBefore(startedAt) || c.deliveredAt().isBefore(reofferBefore))
-                .forEach(c -> {
-              LOG.info("offering command {} to device {} again: delivered at {}, no result yet", c.id(), deviceId,
-                  c.deliveredAt());
-              offered.add(c);
-            });
-            return offered;
-          });
-        });
+    Instant reofferBefore = now.minus(REOFFER_AFTER);
+    Instant unansweredBefore = startedAt.isAfter(reofferBefore) ? startedAt : reofferBefore;
+    pending.clear(deviceId);
+    return commands.toOffer(deviceId, now, unansweredBefore, DELIVERY_BATCH).compose(found -> {
+      List<Command> again = found.stream().filter(c -> c.state() == CommandState.DELIVERED).toList();
+      again.forEach(c -> LOG.info("offering command {} to device {} again: delivered at {}, no result yet", c.id(),
+          deviceId, c.deliveredAt()));
+      boolean more = found.size() == DELIVERY_BATCH; // what the limit left out is for the next hello
+      if (found.stream().noneMatch(c -> c.isDueAt(now))) {
+        if (more) {
+          markDue(deviceId);
+        }
+        return Future.succeededFuture(again);
+      }
+      return commands.deliver(deviceId, now, resultTimeout, DELIVERY_BATCH).map(fresh -> {
+        fresh.forEach(c -> publish(EventType.COMMAND_DELIVERED, c));
+        if (!fresh.isEmpty()) {
+          LOG.info("delivered {} command(s) to device {}", fresh.size(), deviceId);
+        }
+        if (more || fresh.size() == DELIVERY_BATCH) {
+          markDue(deviceId);
+        }
+        List<Command> offered = new ArrayList<>(fresh);
+        offered.addAll(again);
+        return offered;
+      });
+    });
+  }
+
+  /** Whether the device has commands due that no hello has taken yet (in memory; kept in step with the store). */
+  public boolean hasDue(String deviceId) {
+    return pending.hasDue(deviceId);
   }
 
   /**

@@ -31,6 +31,8 @@ public enum CommandState {
    * that arrives after TIMED_OUT is still recorded (SUCCEEDED or FAILED), so no device report is lost.
    */
   public static final Set<CommandState> FINAL = EnumSet.of(SUCCEEDED, FAILED, EXPIRED, TIMED_OUT, CANCELLED);
+  /** States of a command that is not final yet: undelivered or DELIVERED. */
+  public static final Set<CommandState> OPEN = EnumSet.complementOf(EnumSet.copyOf(FINAL));
   /** States in which a device's result is recorded: DELIVERED, and TIMED_OUT for a late result. */
   public static final Set<CommandState> ACCEPTING_RESULT = EnumSet.of(DELIVERED, TIMED_OUT);
 

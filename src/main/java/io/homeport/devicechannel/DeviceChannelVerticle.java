@@ -260,11 +260,11 @@ public final class DeviceChannelVerticle extends VerticleBase {
         ctx.fail(result.cause());
       } else if (!result.result().isEmpty() || timer < 0 || System.nanoTime() >= deadlineNanos) {
         cancel(timer);
-        respondCommands(ctx, result.result());
+        respondCommands(ctx, deviceId, result.result());
       } else {
         polls.hold(deviceId, ctx, () -> deliver(ctx, deviceId, timer, deadlineNanos), () -> {
           cancel(timer);
-          respondCommands(ctx, java.util.List.of());
+          respondCommands(ctx, deviceId, java.util.List.of());
         });
       }
     });
@@ -276,10 +276,11 @@ public final class DeviceChannelVerticle extends VerticleBase {
     }
   }
 
-  private static void respondCommands(RoutingContext ctx, java.util.List<Command> delivered) {
+  /** The hello answer: the commands, and {@code more} when further commands are due (the device calls again at once). */
+  private void respondCommands(RoutingContext ctx, String deviceId, java.util.List<Command> delivered) {
     JsonArray list = new JsonArray();
     delivered.forEach(c -> list.add(CommandJson.device(c)));
-    ctx.json(new JsonObject().put("commands", list));
+    ctx.json(new JsonObject().put("commands", list).put("more", commands.hasDue(deviceId)));
   }
 
   private static int waitSeconds(RoutingContext ctx) {

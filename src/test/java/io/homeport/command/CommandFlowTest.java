@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -241,6 +242,29 @@ class CommandFlowTest {
     assertProblem(send(anonymous, "/device/v1/commands/" + other + "/result", "{\"status\":\"ok\"}"), 401,
         "client-certificate-required");
     assertThat(command(other).getString("state")).isEqualTo("queued");
+  }
+
+  @Test
+  @DisplayName("Verifies that a hello hands out at most 20 commands, oldest first, and says more are due until the last batch")
+  void helloBatchesAndSaysMore() throws Exception {
+    // given 45 commands queued for one device
+    DeviceBundle bundle = server.enrollDevice("batch-1");
+    HttpClient client = client(bundle);
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 45; i++) {
+      ids.add(post("batch-1", "", "{\"action\":\"a" + i + "\"}", 201).getString("id"));
+    }
+    // when the device calls hello three times
+    List<JsonObject> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      answers.add(new JsonObject(send(client, "/device/v1/hello", "{}").body()));
+    }
+    // then it gets 20, 20 and 5 commands in the order they were created, and "more" until the last batch
+    assertThat(answers).extracting(a -> a.getJsonArray("commands").size()).containsExactly(
+        CommandService.DELIVERY_BATCH, CommandService.DELIVERY_BATCH, 45 - 2 * CommandService.DELIVERY_BATCH);
+    assertThat(answers).extracting(a -> a.getBoolean("more")).containsExactly(true, true, false);
+    assertThat(answers.stream().flatMap(a -> a.getJsonArray("commands").stream())
+        .map(c -> ((JsonObject) c).getString("id")).toList()).isEqualTo(ids);
   }
 
   @Test

@@ -426,6 +426,44 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
     assertThat(await(repo.findById("c-later"))).get().extracting(Command::state).isEqualTo(CommandState.QUEUED);
   }
 
+  @Test
+  void verifiesThatToOfferFindsTheDueCommandsAndTheLongUnansweredDeliveriesOfOneDeviceWithoutChangingAnything() {
+    // given dev-1 with: a command delivered at T0 and one delivered at T0 + 20 s (both unanswered), one
+    // delivered and answered, a due one, one not before T0 + 60 s, a cancelled one; and dev-2 with a due one
+    device("dev-1");
+    device("dev-2");
+    queue(command("c-old-delivery", "dev-1", T0.minusSeconds(30)));
+    await(repo.deliver("dev-1", T0, RESULT_TIMEOUT, 1));
+    queue(command("c-answered", "dev-1", T0.minusSeconds(29)));
+    await(repo.deliver("dev-1", T0, RESULT_TIMEOUT, 1));
+    await(repo.complete("c-answered", "dev-1", new CommandResult(Status.OK, null, null), T0.plusSeconds(1)));
+    queue(command("c-new-delivery", "dev-1", T0.minusSeconds(28)));
+    await(repo.deliver("dev-1", T0.plusSeconds(20), RESULT_TIMEOUT, 1));
+    queue(command("c-due", "dev-1", T0.minusSeconds(27)));
+    queue(Command.queued("c-later", "dev-1", "on", null, T0.minusSeconds(26), T0.plusSeconds(60), T0.plus(TTL), null,
+        false));
+    queue(command("c-cancelled", "dev-1", T0.minusSeconds(25)));
+    await(repo.cancel("c-cancelled", T0));
+    queue(command("c-other", "dev-2", T0.minusSeconds(40)));
+    List<Command> before = await(repo.listByDevice("dev-1", Set.of(), 0, 100));
+
+    // when a hello at T0 + 25 s asks for what to offer, deliveries before T0 + 15 s counting as unanswered
+    List<Command> offer = await(repo.toOffer("dev-1", T0.plusSeconds(25), T0.plusSeconds(15), 10));
+    List<Command> limited = await(repo.toOffer("dev-1", T0.plusSeconds(25), T0.plusSeconds(15), 1));
+
+    // then it gets the old unanswered delivery and the due command, oldest first, nothing of dev-2's, the
+    // limit is honoured, and asking changed nothing
+    assertThat(offer).extracting(Command::id).containsExactly("c-old-delivery", "c-due");
+    assertThat(limited).extracting(Command::id).containsExactly("c-old-delivery");
+    assertThat(await(repo.listByDevice("dev-1", Set.of(), 0, 100))).usingRecursiveFieldByFieldElementComparator()
+        .containsExactlyElementsOf(before);
+    // and once c-later's notBefore has passed, it is offered too
+    assertThat(await(repo.toOffer("dev-1", T0.plusSeconds(60), T0.plusSeconds(15), 10))).extracting(Command::id)
+        .containsExactly("c-old-delivery", "c-due", "c-later");
+    assertThatNullPointerException().isThrownBy(() -> repo.toOffer("dev-1", T0, null, 1));
+    assertThat(failure(repo.toOffer("dev-1", T0, T0, -1))).isInstanceOf(IllegalArgumentException.class);
+  }
+
   // -------------------------------------------------------------------------------------- deliver
 
   @Test

@@ -78,6 +78,11 @@ final class SqliteCommandRepository implements CommandRepository {
   static final String SELECT_DUE =
       "SELECT " + COLUMNS + " FROM " + DEVICE_INDEX + " WHERE device_id = #{deviceId} AND " + DUE
           + " ORDER BY created_at, id LIMIT #{limit}";
+  static final String SELECT_TO_OFFER =
+      "SELECT " + COLUMNS + " FROM " + DEVICE_INDEX + " WHERE device_id = #{deviceId} AND "
+          + stateIn(CommandState.OPEN)
+          + " AND ((" + DUE + ") OR (state = 'DELIVERED' AND delivered_at < #{unansweredBefore}))"
+          + " ORDER BY created_at, id LIMIT #{limit}";
   static final String DELIVER =
       "UPDATE commands SET state = 'DELIVERED', delivered_at = #{now}, result_deadline = #{deadline}, "
           + "deliveries = deliveries + 1 "
@@ -209,6 +214,21 @@ final class SqliteCommandRepository implements CommandRepository {
     }
     return readers.read(session ->
         list(session, SELECT_DUE, Map.of("deviceId", deviceId, "now", now.toEpochMilli(), "limit", limit)));
+  }
+
+  @Override
+  public Future<List<Command>> toOffer(String deviceId, Instant now, Instant unansweredBefore, int limit) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(unansweredBefore, "unansweredBefore");
+    if (limit < 0) {
+      return Future.failedFuture(new IllegalArgumentException("limit must be >= 0: " + limit));
+    }
+    if (limit == 0) {
+      return Future.succeededFuture(List.of());
+    }
+    return readers.read(session -> list(session, SELECT_TO_OFFER, Map.of("deviceId", deviceId,
+        "now", now.toEpochMilli(), "unansweredBefore", unansweredBefore.toEpochMilli(), "limit", limit)));
   }
 
   @Override

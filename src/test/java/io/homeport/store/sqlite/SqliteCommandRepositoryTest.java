@@ -116,7 +116,8 @@ class SqliteCommandRepositoryTest extends CommandRepositoryContract {
     // given the schema without table statistics (a new store: SQLite's planner then prefers the
     // state/expiry index for the due condition, which walks the undelivered commands of every device)
     // when SQLite plans the statements a hello and a wake run for one device
-    for (String sql : List.of(SqliteCommandRepository.SELECT_DUE, SqliteCommandRepository.DELIVER,
+    for (String sql : List.of(SqliteCommandRepository.SELECT_DUE, SqliteCommandRepository.SELECT_TO_OFFER,
+        SqliteCommandRepository.DELIVER,
         SqliteCommandRepository.MARK_WOKEN)) {
       String plan = plan(sql.replaceAll("#\\{\\w+}", "?"));
       // then each searches by device and state, so its cost is the device's commands, not the backlog
