@@ -101,9 +101,6 @@ class SqliteCommandRepositoryTest extends CommandRepositoryContract {
         .contains("commands_state_expires");
     assertThat(plan("UPDATE commands SET state = 'TIMED_OUT' WHERE state = 'DELIVERED' AND result_deadline <= 5"))
         .contains("commands_state_deadline");
-    assertThat(plan("SELECT MIN(not_before) FROM commands WHERE state IN ('QUEUED', 'WOKEN') AND not_before > 5 "
-        + "AND expires_at > 5 AND not_before < expires_at"))
-        .contains("commands_state_not_before");
     assertThat(plan("SELECT id FROM commands WHERE device_id = 'd' AND state IN ('QUEUED', 'WOKEN') "
         + "ORDER BY created_at, id LIMIT 5"))
         .contains("commands_device_state_created");

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteStoreTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
-  /** The schema version the shipped migrations produce: V1 devices, V2 commands, V3 plugin commands, V4 events, V5 API tokens, V6 device groups. */
-  private static final int LATEST = 6;
+  /** The schema version the shipped migrations produce: V1 devices, V2 commands, V3 plugin commands, V4 events, V5 API tokens, V6 device groups, V7 drops an unused index. */
+  private static final int LATEST = 7;
 
   @TempDir Path dir;
 
@@ -89,13 +89,15 @@ class SqliteStoreTest {
       for (SqlConnection conn : List.of(first, second)) {
         settings.add(List.of(
             pragma(conn, "journal_mode"), pragma(conn, "foreign_keys"), pragma(conn, "busy_timeout"),
-            pragma(conn, "synchronous")));
+            pragma(conn, "synchronous"), pragma(conn, "mmap_size")));
       }
       await(first.close());
       await(second.close());
 
-      // then each runs with journal_mode=wal, foreign_keys=1, busy_timeout=1234, synchronous=1 (NORMAL)
-      assertThat(settings).hasSize(2).allSatisfy(s -> assertThat(s).containsExactly("wal", "1", "1234", "1"));
+      // then each runs with journal_mode=wal, foreign_keys=1, busy_timeout=1234, synchronous=1 (NORMAL), and
+      // maps the file (reads after another connection's write find the pages without reading the file)
+      assertThat(settings).hasSize(2).allSatisfy(s -> assertThat(s).containsExactly("wal", "1", "1234", "1",
+          String.valueOf(SqliteStore.MMAP_BYTES)));
     } finally {
       await(store.close());
     }
@@ -121,7 +123,8 @@ class SqliteStoreTest {
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("SELECT version, description, applied_at FROM schema_version ORDER BY version")) {
-      List<String> descriptions = List.of("devices", "commands", "plugins", "events", "api tokens", "device groups");
+      List<String> descriptions = List.of("devices", "commands", "plugins", "events", "api tokens", "device groups",
+          "drop unused not before index");
       for (int version = 1; version <= LATEST; version++) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getInt(1)).isEqualTo(version);
