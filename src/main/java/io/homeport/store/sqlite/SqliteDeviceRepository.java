@@ -11,6 +11,8 @@ import static io.homeport.store.sqlite.SqlSupport.millis;
 import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
 import static io.homeport.store.sqlite.SqlSupport.update;
 
+import io.homeport.store.sqlite.SqlSupport.Columns;
+
 import io.homeport.device.Device;
 import io.homeport.device.DeviceState;
 import io.homeport.device.Enrollment;
@@ -115,10 +117,12 @@ final class SqliteDeviceRepository implements DeviceRepository {
   private static final String NO_SERIAL = "";
 
   private final Pool pool;
+  private final JdbcReaders readers;
   /** Completes when the last queued write of this repository is done (see {@link #serialized}). */
   private Future<Void> lastWrite = Future.succeededFuture();
 
-  SqliteDeviceRepository(Pool pool) {
+  SqliteDeviceRepository(Pool pool, JdbcReaders readers) {
+    this.readers = readers;
     this.pool = pool;
   }
 
@@ -195,10 +199,12 @@ final class SqliteDeviceRepository implements DeviceRepository {
 
   // ----------------------------------------------------------------------------------------- reads
 
+  /** On the store's readers: every command created looks its device up, so this read is on the command path. */
   @Override
   public Future<Optional<Device>> findById(String id) {
     Objects.requireNonNull(id, "id");
-    return findDevice(pool, id);
+    return readers.read(session -> session.query(SELECT_DEVICE, Map.of("id", id), SqliteDeviceRepository::toDevice)
+        .stream().findFirst());
   }
 
   private static Future<Optional<Device>> findDevice(SqlClient client, String id) {
@@ -445,16 +451,20 @@ final class SqliteDeviceRepository implements DeviceRepository {
   }
 
   static Device toDevice(Row row) {
+    return toDevice(row::getValue);
+  }
+
+  static Device toDevice(Columns row) {
     return new Device(
-        row.getString("id"),
-        row.getString("name"),
-        row.getString("vendor"),
-        row.getString("metadata"),
-        DeviceState.valueOf(row.getString("state")),
+        (String) row.value("id"),
+        (String) row.value("name"),
+        (String) row.value("vendor"),
+        (String) row.value("metadata"),
+        DeviceState.valueOf((String) row.value("state")),
         instant(row, "created_at"),
         instant(row, "enrolled_at"),
         instant(row, "revoked_at"),
-        row.getString("certificate_serial"),
+        (String) row.value("certificate_serial"),
         instant(row, "certificate_not_after"),
         bytes(row, "beacon_key"));
   }
