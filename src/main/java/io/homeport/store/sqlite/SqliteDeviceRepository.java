@@ -27,6 +27,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -118,11 +119,18 @@ final class SqliteDeviceRepository implements DeviceRepository {
 
   private final Pool pool;
   private final JdbcReaders readers;
+  private final GroupCommitWriter writer;
   /** Completes when the last queued write of this repository is done (see {@link #serialized}). */
   private Future<Void> lastWrite = Future.succeededFuture();
 
-  SqliteDeviceRepository(Pool pool, JdbcReaders readers) {
+  /**
+   * @param readers and {@code writer}: the store's own threads, for the enrollment path (create, token
+   *     lookup, enroll), which at hundreds of devices a second is on the command path's footing; the
+   *     rarer operator writes stay on the pool, queued one after another
+   */
+  SqliteDeviceRepository(Pool pool, JdbcReaders readers, GroupCommitWriter writer) {
     this.readers = readers;
+    this.writer = writer;
     this.pool = pool;
   }
 
@@ -171,9 +179,17 @@ final class SqliteDeviceRepository implements DeviceRepository {
       return Future.failedFuture(new IllegalArgumentException(
           "the first enrollment token of " + device.id() + " names another device"));
     }
-    return this.<Void>writeTransaction(conn -> update(conn, INSERT_DEVICE, deviceParams(device))
-            .compose(n -> update(conn, INSERT_TOKEN, tokenParams(token)))
-            .compose(n -> insertGroups(conn, device.id(), groups)))
+    Map<String, Object> deviceRow = deviceParams(device);
+    Map<String, Object> tokenRow = tokenParams(token);
+    Set<String> sortedGroups = new TreeSet<>(groups);
+    return writer.<Void>write(session -> {
+          session.update(INSERT_DEVICE, deviceRow);
+          session.update(INSERT_TOKEN, tokenRow);
+          for (String g : sortedGroups) {
+            session.update(INSERT_GROUP, Map.of("deviceId", device.id(), "group", g));
+          }
+          return null;
+        })
         .recover(e -> Future.failedFuture(duplicateOr(e, device.id(), device.name())))
         .onSuccess(v -> LOG.debug("created device {}", device.id()));
   }
@@ -231,11 +247,12 @@ final class SqliteDeviceRepository implements DeviceRepository {
   @Override
   public Future<Optional<EnrollmentToken>> findToken(String tokenHash) {
     Objects.requireNonNull(tokenHash, "tokenHash");
-    return findToken(pool, tokenHash);
+    return readers.read(session -> findToken(session, tokenHash));
   }
 
-  private static Future<Optional<EnrollmentToken>> findToken(SqlClient client, String tokenHash) {
-    return queryOne(client, SELECT_TOKEN, SqliteDeviceRepository::toToken, Map.of("tokenHash", tokenHash));
+  private static Optional<EnrollmentToken> findToken(JdbcSession session, String tokenHash) throws SQLException {
+    return session.query(SELECT_TOKEN, Map.of("tokenHash", tokenHash), SqliteDeviceRepository::toToken).stream()
+        .findFirst();
   }
 
   @Override
@@ -344,39 +361,41 @@ final class SqliteDeviceRepository implements DeviceRepository {
     p.put("certificateSerial", enrollment.certificateSerial());
     p.put("certificateNotAfter", millis(enrollment.certificateNotAfter()));
     p.put("beaconKey", enrollment.beaconKey().clone());
-    return writeTransaction(conn -> update(conn, USE_TOKEN, p)
-            .compose(used -> used == 1
-                ? Future.succeededFuture()
-                : whyNotEnrollable(conn, enrollment).compose(Future::<Void>failedFuture))
-            .compose(v -> update(conn, RECORD_REVOKED_SERIAL, p))
-            .compose(v -> queryOne(conn, SET_ENROLLED, SqliteDeviceRepository::toDevice, p))
-            .map(device -> device.orElseThrow(() -> new StoreException("device " + deviceId + " vanished"))))
+    return writer.write(session -> {
+          if (session.update(USE_TOKEN, p) != 1) {
+            throw whyNotEnrollable(session, enrollment);
+          }
+          session.update(RECORD_REVOKED_SERIAL, p);
+          return session.query(SET_ENROLLED, p, SqliteDeviceRepository::toDevice).stream().findFirst()
+              .orElseThrow(() -> new StoreException("device " + deviceId + " vanished"));
+        })
         .onSuccess(d -> LOG.debug("enrolled device {} with certificate {}", deviceId, d.certificateSerial()));
   }
 
-  /** Explains why the conditional token update matched no row; runs inside the failing transaction. */
-  private static Future<Refusal.Conflict> whyNotEnrollable(SqlConnection conn, Enrollment enrollment) {
+  /** Explains why the conditional token update matched no row; runs inside the failing write. */
+  private static Refusal.Conflict whyNotEnrollable(JdbcSession session, Enrollment enrollment) throws SQLException {
     String deviceId = enrollment.deviceId();
-    return findToken(conn, enrollment.tokenHash()).compose(token -> findDevice(conn, deviceId).map(device -> {
-      String reason;
-      if (token.isEmpty()) {
-        reason = "the enrollment token is not known (never issued, or deleted when the device was revoked or deleted)";
-      } else if (!token.get().deviceId().equals(deviceId)) {
-        reason = "the enrollment token was issued for another device";
-      } else if (device.isEmpty()) {
-        reason = "the device does not exist";
-      } else if (device.get().state() == DeviceState.REVOKED) {
-        reason = "the device is revoked";
-      } else if (token.get().isUsed()) {
-        reason = "the enrollment token was already used at " + token.get().usedAt();
-      } else if (token.get().isExpiredAt(enrollment.at())) {
-        reason = "the enrollment token expired at " + token.get().expiresAt();
-      } else {
-        reason = "the device is not enrollable";
-      }
-      LOG.debug("enrollment of {} refused: {} (token hash {})", deviceId, reason, enrollment.tokenHash());
-      return new Refusal.Conflict("cannot enroll device " + deviceId + ": " + reason);
-    }));
+    Optional<EnrollmentToken> token = findToken(session, enrollment.tokenHash());
+    Optional<Device> device = session.query(SELECT_DEVICE, Map.of("id", deviceId), SqliteDeviceRepository::toDevice)
+        .stream().findFirst();
+    String reason;
+    if (token.isEmpty()) {
+      reason = "the enrollment token is not known (never issued, or deleted when the device was revoked or deleted)";
+    } else if (!token.get().deviceId().equals(deviceId)) {
+      reason = "the enrollment token was issued for another device";
+    } else if (device.isEmpty()) {
+      reason = "the device does not exist";
+    } else if (device.get().state() == DeviceState.REVOKED) {
+      reason = "the device is revoked";
+    } else if (token.get().isUsed()) {
+      reason = "the enrollment token was already used at " + token.get().usedAt();
+    } else if (token.get().isExpiredAt(enrollment.at())) {
+      reason = "the enrollment token expired at " + token.get().expiresAt();
+    } else {
+      reason = "the device is not enrollable";
+    }
+    LOG.debug("enrollment of {} refused: {} (token hash {})", deviceId, reason, enrollment.tokenHash());
+    return new Refusal.Conflict("cannot enroll device " + deviceId + ": " + reason);
   }
 
   // ---------------------------------------------------------------------------------------- revoke
@@ -469,10 +488,10 @@ final class SqliteDeviceRepository implements DeviceRepository {
         bytes(row, "beacon_key"));
   }
 
-  static EnrollmentToken toToken(Row row) {
+  static EnrollmentToken toToken(Columns row) {
     return new EnrollmentToken(
-        row.getString("token_hash"),
-        row.getString("device_id"),
+        (String) row.value("token_hash"),
+        (String) row.value("device_id"),
         instant(row, "created_at"),
         instant(row, "expires_at"),
         instant(row, "used_at"));

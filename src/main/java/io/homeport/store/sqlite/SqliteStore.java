@@ -122,7 +122,7 @@ public final class SqliteStore implements Store {
     this.file = file;
     this.schemaVersion = schemaVersion;
     this.writeTransactions = writeTransactions;
-    this.devices = new SqliteDeviceRepository(pool, readers);
+    this.devices = new SqliteDeviceRepository(pool, readers, writer);
     this.commands = new SqliteCommandRepository(readers, writer);
     this.tokens = new SqliteTokenRepository(pool);
     this.events = new SqliteEventRepository(pool, writer);
