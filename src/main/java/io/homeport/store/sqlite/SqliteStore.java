@@ -48,10 +48,11 @@ import org.sqlite.SQLiteDataSource;
  * later fails at once with {@code SQLITE_BUSY} whenever another connection committed in between
  * (the contract test with concurrent enrollments shows it).
  *
- * <p>The command and event repositories write through one {@link GroupCommitWriter}: its own connection
- * and thread, plain JDBC, writes arriving together committed in one transaction. The command
- * repository reads through {@link JdbcReaders} (threads and connections of their own, plain JDBC); the
- * other repositories use the pool. {@link #writeTransactions} counts the write transactions every
+ * <p>The command and event repositories, and the device repository's enrollment writes (create,
+ * enroll), write through one {@link GroupCommitWriter}: its own connection and thread, plain JDBC, writes
+ * arriving together committed in one transaction. Command reads, device lookups by id and enrollment
+ * token lookups run on {@link JdbcReaders} (threads and connections of their own, plain JDBC); the rest
+ * uses the pool. {@link #writeTransactions} counts the write transactions every
  * connection committed (SQLite's commit hook).
  */
 public final class SqliteStore implements Store {
