@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,14 +207,8 @@ final class SqliteCommandRepository implements CommandRepository {
   public Future<List<Command>> due(String deviceId, Instant now, int limit) {
     Objects.requireNonNull(deviceId, "deviceId");
     Objects.requireNonNull(now, "now");
-    if (limit < 0) {
-      return Future.failedFuture(new IllegalArgumentException("limit must be >= 0: " + limit));
-    }
-    if (limit == 0) {
-      return Future.succeededFuture(List.of());
-    }
-    return readers.read(session ->
-        list(session, SELECT_DUE, Map.of("deviceId", deviceId, "now", now.toEpochMilli(), "limit", limit)));
+    return upTo(limit, () -> readers.read(session ->
+        list(session, SELECT_DUE, Map.of("deviceId", deviceId, "now", now.toEpochMilli(), "limit", limit))));
   }
 
   @Override
@@ -221,14 +216,8 @@ final class SqliteCommandRepository implements CommandRepository {
     Objects.requireNonNull(deviceId, "deviceId");
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(unansweredBefore, "unansweredBefore");
-    if (limit < 0) {
-      return Future.failedFuture(new IllegalArgumentException("limit must be >= 0: " + limit));
-    }
-    if (limit == 0) {
-      return Future.succeededFuture(List.of());
-    }
-    return readers.read(session -> list(session, SELECT_TO_OFFER, Map.of("deviceId", deviceId,
-        "now", now.toEpochMilli(), "unansweredBefore", unansweredBefore.toEpochMilli(), "limit", limit)));
+    return upTo(limit, () -> readers.read(session -> list(session, SELECT_TO_OFFER, Map.of("deviceId", deviceId,
+        "now", now.toEpochMilli(), "unansweredBefore", unansweredBefore.toEpochMilli(), "limit", limit))));
   }
 
   @Override
@@ -252,14 +241,8 @@ final class SqliteCommandRepository implements CommandRepository {
     Objects.requireNonNull(deviceId, "deviceId");
     Objects.requireNonNull(now, "now");
     Objects.requireNonNull(resultTimeout, "resultTimeout");
-    if (limit < 0) {
-      return Future.failedFuture(new IllegalArgumentException("limit must be >= 0: " + limit));
-    }
     if (resultTimeout.isNegative()) {
       return Future.failedFuture(new IllegalArgumentException("resultTimeout must not be negative: " + resultTimeout));
-    }
-    if (limit == 0) {
-      return Future.succeededFuture(List.of());
     }
     Map<String, Object> p = new HashMap<>();
     p.put("deviceId", deviceId);
@@ -268,7 +251,7 @@ final class SqliteCommandRepository implements CommandRepository {
     p.put("limit", limit);
     // one statement: the sub-select picks the oldest due commands and the update, under the write lock,
     // moves exactly those still undelivered; RETURNING reports only what this call changed
-    return writer.write(session -> list(session, DELIVER, p))
+    return upTo(limit, () -> writer.write(session -> list(session, DELIVER, p)))
         .onSuccess(delivered -> {
           if (!delivered.isEmpty()) {
             LOG.debug("delivered {} command(s) to device {}", delivered.size(), deviceId);
@@ -377,6 +360,14 @@ final class SqliteCommandRepository implements CommandRepository {
   private static Optional<Command> one(JdbcSession session, String sql, Map<String, Object> params)
       throws SQLException {
     return session.query(sql, params, SqliteCommandRepository::toCommand).stream().findFirst();
+  }
+
+  /** Fails a negative limit, answers no commands for a zero limit, runs the statement otherwise. */
+  private static Future<List<Command>> upTo(int limit, Supplier<Future<List<Command>>> statement) {
+    if (limit < 0) {
+      return Future.failedFuture(new IllegalArgumentException("limit must be >= 0: " + limit));
+    }
+    return limit == 0 ? Future.succeededFuture(List.of()) : statement.get();
   }
 
   /** The rows of a query or of an {@code UPDATE ... RETURNING}, oldest first. */
