@@ -40,6 +40,7 @@ final class DeviceRoutes {
     router.get("/api/v1/devices/:id").handler(read).handler(this::get);
     router.delete("/api/v1/devices/:id").handler(write).handler(this::delete);
     router.put("/api/v1/devices/:id/groups").handler(write).handler(this::replaceGroups);
+    router.put("/api/v1/devices/:id/name").handler(write).handler(this::rename);
     router.post("/api/v1/devices/:id/revoke").handler(write).handler(this::revoke);
     router.post("/api/v1/devices/:id/enrollment-tokens").handler(write).handler(this::newEnrollmentToken);
   }
@@ -95,6 +96,13 @@ final class DeviceRoutes {
     }
     List<String> groups = groupsField(body);
     devices.replaceGroups(ctx.pathParam("id"), Set.copyOf(groups))
+        .onComplete(d -> Replies.json(ctx, d.map(this::json)));
+  }
+
+  private void rename(RoutingContext ctx) {
+    JsonObject body = JsonBodies.object(ctx);
+    JsonBodies.onlyFields(body, Set.of("name"));
+    devices.rename(ctx.pathParam("id"), JsonBodies.requiredStringOrNull(body, "name"))
         .onComplete(d -> Replies.json(ctx, d.map(this::json)));
   }
 

@@ -101,6 +101,15 @@ public interface DeviceRepository {
   Future<List<String>> listRevokedIds();
 
   /**
+   * Gives the device this name, or none for null; names are unique (an id always wins over a name
+   * where a peer may be named by either).
+   *
+   * @return the renamed device; fails with {@link Refusal.NotFound} when it does not exist, with {@link
+   *     Refusal.Duplicate} (field {@code name}) when another device has the name, changing nothing
+   */
+  Future<Device> rename(String deviceId, String name);
+
+  /**
    * Replaces the device's groups with these (none for an empty set), in one transaction.
    *
    * @return fails with {@link Refusal.NotFound} when the device does not exist, changing nothing

@@ -158,6 +158,29 @@ public final class DeviceService implements Lifecycle {
   }
 
   /**
+   * Names the device, or removes its name (null). Set by an operator or by the device itself; names are
+   * unique, and where a peer may be named by name or id, an id always wins.
+   *
+   * @return the device; fails with {@code invalid-device-name}, {@code device-name-taken} (nothing
+   *     changed) or {@code device-not-found}
+   */
+  public Future<Device> rename(String id, String name) {
+    try {
+      if (name != null) {
+        DeviceIds.checkName(name);
+      }
+    } catch (Refusal e) {
+      return Future.failedFuture(e);
+    }
+    return devices.rename(id, name)
+        .recover(e -> Future.failedFuture(e instanceof Refusal.NotFound ? notFound(id)
+            : e instanceof Refusal.Duplicate ? new Refusal.Conflict("device-name-taken",
+                "another device is named '" + name + "'", "name")
+            : e))
+        .onSuccess(d -> LOG.info("device {} now named {}", id, name == null ? "(none)" : "'" + name + "'"));
+  }
+
+  /**
    * Replaces the device's groups; scopes of tokens limited to groups see the change at once.
    *
    * @return the device; fails with {@code invalid-field} for bad names, {@code device-not-found}

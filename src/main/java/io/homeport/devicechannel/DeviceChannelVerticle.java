@@ -81,6 +81,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
     router.post("/device/v1/enroll").handler(this::enroll);
     router.route("/device/v1/*").handler(this::authenticated);
     router.get("/device/v1/self").handler(this::self);
+    router.put("/device/v1/name").handler(this::rename);
     router.post("/device/v1/hello").handler(this::hello);
     router.post("/device/v1/commands/:id/result").handler(this::result);
     vertx.eventBus().<String>consumer(EventAddresses.COMMANDS_AVAILABLE, msg -> polls.available(msg.body()));
@@ -190,6 +191,20 @@ public final class DeviceChannelVerticle extends VerticleBase {
             .put("name", d.result().name())
             .put("state", d.result().state().wireName())
             .put("certificateSerial", d.result().certificateSerial()));
+      }
+    });
+  }
+
+  /** The device names itself (or drops its name with null); the name it asks for must be free. */
+  private void rename(RoutingContext ctx) {
+    String deviceId = ctx.get(DEVICE_ID);
+    JsonObject body = JsonBodies.object(ctx);
+    JsonBodies.onlyFields(body, Set.of("name"));
+    devices.rename(deviceId, JsonBodies.requiredStringOrNull(body, "name")).onComplete(d -> {
+      if (d.failed()) {
+        ctx.fail(d.cause());
+      } else {
+        ctx.json(new JsonObject().put("deviceId", deviceId).put("name", d.result().name()));
       }
     });
   }

@@ -47,6 +47,14 @@ public final class JsonBodies {
     return s;
   }
 
+  /** A field that must be present, as a string or as null (null clears what it names). */
+  public static String requiredStringOrNull(JsonObject body, String field) {
+    if (!body.containsKey(field)) {
+      throw invalid(field, "'" + field + "' is required (null to remove it)");
+    }
+    return optionalString(body, field);
+  }
+
   public static String requiredString(JsonObject body, String field) {
     String s = optionalString(body, field);
     if (s == null || s.isEmpty()) {

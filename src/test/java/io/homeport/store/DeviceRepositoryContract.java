@@ -676,6 +676,31 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
   }
 
 
+  @Test
+  void verifiesThatRenamingGivesAUniqueNameOrNoneAndARefusalChangesNothing() {
+    // given dev-1 named "kitchen" and dev-2 without a name
+    createPending("dev-1", "kitchen", T0);
+    createPending("dev-2", null, T0);
+
+    // when dev-2 is named "hall", then asks for "kitchen", and dev-1 drops its name
+    Device hall = await(repo.rename("dev-2", "hall"));
+    Throwable taken = failure(repo.rename("dev-2", "kitchen"));
+    Device unnamed = await(repo.rename("dev-1", null));
+
+    // then the new name is stored and returned, a taken name is refused naming the field and leaves
+    // dev-2's name as it was, and a dropped name frees it for others
+    assertThat(hall.name()).isEqualTo("hall");
+    assertThat(taken).isInstanceOf(Refusal.Duplicate.class);
+    assertThat(((Refusal.Duplicate) taken).field()).isEqualTo("name");
+    assertThat(await(repo.findById("dev-2"))).get().extracting(Device::name).isEqualTo("hall");
+    assertThat(unnamed.name()).isNull();
+    assertThat(await(repo.rename("dev-2", "kitchen")).name()).isEqualTo("kitchen");
+    // and an unknown device is refused without a trace
+    assertThat(failure(repo.rename("nobody", "attic"))).isInstanceOf(Refusal.NotFound.class);
+    assertThat(await(repo.list(0, 10))).extracting(Device::name).containsExactlyInAnyOrder(null, "kitchen");
+    assertThatNullPointerException().isThrownBy(() -> repo.rename(null, "x"));
+  }
+
   // ----------------------------------------------------------------------------------- helpers
 
   /**

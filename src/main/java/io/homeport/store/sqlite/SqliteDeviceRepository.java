@@ -91,6 +91,8 @@ final class SqliteDeviceRepository implements DeviceRepository {
       "UPDATE devices SET state = 'ENROLLED', enrolled_at = #{at}, certificate_serial = #{certificateSerial}, "
           + "certificate_not_after = #{certificateNotAfter}, beacon_key = #{beaconKey} WHERE id = #{deviceId} "
           + "RETURNING " + DEVICE_COLUMNS;
+  private static final String SET_NAME =
+      "UPDATE devices SET name = #{name} WHERE id = #{deviceId} RETURNING " + DEVICE_COLUMNS;
   private static final String SET_REVOKED =
       "UPDATE devices SET state = 'REVOKED', revoked_at = #{at} WHERE id = #{deviceId} AND state <> 'REVOKED'";
   private static final String DELETE_UNUSED_TOKENS =
@@ -277,6 +279,18 @@ final class SqliteDeviceRepository implements DeviceRepository {
   public Future<List<HostedAppliance>> appliances(String deviceId) {
     Objects.requireNonNull(deviceId, "deviceId");
     return queryAll(pool, SELECT_APPLIANCES, row -> new HostedAppliance(row.getString("plugin"), row.getString("appliance_type"), row.getString("address")), Map.of("deviceId", deviceId));
+  }
+
+  @Override
+  public Future<Device> rename(String deviceId, String name) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Map<String, Object> p = new HashMap<>();
+    p.put("deviceId", deviceId);
+    p.put("name", name);
+    return serialized(() -> queryOne(pool, SET_NAME, SqliteDeviceRepository::toDevice, p))
+        .recover(e -> Future.failedFuture(duplicateOr(e, deviceId, name)))
+        .compose(renamed -> renamed.map(Future::succeededFuture).orElseGet(() ->
+            Future.failedFuture(new Refusal.NotFound("device " + deviceId + " does not exist"))));
   }
 
   @Override
