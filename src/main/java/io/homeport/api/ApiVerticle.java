@@ -5,6 +5,7 @@ import io.homeport.auth.Role;
 import io.homeport.auth.TokenService;
 import io.homeport.beacon.BeaconCounters;
 import io.homeport.presence.PresenceDirectory;
+import io.homeport.rendezvous.PermissionService;
 import io.homeport.command.CommandService;
 import io.homeport.config.Endpoint;
 import io.homeport.device.DeviceService;
@@ -42,13 +43,15 @@ public final class ApiVerticle extends VerticleBase {
   private final CommandRoutes commandRoutes;
   private final PluginRoutes pluginRoutes;
   private final BeaconRoutes beaconRoutes;
+  private final PermissionRoutes permissionRoutes;
   private volatile EventStreamRoutes eventStream;
   private HttpServer server;
   private Router router;
   private Consumer<Router> extraRoutes = router -> {};
 
   public ApiVerticle(Endpoint endpoint, Duration streamStallTimeout, ApiTokens tokens, DeviceService devices, PresenceDirectory presence,
-      BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService) {
+      BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService,
+      PermissionService permissions) {
     this.endpoint = endpoint;
     this.streamStallTimeout = streamStallTimeout;
     this.tokens = tokens;
@@ -59,6 +62,7 @@ public final class ApiVerticle extends VerticleBase {
     this.commandRoutes = new CommandRoutes(commands, devices.groups());
     this.pluginRoutes = new PluginRoutes(plugins);
     this.beaconRoutes = new BeaconRoutes(beaconCounters, presence);
+    this.permissionRoutes = new PermissionRoutes(permissions, devices.groups());
   }
 
   @Override
@@ -78,6 +82,7 @@ public final class ApiVerticle extends VerticleBase {
     tokenRoutes.mount(router, read);
     router.get(OpenApiRoute.PATH).handler(read).handler(OpenApiRoute::serve);
     deviceRoutes.mount(router, read, write);
+    permissionRoutes.mount(router, read, write);
     beaconRoutes.mount(router, read);
     pluginRoutes.mount(router, read, Authorize.roles(Role.ADMIN));
     commandRoutes.mount(router, vertx, read, write);

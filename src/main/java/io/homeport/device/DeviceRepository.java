@@ -38,6 +38,9 @@ public interface DeviceRepository {
 
   Future<Optional<Device>> findById(String id);
 
+  /** The device with this name, if any (names are unique). */
+  Future<Optional<Device>> findByName(String name);
+
   /**
    * Devices ordered by creation time, then id.
    *

@@ -9,6 +9,8 @@ import io.homeport.device.DeviceService;
 import io.homeport.event.EventAddresses;
 import io.homeport.http.CommandJson;
 import io.homeport.http.JsonBodies;
+import io.homeport.http.PermissionJson;
+import io.homeport.rendezvous.PermissionService;
 import io.homeport.http.Problem;
 import io.homeport.http.Problems;
 import io.homeport.pki.DeviceIdentity;
@@ -61,12 +63,15 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private final DeviceService devices;
   private final DeviceKeyring keyring;
   private final CommandService commands;
+  private final PermissionService permissions;
   private final LongPolls polls = new LongPolls();
   private final LongAdder handshakesSucceeded = new LongAdder();
   private final LongAdder handshakesFailed = new LongAdder();
   private HttpServer server;
 
-  public DeviceChannelVerticle(Settings settings, DeviceService devices, DeviceKeyring keyring, CommandService commands) {
+  public DeviceChannelVerticle(Settings settings, DeviceService devices, DeviceKeyring keyring, CommandService commands,
+      PermissionService permissions) {
+    this.permissions = permissions;
     this.settings = settings;
     this.devices = devices;
     this.keyring = keyring;
@@ -82,6 +87,14 @@ public final class DeviceChannelVerticle extends VerticleBase {
     router.route("/device/v1/*").handler(this::authenticated);
     router.get("/device/v1/self").handler(this::self);
     router.put("/device/v1/name").handler(this::rename);
+    // the device's own list (seed 004 embodiment 1: the terminal holds it); the id comes from the certificate
+    router.get("/device/v1/permissions").handler(ctx -> permissions.get(ctx.get(DEVICE_ID))
+        .onComplete(v -> reply(ctx, v.map(PermissionJson::of))));
+    router.put("/device/v1/permissions").handler(ctx -> {
+      PermissionJson.Request request = PermissionJson.parse(JsonBodies.object(ctx));
+      permissions.replace(ctx.get(DEVICE_ID), request.mode(), request.allow())
+          .onComplete(v -> reply(ctx, v.map(PermissionJson::of)));
+    });
     router.post("/device/v1/hello").handler(this::hello);
     router.post("/device/v1/commands/:id/result").handler(this::result);
     vertx.eventBus().<String>consumer(EventAddresses.COMMANDS_AVAILABLE, msg -> polls.available(msg.body()));
@@ -344,6 +357,14 @@ public final class DeviceChannelVerticle extends VerticleBase {
         ctx.json(new JsonObject().put("id", c.result().id()).put("state", c.result().state().wireName()));
       }
     });
+  }
+
+  private static void reply(RoutingContext ctx, io.vertx.core.AsyncResult<JsonObject> result) {
+    if (result.failed()) {
+      ctx.fail(result.cause());
+    } else {
+      ctx.json(result.result());
+    }
   }
 
   private static String hostForUrl(String host) {

@@ -33,6 +33,7 @@ import io.homeport.presence.PresenceDirectory;
 import io.homeport.presence.PresenceEvents;
 import io.homeport.presence.PresenceListener;
 import io.homeport.presence.PresenceTable;
+import io.homeport.rendezvous.PermissionService;
 import io.homeport.store.Store;
 import io.homeport.store.StoreFactory;
 import io.homeport.store.sqlite.SqliteStore;
@@ -176,6 +177,7 @@ public final class HomeportServer {
   private TokenService tokenService;
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
+  private PermissionService permissions;
   private HomeportMetrics metrics;
   private ApiVerticle api;
 
@@ -252,6 +254,7 @@ public final class HomeportServer {
                 vertx.eventBus().publish(EventAddresses.COMMANDS_AVAILABLE, deviceId);
               }, eventLog, clock, config.commandResultTimeout());
           tokenService = new TokenService(tokens, store.tokens(), clock, pki.jwtPublicKeyPem());
+          permissions = new PermissionService(store.permissions(), store.devices());
           return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins));
         })
         .compose(v -> deploy(beacon = new BeaconVerticle(config, keyring, beaconCounters, presence, clock,
@@ -262,14 +265,15 @@ public final class HomeportServer {
               pki.caCertificatePem(), new DeviceClientTrustManager(pki.caCertificate(), keyring::acceptsCertificate),
               config.primaryHost(), () -> config.beacon().advertisedPort(beacon.actualPort()),
               () -> config.deviceChannel().advertisedPort(deviceChannel.actualPort()),
-              (int) config.keepaliveInterval().toSeconds()), devices, keyring, commands);
+              (int) config.keepaliveInterval().toSeconds()), devices, keyring, commands, permissions);
           return deploy(deviceChannel);
         })
         .compose(v -> deploy(metrics = new HomeportMetrics(MetricsVertx.registry(vertx), config.metrics(), tokens,
             tokenService::isRevoked,
             new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands))))
         .compose(v -> {
-          api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService);
+          api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService,
+              permissions);
           api.extraRoutes(metrics::mount);
           metrics.registerSubscriberGauge(api::eventStreamSubscribers);
           return deploy(api);

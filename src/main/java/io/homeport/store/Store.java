@@ -4,6 +4,7 @@ import io.homeport.auth.TokenRepository;
 import io.homeport.command.CommandRepository;
 import io.homeport.device.DeviceRepository;
 import io.homeport.event.EventRepository;
+import io.homeport.rendezvous.PermissionRepository;
 
 import io.vertx.core.Future;
 import java.util.OptionalLong;
@@ -16,6 +17,9 @@ public interface Store {
   CommandRepository commands();
 
   TokenRepository tokens();
+
+  /** Who may open a session to which device. */
+  PermissionRepository permissions();
 
   /** The durable event log. */
   EventRepository events();

@@ -695,6 +695,9 @@ public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepos
     assertThat(await(repo.findById("dev-2"))).get().extracting(Device::name).isEqualTo("hall");
     assertThat(unnamed.name()).isNull();
     assertThat(await(repo.rename("dev-2", "kitchen")).name()).isEqualTo("kitchen");
+    // and a device is found by its current name only
+    assertThat(await(repo.findByName("kitchen"))).get().extracting(Device::id).isEqualTo("dev-2");
+    assertThat(await(repo.findByName("hall"))).isEmpty();
     // and an unknown device is refused without a trace
     assertThat(failure(repo.rename("nobody", "attic"))).isInstanceOf(Refusal.NotFound.class);
     assertThat(await(repo.list(0, 10))).extracting(Device::name).containsExactlyInAnyOrder(null, "kitchen");

@@ -70,6 +70,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
           + "SELECT #{tokenHash}, #{deviceId}, #{createdAt}, #{expiresAt}, #{usedAt} "
           + "WHERE EXISTS (SELECT 1 FROM devices WHERE id = #{deviceId} AND state <> 'REVOKED')";
   private static final String SELECT_DEVICE = "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE id = #{id}";
+  private static final String SELECT_DEVICE_BY_NAME = "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE name = #{name}";
   private static final String LIST_DEVICES =
       "SELECT " + DEVICE_COLUMNS + " FROM devices ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}";
   private static final String LIST_ENROLLED =
@@ -227,6 +228,13 @@ final class SqliteDeviceRepository implements DeviceRepository {
 
   private static Future<Optional<Device>> findDevice(SqlClient client, String id) {
     return queryOne(client, SELECT_DEVICE, SqliteDeviceRepository::toDevice, Map.of("id", id));
+  }
+
+  @Override
+  public Future<Optional<Device>> findByName(String name) {
+    Objects.requireNonNull(name, "name");
+    return readers.read(session -> session.query(SELECT_DEVICE_BY_NAME, Map.of("name", name),
+        SqliteDeviceRepository::toDevice).stream().findFirst());
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.homeport.command.CommandRepository;
 import io.homeport.auth.TokenRepository;
 import io.homeport.device.DeviceRepository;
 import io.homeport.event.EventRepository;
+import io.homeport.rendezvous.PermissionRepository;
 import io.homeport.store.Migrations;
 import io.homeport.store.Store;
 import io.homeport.store.StoreException;
@@ -114,6 +115,7 @@ public final class SqliteStore implements Store {
   private final SqliteCommandRepository commands;
   private final SqliteTokenRepository tokens;
   private final SqliteEventRepository events;
+  private final SqlitePermissionRepository permissions;
 
   private SqliteStore(Pool pool, SQLiteDataSource sqlite, Options options, Path file, int schemaVersion,
       WriteTransactionCounter writeTransactions) {
@@ -124,6 +126,7 @@ public final class SqliteStore implements Store {
     this.schemaVersion = schemaVersion;
     this.writeTransactions = writeTransactions;
     this.devices = new SqliteDeviceRepository(pool, readers, writer);
+    this.permissions = new SqlitePermissionRepository(pool);
     this.commands = new SqliteCommandRepository(readers, writer);
     this.tokens = new SqliteTokenRepository(pool);
     this.events = new SqliteEventRepository(pool, writer);
@@ -310,6 +313,11 @@ public final class SqliteStore implements Store {
   @Override
   public EventRepository events() {
     return events;
+  }
+
+  @Override
+  public PermissionRepository permissions() {
+    return permissions;
   }
 
   /** The database file. */
