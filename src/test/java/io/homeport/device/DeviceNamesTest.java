@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeport.agent.DeviceBundle;
 import io.homeport.auth.Role;
-import io.homeport.pki.TlsContexts;
+import io.homeport.testing.DeviceHttp;
 import io.homeport.testing.TestServer;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -96,37 +93,25 @@ class DeviceNamesTest {
     DeviceBundle first = server.enrollDevice("self-1");
     server.enrollDevice("self-2");
     server.admin("PUT", "/api/v1/devices/self-2/name", "{\"name\":\"attic\"}", 200);
-    HttpClient asFirst = client(first);
+    DeviceHttp asFirst = DeviceHttp.as(server, first);
 
     // when the first device names itself "loft" over the device channel
-    HttpResponse<String> named = put(asFirst, "/device/v1/name", "{\"name\":\"loft\"}");
+    HttpResponse<String> named = asFirst.send("PUT", "/device/v1/name", "{\"name\":\"loft\"}");
 
     // then the name is its own (the id comes from its certificate, a body cannot name another device)
     assertThat(named.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(named.body())).isEqualTo(new JsonObject().put("deviceId", "self-1").put("name", "loft"));
     assertThat(server.admin("GET", "/api/v1/devices/self-1", null, 200).getString("name")).isEqualTo("loft");
-    assertProblem(put(asFirst, "/device/v1/name", "{\"name\":\"x\",\"deviceId\":\"self-2\"}"), 400, "invalid-field");
+    assertProblem(asFirst.send("PUT", "/device/v1/name", "{\"name\":\"x\",\"deviceId\":\"self-2\"}"), 400, "invalid-field");
 
     // and the other device's name is refused, a bad one too, and neither changes anything
-    assertProblem(put(asFirst, "/device/v1/name", "{\"name\":\"attic\"}"), 409, "device-name-taken");
-    assertProblem(put(asFirst, "/device/v1/name", "{\"name\":\"-bad\"}"), 400, "invalid-device-name");
+    assertProblem(asFirst.send("PUT", "/device/v1/name", "{\"name\":\"attic\"}"), 409, "device-name-taken");
+    assertProblem(asFirst.send("PUT", "/device/v1/name", "{\"name\":\"-bad\"}"), 400, "invalid-device-name");
     assertThat(server.admin("GET", "/api/v1/devices/self-1", null, 200).getString("name")).isEqualTo("loft");
     assertThat(server.admin("GET", "/api/v1/devices/self-2", null, 200).getString("name")).isEqualTo("attic");
 
     // and without a client certificate the route answers nothing but 401
-    HttpClient anonymous = HttpClient.newBuilder().sslContext(TlsContexts.pinnedContext(
-        io.homeport.pki.Fingerprints.sha256(first.caCertificate()))).build();
-    assertProblem(put(anonymous, "/device/v1/name", "{\"name\":\"sneaky\"}"), 401, "client-certificate-required");
-  }
-
-  private static HttpClient client(DeviceBundle bundle) {
-    return HttpClient.newBuilder().sslContext(TlsContexts.clientContext(bundle.privateKey(), bundle.certificateChain(),
-        bundle.caCertificate())).connectTimeout(Duration.ofSeconds(5)).build();
-  }
-
-  private static HttpResponse<String> put(HttpClient client, String path, String body) throws Exception {
-    return client.send(HttpRequest.newBuilder(server.deviceChannel().resolve(path))
-        .PUT(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
-        HttpResponse.BodyHandlers.ofString());
+    DeviceHttp anonymous = DeviceHttp.anonymous(server, first);
+    assertProblem(anonymous.send("PUT", "/device/v1/name", "{\"name\":\"sneaky\"}"), 401, "client-certificate-required");
   }
 }

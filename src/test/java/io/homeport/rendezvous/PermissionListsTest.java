@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeport.agent.DeviceBundle;
 import io.homeport.auth.Role;
-import io.homeport.pki.TlsContexts;
+import io.homeport.testing.DeviceHttp;
 import io.homeport.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -108,11 +105,11 @@ class PermissionListsTest {
     // given two enrolled devices
     DeviceBundle owner = server.enrollDevice("dl-owner");
     server.enrollDevice("dl-guest");
-    HttpClient asOwner = client(owner);
+    DeviceHttp asOwner = DeviceHttp.as(server, owner);
 
     // when the owner writes its list admitting the guest, and reads it back
-    HttpResponse<String> put = send(asOwner, "PUT", "/device/v1/permissions", "{\"mode\":\"server\",\"allow\":[\"dl-guest\"]}");
-    HttpResponse<String> get = send(asOwner, "GET", "/device/v1/permissions", null);
+    HttpResponse<String> put = asOwner.send("PUT", "/device/v1/permissions", "{\"mode\":\"server\",\"allow\":[\"dl-guest\"]}");
+    HttpResponse<String> get = asOwner.send("GET", "/device/v1/permissions", null);
 
     // then the list is the owner's (the id comes from its certificate), as the operator sees it too
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
@@ -121,11 +118,10 @@ class PermissionListsTest {
     assertThat(server.admin("GET", "/api/v1/devices/dl-guest/permissions", null, 200).getJsonArray("allow")).isEmpty();
 
     // and a body naming another device as the owner is refused, as is a request without a certificate
-    assertProblem(send(asOwner, "PUT", "/device/v1/permissions",
+    assertProblem(asOwner.send("PUT", "/device/v1/permissions",
         "{\"deviceId\":\"dl-guest\",\"mode\":\"server\",\"allow\":[]}"), 400, "invalid-field");
-    HttpClient anonymous = HttpClient.newBuilder().sslContext(TlsContexts.pinnedContext(
-        io.homeport.pki.Fingerprints.sha256(owner.caCertificate()))).build();
-    assertProblem(send(anonymous, "GET", "/device/v1/permissions", null), 401, "client-certificate-required");
+    DeviceHttp anonymous = DeviceHttp.anonymous(server, owner);
+    assertProblem(anonymous.send("GET", "/device/v1/permissions", null), 401, "client-certificate-required");
   }
 
   @Test
@@ -139,16 +135,5 @@ class PermissionListsTest {
     // when it asks for the target's list, then the target does not exist for it
     assertProblem(server.api("GET", "/api/v1/devices/is-target/permissions", limited, null), 404, "device-not-found");
     assertThat(server.api("GET", "/api/v1/devices/is-other/permissions", limited, null).statusCode()).isEqualTo(200);
-  }
-
-  private static HttpClient client(DeviceBundle bundle) {
-    return HttpClient.newBuilder().sslContext(TlsContexts.clientContext(bundle.privateKey(), bundle.certificateChain(),
-        bundle.caCertificate())).connectTimeout(Duration.ofSeconds(5)).build();
-  }
-
-  private static HttpResponse<String> send(HttpClient client, String method, String path, String body) throws Exception {
-    return client.send(HttpRequest.newBuilder(server.deviceChannel().resolve(path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
   }
 }
