@@ -1,5 +1,6 @@
 package io.homeport.api;
 
+import io.homeport.http.Replies;
 import io.homeport.auth.Scope;
 import io.homeport.device.DeviceGroups;
 import io.homeport.http.JsonBodies;

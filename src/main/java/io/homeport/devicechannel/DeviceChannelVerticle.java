@@ -10,6 +10,7 @@ import io.homeport.event.EventAddresses;
 import io.homeport.http.CommandJson;
 import io.homeport.http.JsonBodies;
 import io.homeport.http.PermissionJson;
+import io.homeport.http.Replies;
 import io.homeport.rendezvous.PermissionService;
 import io.homeport.http.Problem;
 import io.homeport.http.Problems;
@@ -89,11 +90,11 @@ public final class DeviceChannelVerticle extends VerticleBase {
     router.put("/device/v1/name").handler(this::rename);
     // the device's own list (seed 004 embodiment 1: the terminal holds it); the id comes from the certificate
     router.get("/device/v1/permissions").handler(ctx -> permissions.get(ctx.get(DEVICE_ID))
-        .onComplete(v -> reply(ctx, v.map(PermissionJson::of))));
+        .onComplete(v -> Replies.json(ctx, v.map(PermissionJson::of))));
     router.put("/device/v1/permissions").handler(ctx -> {
       PermissionJson.Request request = PermissionJson.parse(JsonBodies.object(ctx));
       permissions.replace(ctx.get(DEVICE_ID), request.mode(), request.allow())
-          .onComplete(v -> reply(ctx, v.map(PermissionJson::of)));
+          .onComplete(v -> Replies.json(ctx, v.map(PermissionJson::of)));
     });
     router.post("/device/v1/hello").handler(this::hello);
     router.post("/device/v1/commands/:id/result").handler(this::result);
@@ -213,13 +214,8 @@ public final class DeviceChannelVerticle extends VerticleBase {
     String deviceId = ctx.get(DEVICE_ID);
     JsonObject body = JsonBodies.object(ctx);
     JsonBodies.onlyFields(body, Set.of("name"));
-    devices.rename(deviceId, JsonBodies.requiredStringOrNull(body, "name")).onComplete(d -> {
-      if (d.failed()) {
-        ctx.fail(d.cause());
-      } else {
-        ctx.json(new JsonObject().put("deviceId", deviceId).put("name", d.result().name()));
-      }
-    });
+    devices.rename(deviceId, JsonBodies.requiredStringOrNull(body, "name")).onComplete(d -> Replies.json(ctx,
+        d.map(renamed -> new JsonObject().put("deviceId", deviceId).put("name", renamed.name()))));
   }
 
   /**
@@ -357,14 +353,6 @@ public final class DeviceChannelVerticle extends VerticleBase {
         ctx.json(new JsonObject().put("id", c.result().id()).put("state", c.result().state().wireName()));
       }
     });
-  }
-
-  private static void reply(RoutingContext ctx, io.vertx.core.AsyncResult<JsonObject> result) {
-    if (result.failed()) {
-      ctx.fail(result.cause());
-    } else {
-      ctx.json(result.result());
-    }
   }
 
   private static String hostForUrl(String host) {

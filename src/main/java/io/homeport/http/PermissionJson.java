@@ -31,9 +31,6 @@ public final class PermissionJson {
     if (!(body.getValue("allow") instanceof JsonArray list)) {
       throw JsonBodies.invalid("allow", "'allow' is required: a list of device ids or names (empty for nobody)");
     }
-    if (list.size() > PermissionList.MAX_ENTRIES) {
-      throw JsonBodies.invalid("allow", "'allow' holds " + list.size() + " entries, at most " + PermissionList.MAX_ENTRIES);
-    }
     List<String> allow = new ArrayList<>();
     for (Object o : list) {
       if (!(o instanceof String s) || s.isEmpty() || s.length() > 64) {

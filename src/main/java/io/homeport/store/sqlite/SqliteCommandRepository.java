@@ -73,7 +73,7 @@ final class SqliteCommandRepository implements CommandRepository {
    * planner prefers {@code commands_state_expires} for the due condition ({@code state IN (...) AND
    * expires_at > now}), which walks every undelivered command of every device: under a backlog each
    * hello then costs as much as the backlog (at 1,000 commands/s the command path fell behind and never
-   * caught up). {@code SqliteCommandPlanTest} checks the plans.
+   * caught up). {@code SqliteCommandRepositoryTest} checks the plans.
    */
   static final String DEVICE_INDEX = "commands INDEXED BY commands_device_state_created";
   static final String SELECT_DUE =

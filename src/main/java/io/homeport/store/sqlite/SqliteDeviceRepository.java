@@ -222,8 +222,11 @@ final class SqliteDeviceRepository implements DeviceRepository {
   @Override
   public Future<Optional<Device>> findById(String id) {
     Objects.requireNonNull(id, "id");
-    return readers.read(session -> session.query(SELECT_DEVICE, Map.of("id", id), SqliteDeviceRepository::toDevice)
-        .stream().findFirst());
+    return readers.read(session -> findDevice(session, id));
+  }
+
+  private static Optional<Device> findDevice(JdbcSession session, String id) throws SQLException {
+    return session.query(SELECT_DEVICE, Map.of("id", id), SqliteDeviceRepository::toDevice).stream().findFirst();
   }
 
   private static Future<Optional<Device>> findDevice(SqlClient client, String id) {
@@ -398,8 +401,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   private static Refusal.Conflict whyNotEnrollable(JdbcSession session, Enrollment enrollment) throws SQLException {
     String deviceId = enrollment.deviceId();
     Optional<EnrollmentToken> token = findToken(session, enrollment.tokenHash());
-    Optional<Device> device = session.query(SELECT_DEVICE, Map.of("id", deviceId), SqliteDeviceRepository::toDevice)
-        .stream().findFirst();
+    Optional<Device> device = findDevice(session, deviceId);
     String reason;
     if (token.isEmpty()) {
       reason = "the enrollment token is not known (never issued, or deleted when the device was revoked or deleted)";
