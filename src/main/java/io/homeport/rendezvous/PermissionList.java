@@ -1,5 +1,6 @@
 package io.homeport.rendezvous;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -9,8 +10,11 @@ import java.util.Optional;
  * Who may open a session to a device (DESIGN 5, seed 004): in mode {@code server} the server judges
  * requests against {@code allow}; in mode {@code device} the server asks the device each time. Entries
  * are device ids, in the order given; a device without a list has {@link #NONE}: server mode, nobody.
+ *
+ * @param maxDuration the longest a session to this device may last, extensions included; null for the
+ *     server's {@code sessions.maxDuration}
  */
-public record PermissionList(Mode mode, List<String> allow) {
+public record PermissionList(Mode mode, List<String> allow, Duration maxDuration) {
   /** Entries a list may hold. */
   public static final int MAX_ENTRIES = 256;
   /** What a device without a stored list has: nobody may open a session to it. */
@@ -19,6 +23,14 @@ public record PermissionList(Mode mode, List<String> allow) {
   public PermissionList {
     Objects.requireNonNull(mode, "mode");
     allow = List.copyOf(allow);
+    if (maxDuration != null && (maxDuration.isNegative() || maxDuration.isZero())) {
+      throw new IllegalArgumentException("maxDuration must be positive: " + maxDuration);
+    }
+  }
+
+  /** A list without its own session maximum. */
+  public PermissionList(Mode mode, List<String> allow) {
+    this(mode, allow, null);
   }
 
   public enum Mode {
