@@ -15,10 +15,12 @@ public interface PermissionRepository {
   Future<Optional<PermissionList>> find(String deviceId);
 
   /**
-   * Replaces the device's list, entries in the given order, in one transaction.
+   * Replaces the device's list, entries in the given order, in one transaction. Its {@code maxDuration} is
+   * kept in whole seconds.
    *
    * @return fails with {@link Refusal.NotFound} when the device or an entry's device does not exist,
    *     changing nothing
+   * @throws IllegalArgumentException when {@code maxDuration} is not a whole number of seconds
    */
   Future<Void> replace(String deviceId, PermissionList list);
 }

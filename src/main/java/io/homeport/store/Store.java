@@ -5,6 +5,7 @@ import io.homeport.command.CommandRepository;
 import io.homeport.device.DeviceRepository;
 import io.homeport.event.EventRepository;
 import io.homeport.rendezvous.PermissionRepository;
+import io.homeport.rendezvous.SessionRepository;
 
 import io.vertx.core.Future;
 import java.util.OptionalLong;
@@ -20,6 +21,9 @@ public interface Store {
 
   /** Who may open a session to which device. */
   PermissionRepository permissions();
+
+  /** The session log. */
+  SessionRepository sessions();
 
   /** The durable event log. */
   EventRepository events();

@@ -3,17 +3,15 @@ package io.homeport.store;
 import static io.homeport.store.StoreFutures.await;
 import static io.homeport.store.StoreFutures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import io.homeport.device.Device;
-import io.homeport.device.EnrollmentToken;
 import io.homeport.refusal.Refusal;
 import io.homeport.rendezvous.PermissionList;
 import io.homeport.rendezvous.PermissionList.Mode;
 import io.homeport.rendezvous.PermissionRepository;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +30,7 @@ public abstract class PermissionRepositoryContract extends StoreContract<Permiss
   void verifiesThatAListIsStoredWholeInItsOrderAndReplacedWhole() {
     // given devices a, b, c and target t without a list
     for (String id : List.of("t", "a", "b", "c")) {
-      device(id);
+      createDevice(id, T0);
     }
     assertThat(await(repo.find("t"))).isEmpty();
 
@@ -50,10 +48,30 @@ public abstract class PermissionRepositoryContract extends StoreContract<Permiss
   }
 
   @Test
+  void verifiesThatAListsMaximumSessionDurationIsKeptInWholeSecondsAndAbsentStaysAbsent() {
+    // given target t and device a
+    createDevice("t", T0);
+    createDevice("a", T0);
+
+    // when t's list is written with a maximum of 90 minutes and 1 second, then replaced by one without
+    await(repo.replace("t", new PermissionList(Mode.DEVICE, List.of("a"), Duration.ofMinutes(90).plusSeconds(1))));
+    PermissionList limited = await(repo.find("t")).orElseThrow();
+    await(repo.replace("t", new PermissionList(Mode.DEVICE, List.of("a"))));
+
+    // then the maximum is read back exactly, and the list without one has none
+    assertThat(limited).isEqualTo(new PermissionList(Mode.DEVICE, List.of("a"), Duration.ofSeconds(5401)));
+    assertThat(await(repo.find("t")).orElseThrow().maxDuration()).isNull();
+    // and a maximum finer than whole seconds is refused before anything is written
+    assertThatIllegalArgumentException().isThrownBy(() -> repo.replace("t",
+        new PermissionList(Mode.SERVER, List.of(), Duration.ofMillis(1500))));
+    assertThat(await(repo.find("t"))).contains(new PermissionList(Mode.DEVICE, List.of("a")));
+  }
+
+  @Test
   void verifiesThatAnUnknownTargetOrEntryIsRefusedAndChangesNothing() {
     // given target t with the list [a]
-    device("t");
-    device("a");
+    createDevice("t", T0);
+    createDevice("a", T0);
     await(repo.replace("t", new PermissionList(Mode.SERVER, List.of("a"))));
 
     // when a list naming an unknown device is written for t, and a list for an unknown target
@@ -71,7 +89,7 @@ public abstract class PermissionRepositoryContract extends StoreContract<Permiss
   void verifiesThatADeletedDeviceTakesItsListAndItsEntriesInOtherListsWithIt() {
     // given t admitting a and b, and a admitting t
     for (String id : List.of("t", "a", "b")) {
-      device(id);
+      createDevice(id, T0);
     }
     await(repo.replace("t", new PermissionList(Mode.SERVER, List.of("a", "b"))));
     await(repo.replace("a", new PermissionList(Mode.SERVER, List.of("t"))));
@@ -82,10 +100,5 @@ public abstract class PermissionRepositoryContract extends StoreContract<Permiss
     // then t's list admits b alone, and a's own list is gone
     assertThat(await(repo.find("t"))).contains(new PermissionList(Mode.SERVER, List.of("b")));
     assertThat(await(repo.find("a"))).isEmpty();
-  }
-
-  private void device(String id) {
-    await(store.devices().create(Device.pending(id, null, "acme", null, T0),
-        new EnrollmentToken(UUID.randomUUID().toString(), id, T0, T0.plusSeconds(3600), null), Set.of()));
   }
 }

@@ -2,9 +2,14 @@ package io.homeport.store;
 
 import static io.homeport.store.StoreFutures.await;
 
+import io.homeport.device.Device;
+import io.homeport.device.EnrollmentToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,5 +48,11 @@ public abstract class StoreContract<R> {
       await(store.close());
     }
     await(cleanup(vertx));
+  }
+
+  /** Creates a pending device {@code id} (vendor {@code acme}, with an enrollment token), for suites needing one. */
+  protected void createDevice(String id, Instant at) {
+    await(store.devices().create(Device.pending(id, null, "acme", null, at),
+        new EnrollmentToken(UUID.randomUUID().toString(), id, at, at.plusSeconds(3600), null), Set.of()));
   }
 }

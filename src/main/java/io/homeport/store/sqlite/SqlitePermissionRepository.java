@@ -10,6 +10,9 @@ import io.homeport.rendezvous.PermissionList;
 import io.homeport.rendezvous.PermissionRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,14 +21,17 @@ import java.util.Optional;
 /**
  * {@link PermissionRepository} on SQLite, through the pool: lists change when an operator or a device
  * edits one, far from any hot path. A replacement starts with its delete (the rule of {@link
- * SqliteStore}: a writing transaction starts with a write).
+ * SqliteStore}: a writing transaction starts with a write). A list's {@code maxDuration} is a column
+ * of whole seconds (V9).
  */
 final class SqlitePermissionRepository implements PermissionRepository {
-  private static final String SELECT_MODE = "SELECT mode FROM permission_lists WHERE device_id = #{deviceId}";
+  private static final String SELECT_LIST =
+      "SELECT mode, max_duration_seconds FROM permission_lists WHERE device_id = #{deviceId}";
   private static final String SELECT_ENTRIES =
       "SELECT allowed_id FROM permission_entries WHERE device_id = #{deviceId} ORDER BY position";
   private static final String DELETE_LIST = "DELETE FROM permission_lists WHERE device_id = #{deviceId}";
-  private static final String INSERT_LIST = "INSERT INTO permission_lists (device_id, mode) VALUES (#{deviceId}, #{mode})";
+  private static final String INSERT_LIST = "INSERT INTO permission_lists (device_id, mode, max_duration_seconds) "
+      + "VALUES (#{deviceId}, #{mode}, #{maxDurationSeconds})";
   private static final String INSERT_ENTRY = "INSERT INTO permission_entries (device_id, position, allowed_id) "
       + "VALUES (#{deviceId}, #{position}, #{allowedId})";
 
@@ -39,20 +45,23 @@ final class SqlitePermissionRepository implements PermissionRepository {
   public Future<Optional<PermissionList>> find(String deviceId) {
     Objects.requireNonNull(deviceId, "deviceId");
     Map<String, Object> p = Map.of("deviceId", deviceId);
-    return queryOne(pool, SELECT_MODE, row -> PermissionList.Mode.valueOf(row.getString("mode")), p)
-        .compose(mode -> mode.isEmpty() ? Future.succeededFuture(Optional.<PermissionList>empty())
+    return queryOne(pool, SELECT_LIST, SqlitePermissionRepository::toHead, p)
+        .compose(head -> head.isEmpty() ? Future.succeededFuture(Optional.<PermissionList>empty())
             : queryAll(pool, SELECT_ENTRIES, row -> row.getString("allowed_id"), p)
-                .map(allow -> Optional.of(new PermissionList(mode.get(), allow))));
+                .map(allow -> Optional.of(new PermissionList(head.get().mode(), allow, head.get().maxDuration()))));
   }
 
   @Override
   public Future<Void> replace(String deviceId, PermissionList list) {
     Objects.requireNonNull(deviceId, "deviceId");
     Objects.requireNonNull(list, "list");
+    if (list.maxDuration() != null && list.maxDuration().getNano() != 0) {
+      throw new IllegalArgumentException("maxDuration must be whole seconds: " + list.maxDuration());
+    }
     List<String> allow = list.allow();
     return pool.<Void>withTransaction(conn -> {
       Future<Integer> chain = update(conn, DELETE_LIST, Map.of("deviceId", deviceId))
-          .compose(n -> update(conn, INSERT_LIST, Map.of("deviceId", deviceId, "mode", list.mode().name())));
+          .compose(n -> update(conn, INSERT_LIST, listParams(deviceId, list)));
       for (int i = 0; i < allow.size(); i++) {
         Map<String, Object> entry = Map.of("deviceId", deviceId, "position", i, "allowedId", allow.get(i));
         chain = chain.compose(n -> update(conn, INSERT_ENTRY, entry));
@@ -62,4 +71,22 @@ final class SqlitePermissionRepository implements PermissionRepository {
         ? new Refusal.NotFound("device " + deviceId + " or a device its list names does not exist")
         : e));
   }
+
+  /** The list's own row: its mode and its maximum in seconds, NULL for none. */
+  private static Map<String, Object> listParams(String deviceId, PermissionList list) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("deviceId", deviceId);
+    p.put("mode", list.mode().name());
+    p.put("maxDurationSeconds", list.maxDuration() == null ? null : list.maxDuration().toSeconds());
+    return p;
+  }
+
+  private static Head toHead(Row row) {
+    Long seconds = row.getLong("max_duration_seconds");
+    return new Head(PermissionList.Mode.valueOf(row.getString("mode")),
+        seconds == null ? null : Duration.ofSeconds(seconds));
+  }
+
+  /** What the list's own row holds, before its entries are read. */
+  private record Head(PermissionList.Mode mode, Duration maxDuration) {}
 }

@@ -5,6 +5,7 @@ import io.homeport.auth.TokenRepository;
 import io.homeport.device.DeviceRepository;
 import io.homeport.event.EventRepository;
 import io.homeport.rendezvous.PermissionRepository;
+import io.homeport.rendezvous.SessionRepository;
 import io.homeport.store.Migrations;
 import io.homeport.store.Store;
 import io.homeport.store.StoreException;
@@ -116,6 +117,7 @@ public final class SqliteStore implements Store {
   private final SqliteTokenRepository tokens;
   private final SqliteEventRepository events;
   private final SqlitePermissionRepository permissions;
+  private final SqliteSessionRepository sessions;
 
   private SqliteStore(Pool pool, SQLiteDataSource sqlite, Options options, Path file, int schemaVersion,
       WriteTransactionCounter writeTransactions) {
@@ -127,6 +129,7 @@ public final class SqliteStore implements Store {
     this.writeTransactions = writeTransactions;
     this.devices = new SqliteDeviceRepository(pool, readers, writer);
     this.permissions = new SqlitePermissionRepository(pool);
+    this.sessions = new SqliteSessionRepository(pool);
     this.commands = new SqliteCommandRepository(readers, writer);
     this.tokens = new SqliteTokenRepository(pool);
     this.events = new SqliteEventRepository(pool, writer);
@@ -318,6 +321,11 @@ public final class SqliteStore implements Store {
   @Override
   public PermissionRepository permissions() {
     return permissions;
+  }
+
+  @Override
+  public SessionRepository sessions() {
+    return sessions;
   }
 
   /** The database file. */
