@@ -45,6 +45,7 @@ public final class KeepaliveSession {
   private long sequence;
   private byte[] serverNonce;
   private byte[] outstandingTransaction;
+  private List<InetSocketAddress> lanEndpoints = List.of();
 
   public KeepaliveSession(String deviceId, byte[] beaconKey, long nowMillis) {
     this.deviceId = deviceId;
@@ -54,6 +55,11 @@ public final class KeepaliveSession {
 
   public String deviceId() {
     return deviceId;
+  }
+
+  /** The LAN endpoints every following keepalive reports ({@code LOCAL-ENDPOINT}), candidates for peers on the same LAN. */
+  public void lanEndpoints(List<InetSocketAddress> endpoints) {
+    this.lanEndpoints = List.copyOf(endpoints);
   }
 
   /** The next keepalive; it supersedes any earlier one still unanswered. */
@@ -72,6 +78,9 @@ public final class KeepaliveSession {
     }
     if (wakeAck != null) {
       attributes.add(StunAttributes.wakeAck(wakeAck));
+    }
+    for (InetSocketAddress lan : lanEndpoints) {
+      attributes.add(StunAttributes.localEndpoint(lan));
     }
     // header + attributes + MESSAGE-INTEGRITY-SHA256 (4 + 32) + FINGERPRINT (4 + 4)
     int length = StunMessage.HEADER_LENGTH + 36 + 8;

@@ -6,6 +6,7 @@ import io.homeport.auth.TokenService;
 import io.homeport.beacon.BeaconCounters;
 import io.homeport.presence.PresenceDirectory;
 import io.homeport.rendezvous.PermissionService;
+import io.homeport.rendezvous.RendezvousProcessor;
 import io.homeport.command.CommandService;
 import io.homeport.config.Endpoint;
 import io.homeport.device.DeviceService;
@@ -44,6 +45,7 @@ public final class ApiVerticle extends VerticleBase {
   private final PluginRoutes pluginRoutes;
   private final BeaconRoutes beaconRoutes;
   private final PermissionRoutes permissionRoutes;
+  private final SessionRoutes sessionRoutes;
   private volatile EventStreamRoutes eventStream;
   private HttpServer server;
   private Router router;
@@ -51,7 +53,7 @@ public final class ApiVerticle extends VerticleBase {
 
   public ApiVerticle(Endpoint endpoint, Duration streamStallTimeout, ApiTokens tokens, DeviceService devices, PresenceDirectory presence,
       BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService,
-      PermissionService permissions) {
+      PermissionService permissions, RendezvousProcessor sessions) {
     this.endpoint = endpoint;
     this.streamStallTimeout = streamStallTimeout;
     this.tokens = tokens;
@@ -63,6 +65,7 @@ public final class ApiVerticle extends VerticleBase {
     this.pluginRoutes = new PluginRoutes(plugins);
     this.beaconRoutes = new BeaconRoutes(beaconCounters, presence);
     this.permissionRoutes = new PermissionRoutes(permissions, devices.groups());
+    this.sessionRoutes = new SessionRoutes(sessions, devices.groups());
   }
 
   @Override
@@ -83,6 +86,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get(OpenApiRoute.PATH).handler(read).handler(OpenApiRoute::serve);
     deviceRoutes.mount(router, read, write);
     permissionRoutes.mount(router, read, write);
+    sessionRoutes.mount(router, read, write);
     beaconRoutes.mount(router, read);
     pluginRoutes.mount(router, read, Authorize.roles(Role.ADMIN));
     commandRoutes.mount(router, vertx, read, write);

@@ -35,7 +35,7 @@ final class PermissionRoutes {
 
   private void replace(RoutingContext ctx) {
     PermissionJson.Request request = PermissionJson.parse(JsonBodies.object(ctx));
-    permissions.replace(ctx.pathParam("id"), request.mode(), request.allow())
+    permissions.replace(ctx.pathParam("id"), request.mode(), request.allow(), request.maxDuration())
         .onComplete(v -> Replies.json(ctx, v.map(PermissionJson::of)));
   }
 }

@@ -1,14 +1,15 @@
 package io.homeport.beacon;
 
-import io.homeport.command.PendingCommands;
 import io.homeport.config.HomeportConfig;
 import io.homeport.device.DeviceKeyring;
 import io.homeport.event.DeviceEvent;
 import io.homeport.event.EventAddresses;
 import io.homeport.event.LoggedEvent;
+import io.homeport.presence.LanEndpoints;
 import io.homeport.presence.Presence;
 import io.homeport.presence.PresenceDirectory;
 import io.homeport.presence.PresenceListener;
+import io.homeport.wake.WaitingWork;
 import io.homeport.wake.WakeDispatcher;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,12 +31,13 @@ public final class BeaconVerticle extends VerticleBase {
   private final Clock clock;
   private final PresenceDirectory presence;
   private final NonceService nonces;
-  private final PendingCommands pending;
+  private final WaitingWork work;
+  private final LanEndpoints lanEndpoints;
   private final int intakeThreads;
   private WakeDispatcher wakes;
   private BeaconSockets sockets;
 
-  /** A device that comes online with due commands is woken at once (after this keepalive's answer). */
+  /** A device that comes online with work waiting is woken at once (after this keepalive's answer). */
   private final PresenceListener wakeOnOnline = new PresenceListener() {
     @Override
     public void online(Presence previous, Presence current) {
@@ -43,10 +45,15 @@ public final class BeaconVerticle extends VerticleBase {
     }
   };
 
-  /** @param intakeThreads sockets on the beacon port, each read by its own thread */
+  /**
+   * @param work what waits for each device: the PENDING flags of answers, the reasons of wakes
+   * @param lanEndpoints where the LAN endpoints reported in keepalives are kept
+   * @param intakeThreads sockets on the beacon port, each read by its own thread
+   */
   public BeaconVerticle(HomeportConfig config, DeviceKeyring keyring, BeaconCounters counters,
-      PresenceDirectory presence, Clock clock, PendingCommands pending, int intakeThreads) {
-    this.pending = pending;
+      PresenceDirectory presence, Clock clock, WaitingWork work, LanEndpoints lanEndpoints, int intakeThreads) {
+    this.work = work;
+    this.lanEndpoints = lanEndpoints;
     this.intakeThreads = intakeThreads;
     this.config = config;
     this.keyring = keyring;
@@ -61,10 +68,10 @@ public final class BeaconVerticle extends VerticleBase {
   public Future<?> start() {
     int interval = (int) config.keepaliveInterval().toSeconds();
     sockets = new BeaconSockets(intakeThreads,
-        () -> new KeepaliveProcessor(keyring, nonces.sibling(), presence, counters, interval, pending::hasDue),
+        () -> new KeepaliveProcessor(keyring, nonces.sibling(), presence, counters, interval, work, lanEndpoints),
         clock::millis, (deviceId, wakeId) -> context.runOnContext(v -> wakes.acknowledged(deviceId, wakeId)));
     wakes = new WakeDispatcher(keyring,
-        deviceId -> presence.get(deviceId).filter(Presence::online).map(Presence::publicAddress).orElse(null), pending,
+        deviceId -> presence.get(deviceId).filter(Presence::online).map(Presence::publicAddress).orElse(null), work,
         (to, datagram) -> sockets.send(to, datagram),
         new WakeDispatcher.Timers() {
           @Override
@@ -78,7 +85,11 @@ public final class BeaconVerticle extends VerticleBase {
           }
         },
         clock::millis, config.keepaliveInterval().toMillis(),
-        deviceId -> vertx.eventBus().publish(EventAddresses.WAKE_SENT, deviceId));
+        deviceId -> {
+          if (work.commands(deviceId)) { // its due commands become woken
+            vertx.eventBus().publish(EventAddresses.WAKE_SENT, deviceId);
+          }
+        });
     vertx.eventBus().<String>consumer(EventAddresses.WAKE_REQUEST, msg -> wakes.request(msg.body()));
     vertx.eventBus().<String>consumer(EventAddresses.WAKE_STOP, msg -> wakes.stop(msg.body()));
     long grace = config.offlineGrace().toMillis();
@@ -89,6 +100,7 @@ public final class BeaconVerticle extends VerticleBase {
       if (msg.body().event() instanceof DeviceEvent.Revoked revoked) {
         wakes.stop(revoked.deviceId());
         presence.remove(revoked.deviceId());
+        lanEndpoints.remove(revoked.deviceId());
       }
     });
     return sockets.bind(config.beacon().bind(), config.beacon().port())

@@ -1,12 +1,14 @@
 package io.homeport.beacon;
 
 import static io.homeport.stun.StunAttributes.FINGERPRINT;
+import static io.homeport.stun.StunAttributes.LOCAL_ENDPOINT;
 import static io.homeport.stun.StunAttributes.MESSAGE_INTEGRITY_SHA256;
 import static io.homeport.stun.StunAttributes.SEQUENCE;
 import static io.homeport.stun.StunAttributes.SERVER_NONCE;
 import static io.homeport.stun.StunAttributes.USERNAME;
 import static io.homeport.stun.StunAttributes.WAKE_ACK;
 
+import io.homeport.presence.LanEndpoints;
 import io.homeport.presence.PresenceDirectory;
 import io.homeport.device.DeviceKeyring;
 import io.homeport.stun.StunAttribute;
@@ -14,10 +16,13 @@ import io.homeport.stun.StunAttributes;
 import io.homeport.stun.StunCodec;
 import io.homeport.stun.StunMessage;
 import io.homeport.stun.StunParseException;
+import io.homeport.wake.WaitingWork;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * The keepalive protocol of DESIGN.md 2.1, server side: decides what one datagram does and what, if
@@ -38,24 +43,32 @@ public final class KeepaliveProcessor {
     }
   }
 
-  private static final Set<StunAttributes.Pending> PENDING_COMMANDS = Set.of(StunAttributes.Pending.COMMANDS);
+  /** The PENDING flag sets answers carry, by bits (commands 1, session 2), made once: none is built per datagram. */
+  private static final List<Set<StunAttributes.Pending>> PENDING_SETS = List.of(Set.of(),
+      Set.of(StunAttributes.Pending.COMMANDS), Set.of(StunAttributes.Pending.SESSION),
+      Set.copyOf(EnumSet.of(StunAttributes.Pending.COMMANDS, StunAttributes.Pending.SESSION)));
 
   private final DeviceKeyring keyring;
   private final NonceService nonces;
   private final PresenceDirectory presence;
   private final BeaconCounters counters;
   private final int intervalSeconds;
-  private final Predicate<String> hasPendingCommands;
+  private final WaitingWork work;
+  private final LanEndpoints lanEndpoints;
 
-  /** @param hasPendingCommands whether a device has commands due: sets the PENDING flag of its answers */
+  /**
+   * @param work what waits for each device: sets the PENDING flags of its answers
+   * @param lanEndpoints where the LAN endpoints devices report are kept
+   */
   public KeepaliveProcessor(DeviceKeyring keyring, NonceService nonces, PresenceDirectory presence, BeaconCounters counters,
-      int intervalSeconds, Predicate<String> hasPendingCommands) {
+      int intervalSeconds, WaitingWork work, LanEndpoints lanEndpoints) {
     this.keyring = keyring;
     this.nonces = nonces;
     this.presence = presence;
     this.counters = counters;
     this.intervalSeconds = intervalSeconds;
-    this.hasPendingCommands = hasPendingCommands;
+    this.work = work;
+    this.lanEndpoints = lanEndpoints;
   }
 
   public Result process(byte[] datagram, InetSocketAddress source, long nowMillis) {
@@ -112,8 +125,17 @@ public final class KeepaliveProcessor {
     if (!nonces.isValid(deviceId, nonce, nowMillis)) {
       return answer(KeepaliveOutcome.STALE_NONCE, length, staleNonceAnswer(request, deviceId, key, nowMillis));
     }
+    List<InetSocketAddress> lan;
+    try {
+      lan = lanEndpoints(request);
+    } catch (StunParseException e) {
+      return drop(KeepaliveOutcome.MALFORMED);
+    }
     if (presence.accept(deviceId, source, sequence, nowMillis, intervalSeconds) == null) {
       return drop(KeepaliveOutcome.REPLAYED);
+    }
+    if (lan != null) {
+      lanEndpoints.report(deviceId, lan);
     }
     // a nonce of the current epoch stays valid for at least one more epoch: hand it back rather than make one
     byte[] answerNonce = nonces.isCurrent(nonce, nowMillis) ? nonce : nonces.issue(deviceId, nowMillis);
@@ -122,13 +144,26 @@ public final class KeepaliveProcessor {
     return new Result(r.outcome(), r.answer(), deviceId, wakeAck);
   }
 
+  /** The LAN endpoints a keepalive reports, null when it reports none (most carry none). */
+  private static List<InetSocketAddress> lanEndpoints(StunMessage request) throws StunParseException {
+    List<StunAttribute> reported = request.attributes(LOCAL_ENDPOINT);
+    if (reported.isEmpty()) {
+      return null;
+    }
+    List<InetSocketAddress> endpoints = new ArrayList<>(Math.min(reported.size(), LanEndpoints.MAX_PER_DEVICE));
+    for (int i = 0; i < reported.size() && i < LanEndpoints.MAX_PER_DEVICE; i++) {
+      endpoints.add(StunAttributes.readLocalEndpoint(reported.get(i)));
+    }
+    return endpoints;
+  }
+
   private byte[] successAnswer(StunMessage request, String deviceId, byte[] key, InetSocketAddress source,
       byte[] nonce, long now) {
     return StunMessage.builder(StunMessage.BINDING_SUCCESS, request.transactionId())
         .add(StunAttributes.xorMappedAddress(source, request.transactionId()),
             StunAttributes.serverNonce(nonce),
             StunAttributes.keepaliveInterval(intervalSeconds),
-            StunAttributes.pending(hasPendingCommands.test(deviceId) ? PENDING_COMMANDS : Set.of()),
+            StunAttributes.pending(PENDING_SETS.get((work.commands(deviceId) ? 1 : 0) | (work.sessions(deviceId) ? 2 : 0))),
             StunAttributes.serverTime(now))
         .messageIntegritySha256(key)
         .fingerprint()

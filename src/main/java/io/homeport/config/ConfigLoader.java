@@ -41,6 +41,8 @@ public final class ConfigLoader {
       "plugins.directory",
       "metrics.access", "metrics.bind", "metrics.port",
       "events.retentionMaxAge", "events.retentionMaxCount", "events.streamBufferEvents", "events.streamStallTimeout",
+      "sessions.defaultDuration", "sessions.maxDuration", "sessions.consentTimeout", "sessions.extendAfter",
+      "sessions.requestsPerMinute",
       "auth.externalIssuer", "auth.externalJwksFile");
 
   private ConfigLoader() {}
@@ -134,7 +136,32 @@ public final class ConfigLoader {
             get(v, "events.retentionMaxCount", o -> positiveLong(o, Long.MAX_VALUE)),
             get(v, "events.streamBufferEvents", o -> (int) positiveLong(o, 10_000_000)),
             get(v, "events.streamStallTimeout", ConfigLoader::positiveDuration)),
+        sessions(v),
         externalIssuer(v));
+  }
+
+  private static HomeportConfig.Sessions sessions(Map<String, Object> v) {
+    Duration defaultDuration = get(v, "sessions.defaultDuration", ConfigLoader::positiveDuration);
+    Duration max = get(v, "sessions.maxDuration", ConfigLoader::positiveDuration);
+    if (defaultDuration.compareTo(max) > 0) {
+      throw new ConfigException("sessions.defaultDuration (" + Durations.format(defaultDuration)
+          + ") must not be longer than sessions.maxDuration (" + Durations.format(max) + ")");
+    }
+    double extendAfter = get(v, "sessions.extendAfter", o -> {
+      double d;
+      try {
+        d = o instanceof Number n ? n.doubleValue() : Double.parseDouble(nonEmpty(o));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected a number from 0 to 1, got '" + o + "'");
+      }
+      if (!(d >= 0 && d <= 1)) {
+        throw new IllegalArgumentException("expected a number from 0 to 1, got " + d);
+      }
+      return d;
+    });
+    return new HomeportConfig.Sessions(defaultDuration, max,
+        get(v, "sessions.consentTimeout", ConfigLoader::positiveDuration), extendAfter,
+        get(v, "sessions.requestsPerMinute", o -> (int) positiveLong(o, 1_000_000)));
   }
 
   /** Both settings or neither: the issuer's tokens are trusted only with its keys. */

@@ -27,6 +27,7 @@ public record HomeportConfig(
     Path pluginsDirectory,
     MetricsSettings metrics,
     Events events,
+    Sessions sessions,
     ExternalIssuer externalIssuer) {
 
   /** The {@code iss} of the tokens Homeport mints itself; an external issuer must use another. */
@@ -69,6 +70,30 @@ public record HomeportConfig(
     }
   }
 
+  /**
+   * Peer sessions (DESIGN 5).
+   *
+   * @param defaultDuration the period granted when the requester asks for no duration
+   * @param maxDuration the longest a session may last, extensions included (a permission list may set less)
+   * @param consentTimeout how long a target in device mode has to answer
+   * @param extendAfter share of the current period after which an extension is granted (0 to 1)
+   * @param requestsPerMinute session requests per device and minute
+   */
+  public record Sessions(Duration defaultDuration, Duration maxDuration, Duration consentTimeout, double extendAfter,
+      int requestsPerMinute) {
+    public static final Sessions DEFAULTS = new Sessions(Duration.ofMinutes(60), Duration.ofHours(24),
+        Duration.ofSeconds(30), 0.7, 30);
+
+    public Sessions {
+      Objects.requireNonNull(defaultDuration, "defaultDuration");
+      Objects.requireNonNull(maxDuration, "maxDuration");
+      Objects.requireNonNull(consentTimeout, "consentTimeout");
+      if (!(extendAfter >= 0 && extendAfter <= 1) || requestsPerMinute < 1) {
+        throw new IllegalArgumentException("extendAfter must be 0 to 1 and requestsPerMinute positive");
+      }
+    }
+  }
+
   public HomeportConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     publicHosts = List.copyOf(publicHosts);
@@ -77,6 +102,7 @@ public record HomeportConfig(
     Objects.requireNonNull(api, "api");
     metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
     Objects.requireNonNull(events, "events");
+    sessions = sessions == null ? Sessions.DEFAULTS : sessions;
   }
 
   /** The host devices are told to use: the first public host. */
@@ -89,39 +115,45 @@ public record HomeportConfig(
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
     return new HomeportConfig(dataDir, publicHosts, any, keepaliveInterval, offlineGrace, any, any, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events, externalIssuer);
+        pluginsDirectory, metrics, events, sessions, externalIssuer);
   }
 
   public HomeportConfig withDataDir(Path dir) {
     return new HomeportConfig(dir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events, externalIssuer);
+        pluginsDirectory, metrics, events, sessions, externalIssuer);
   }
 
   public HomeportConfig withPluginsDirectory(Path dir) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events, externalIssuer);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events, sessions, externalIssuer);
   }
 
   public HomeportConfig withKeepalive(Duration interval, Duration grace) {
     return new HomeportConfig(dataDir, publicHosts, beacon, interval, grace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events, externalIssuer);
+        pluginsDirectory, metrics, events, sessions, externalIssuer);
   }
 
   public HomeportConfig withMetrics(MetricsSettings settings) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events, externalIssuer);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events, sessions, externalIssuer);
   }
 
   /** A copy with these beacon and device-channel endpoints (a restart on the ports a first start bound). */
   public HomeportConfig withListeners(Endpoint newBeacon, Endpoint newDeviceChannel) {
     return new HomeportConfig(dataDir, publicHosts, newBeacon, keepaliveInterval, offlineGrace, newDeviceChannel, api,
-        storeUrl, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, externalIssuer);
+        storeUrl, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, externalIssuer);
+  }
+
+  public HomeportConfig withSessions(Sessions settings) {
+    return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, settings,
+        externalIssuer);
   }
 
   public HomeportConfig withExternalIssuer(ExternalIssuer issuer) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, issuer);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, issuer);
   }
 }

@@ -60,6 +60,20 @@ public final class DeviceGroups {
     return false;
   }
 
+  /** The devices that belong to at least one of these groups now (a scan of every grouped device). */
+  public Set<String> members(Set<String> groups) {
+    Set<String> out = new java.util.HashSet<>();
+    byDevice.forEach((device, of) -> {
+      for (String g : of) {
+        if (groups.contains(g)) {
+          out.add(device);
+          return;
+        }
+      }
+    });
+    return out;
+  }
+
   /** Devices with at least one group now. */
   public int size() {
     return byDevice.size();

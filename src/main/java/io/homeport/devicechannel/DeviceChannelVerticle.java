@@ -11,7 +11,10 @@ import io.homeport.http.CommandJson;
 import io.homeport.http.JsonBodies;
 import io.homeport.http.PermissionJson;
 import io.homeport.http.Replies;
+import io.homeport.http.SessionJson;
+import io.homeport.rendezvous.PendingSessions;
 import io.homeport.rendezvous.PermissionService;
+import io.homeport.rendezvous.RendezvousProcessor;
 import io.homeport.http.Problem;
 import io.homeport.http.Problems;
 import io.homeport.pki.DeviceIdentity;
@@ -58,21 +61,26 @@ public final class DeviceChannelVerticle extends VerticleBase {
   public record Settings(
       String bind, int port, String serverKeyPem, String serverChainPem, String caCertificatePem,
       X509TrustManager clientTrustManager, String publicHost, IntSupplier advertisedBeaconPort,
-      IntSupplier advertisedChannelPort, int keepaliveIntervalSeconds) {}
+      IntSupplier advertisedChannelPort, int keepaliveIntervalSeconds, java.time.Duration sessionRequestWait,
+      java.time.Clock clock) {}
 
   private final Settings settings;
   private final DeviceService devices;
   private final DeviceKeyring keyring;
   private final CommandService commands;
   private final PermissionService permissions;
+  private final RendezvousProcessor sessions;
+  private final PendingSessions sessionNews;
   private final LongPolls polls = new LongPolls();
   private final LongAdder handshakesSucceeded = new LongAdder();
   private final LongAdder handshakesFailed = new LongAdder();
   private HttpServer server;
 
   public DeviceChannelVerticle(Settings settings, DeviceService devices, DeviceKeyring keyring, CommandService commands,
-      PermissionService permissions) {
+      PermissionService permissions, RendezvousProcessor sessions, PendingSessions sessionNews) {
     this.permissions = permissions;
+    this.sessions = sessions;
+    this.sessionNews = sessionNews;
     this.settings = settings;
     this.devices = devices;
     this.keyring = keyring;
@@ -93,12 +101,13 @@ public final class DeviceChannelVerticle extends VerticleBase {
         .onComplete(v -> Replies.json(ctx, v.map(PermissionJson::of))));
     router.put("/device/v1/permissions").handler(ctx -> {
       PermissionJson.Request request = PermissionJson.parse(JsonBodies.object(ctx));
-      permissions.replace(ctx.get(DEVICE_ID), request.mode(), request.allow())
+      permissions.replace(ctx.get(DEVICE_ID), request.mode(), request.allow(), request.maxDuration())
           .onComplete(v -> Replies.json(ctx, v.map(PermissionJson::of)));
     });
+    new SessionRoutes(sessions, settings.clock(), DEVICE_ID, settings.sessionRequestWait()).mount(router);
     router.post("/device/v1/hello").handler(this::hello);
     router.post("/device/v1/commands/:id/result").handler(this::result);
-    vertx.eventBus().<String>consumer(EventAddresses.COMMANDS_AVAILABLE, msg -> polls.available(msg.body()));
+    vertx.eventBus().<String>consumer(EventAddresses.WORK_AVAILABLE, msg -> polls.available(msg.body()));
     router.route().last().handler(Problems::notFound);
 
     HttpServerOptions options = new HttpServerOptions()
@@ -220,8 +229,9 @@ public final class DeviceChannelVerticle extends VerticleBase {
 
   /**
    * The device calls in (after a wake, a pending flag or on its own schedule): its due commands are
-   * delivered. With {@code ?wait=N} (seconds, at most {@value #MAX_WAIT_SECONDS}) and nothing due, the
-   * request is held until commands arrive or the time is up.
+   * delivered, with everything it should know about its sessions. With {@code ?wait=N} (seconds, at most
+   * {@value #MAX_WAIT_SECONDS}) and nothing due, the request is held until commands or session news
+   * arrive or the time is up.
    */
   private void hello(RoutingContext ctx) {
     String deviceId = ctx.get(DEVICE_ID);
@@ -282,7 +292,8 @@ public final class DeviceChannelVerticle extends VerticleBase {
       if (result.failed()) {
         cancel(timer);
         ctx.fail(result.cause());
-      } else if (!result.result().isEmpty() || timer < 0 || System.nanoTime() >= deadlineNanos) {
+      } else if (!result.result().isEmpty() || sessionNews.hasNews(deviceId) || timer < 0
+          || System.nanoTime() >= deadlineNanos) {
         cancel(timer);
         respondCommands(ctx, deviceId, result.result());
       } else {
@@ -300,11 +311,16 @@ public final class DeviceChannelVerticle extends VerticleBase {
     }
   }
 
-  /** The hello answer: the commands, and {@code more} when further commands are due (the device calls again at once). */
+  /**
+   * The hello answer: the commands, {@code more} when further commands are due (the device calls again
+   * at once), and the device's session notices.
+   */
   private void respondCommands(RoutingContext ctx, String deviceId, java.util.List<Command> delivered) {
     JsonArray list = new JsonArray();
     delivered.forEach(c -> list.add(CommandJson.device(c)));
-    ctx.json(new JsonObject().put("commands", list).put("more", commands.hasDue(deviceId)));
+    JsonArray notices = new JsonArray();
+    sessions.take(deviceId).forEach(n -> notices.add(SessionJson.notice(n)));
+    ctx.json(new JsonObject().put("commands", list).put("more", commands.hasDue(deviceId)).put("sessions", notices));
   }
 
   private static int waitSeconds(RoutingContext ctx) {

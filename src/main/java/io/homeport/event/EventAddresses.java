@@ -20,6 +20,6 @@ public final class EventAddresses {
   /** Published by the beacon when it sends a device's first wake for its due commands (body: device id). */
   public static final String WAKE_SENT = "homeport.wake.sent";
 
-  /** Published when a device has new due commands, for long-polling hellos (body: device id). */
-  public static final String COMMANDS_AVAILABLE = "homeport.commands.available";
+  /** Published when a device has new due commands or session news, for long-polling hellos (body: device id). */
+  public static final String WORK_AVAILABLE = "homeport.work.available";
 }

@@ -38,6 +38,23 @@ public final class EventJson {
         data.put("plugin", e.appliance().plugin());
         data.put("appliance", Map.of("type", e.appliance().type(), "address", e.appliance().address()));
       }
+    } else if (event instanceof SessionEvent e) {
+      data.put("sessionId", e.sessionId());
+      data.put("role", e.role());
+      putIfPresent(data, "peerId", e.peerId());
+      if (e instanceof SessionEvent.Requested r) {
+        putIfPresent(data, "mode", r.mode());
+      } else if (e instanceof SessionEvent.Established r) {
+        data.put("expiresAt", r.expiresAt().toString());
+      } else if (e instanceof SessionEvent.Extended r) {
+        data.put("expiresAt", r.expiresAt().toString());
+        data.put("extendedBy", r.extendedBy());
+      } else if (e instanceof SessionEvent.Ended r) {
+        data.put("reason", r.reason());
+        data.put("endedBy", r.endedBy());
+      } else if (e instanceof SessionEvent.Rejected r) {
+        data.put("reason", r.reason());
+      }
     } else if (event instanceof PluginEvent.Loaded e) {
       data.put("plugin", e.plugin());
       data.put("version", e.version());

@@ -15,6 +15,11 @@ public enum EventType {
   COMMAND_EXPIRED("command.expired"),
   COMMAND_TIMED_OUT("command.timed-out"),
   COMMAND_CANCELLED("command.cancelled"),
+  SESSION_REQUESTED("session.requested"),
+  SESSION_ESTABLISHED("session.established"),
+  SESSION_EXTENDED("session.extended"),
+  SESSION_ENDED("session.ended"),
+  SESSION_REJECTED("session.rejected"),
   PLUGIN_LOADED("plugin.loaded"),
   PLUGIN_FAILED("plugin.failed");
 

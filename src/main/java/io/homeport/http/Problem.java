@@ -10,6 +10,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public record Problem(int status, String slug, String title, String detail, JsonObject extensions) {
   public static final String CONTENT_TYPE = "application/problem+json";
+  /** The extension member (seconds) that is also sent as the {@code Retry-After} header. */
+  public static final String RETRY_AFTER = "retryAfter";
 
   public Problem(int status, String slug, String title, String detail) {
     this(status, slug, title, detail, new JsonObject());
@@ -36,6 +38,9 @@ public record Problem(int status, String slug, String title, String detail, Json
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
+    }
+    if (extensions.containsKey(RETRY_AFTER)) {
+      ctx.response().putHeader("Retry-After", String.valueOf(extensions.getValue(RETRY_AFTER)));
     }
     ctx.response()
         .setStatusCode(status)

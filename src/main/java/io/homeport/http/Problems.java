@@ -68,6 +68,9 @@ public final class Problems {
   /** The problem a refusal is answered with, also where a response is sent without the failure handler. */
   public static Problem of(Refusal refusal) {
     Problem p = new Problem(status(refusal), refusal.problem(), title(refusal), refusal.getMessage());
+    if (refusal instanceof Refusal.TooMany tooMany) {
+      p = p.with(Problem.RETRY_AFTER, tooMany.retryAfterSeconds());
+    }
     return refusal.field() == null ? p : p.with("field", refusal.field());
   }
 
@@ -78,6 +81,7 @@ public final class Problems {
     if (refusal instanceof Refusal.NotFound) return 404;
     if (refusal instanceof Refusal.Conflict) return 409;
     if (refusal instanceof Refusal.Gone) return 410;
+    if (refusal instanceof Refusal.TooMany) return 429;
     return 503; // Unavailable
   }
 
@@ -88,6 +92,7 @@ public final class Problems {
     if (refusal instanceof Refusal.NotFound) return "Not found";
     if (refusal instanceof Refusal.Conflict) return "Conflict";
     if (refusal instanceof Refusal.Gone) return "Gone";
+    if (refusal instanceof Refusal.TooMany) return "Too many requests";
     return "Unavailable";
   }
 }

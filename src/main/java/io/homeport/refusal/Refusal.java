@@ -14,7 +14,7 @@ import java.util.Locale;
  */
 public abstract sealed class Refusal extends RuntimeException
     permits Refusal.Invalid, Refusal.Unauthenticated, Refusal.Forbidden, Refusal.NotFound, Refusal.Conflict,
-        Refusal.Gone, Refusal.Unavailable {
+        Refusal.Gone, Refusal.TooMany, Refusal.Unavailable {
 
   private final String problem;
   private final String field;
@@ -102,6 +102,20 @@ public abstract sealed class Refusal extends RuntimeException
   public static final class Gone extends Refusal {
     public Gone(String problem, String message) {
       super(problem, message, null);
+    }
+  }
+
+  /** The caller asked too often; it may try again after {@link #retryAfterSeconds()} (HTTP 429). */
+  public static final class TooMany extends Refusal {
+    private final int retryAfterSeconds;
+
+    public TooMany(String problem, String message, int retryAfterSeconds) {
+      super(problem, message, null);
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public int retryAfterSeconds() {
+      return retryAfterSeconds;
     }
   }
 

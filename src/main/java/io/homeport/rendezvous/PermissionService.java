@@ -23,8 +23,8 @@ public final class PermissionService {
   /** One admitted device: its id, and its name at the time of reading (null when it has none). */
   public record Entry(String id, String name) {}
 
-  /** A device's list as shown: the mode and the admitted devices in the order given. */
-  public record View(PermissionList.Mode mode, List<Entry> allow) {}
+  /** A device's list as shown: the mode, the admitted devices in the order given, the session maximum (null: the server's). */
+  public record View(PermissionList.Mode mode, List<Entry> allow, java.time.Duration maxDuration) {}
 
   private final PermissionRepository permissions;
   private final DeviceRepository devices;
@@ -43,12 +43,14 @@ public final class PermissionService {
 
   /**
    * Replaces the target's list. Each entry names a device by id or by name; unknown entries refuse the
-   * whole list, repeated ones are kept once.
+   * whole list, repeated ones are kept once. In device mode the entries are kept but not consulted: the
+   * device is asked for every request.
    *
    * @return the list as stored; fails with {@code invalid-field} (field {@code allow}) for too many or
    *     unknown entries, with {@code device-not-found} for an unknown target, changing nothing
    */
-  public Future<View> replace(String targetId, PermissionList.Mode mode, List<String> entries) {
+  public Future<View> replace(String targetId, PermissionList.Mode mode, List<String> entries,
+      java.time.Duration maxDuration) {
     if (entries.size() > PermissionList.MAX_ENTRIES) {
       return Future.failedFuture(new Refusal.Invalid("invalid-field",
           "'allow' holds " + entries.size() + " entries, at most " + PermissionList.MAX_ENTRIES, "allow"));
@@ -62,7 +64,7 @@ public final class PermissionService {
         .compose(all -> {
           Set<String> ids = new LinkedHashSet<>();
           resolved.forEach(f -> ids.add(f.result()));
-          return permissions.replace(targetId, new PermissionList(mode, List.copyOf(ids)))
+          return permissions.replace(targetId, new PermissionList(mode, List.copyOf(ids), maxDuration))
               .recover(e -> Future.failedFuture(e instanceof Refusal.NotFound // deleted since it was looked up
                   ? new Refusal.NotFound("device-not-found", "device " + targetId
                       + " or a device its list names was deleted meanwhile; nothing was changed")
@@ -91,7 +93,7 @@ public final class PermissionService {
         String id = list.allow().get(i);
         entries.add(new Entry(id, named.get(i).result().map(Device::name).orElse(null)));
       }
-      return new View(list.mode(), List.copyOf(entries));
+      return new View(list.mode(), List.copyOf(entries), list.maxDuration());
     });
   }
 

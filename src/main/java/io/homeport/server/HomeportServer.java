@@ -33,7 +33,12 @@ import io.homeport.presence.PresenceDirectory;
 import io.homeport.presence.PresenceEvents;
 import io.homeport.presence.PresenceListener;
 import io.homeport.presence.PresenceTable;
+import io.homeport.presence.LanEndpoints;
+import io.homeport.rendezvous.PendingSessions;
 import io.homeport.rendezvous.PermissionService;
+import io.homeport.rendezvous.RendezvousProcessor;
+import io.homeport.rendezvous.SessionsVerticle;
+import io.homeport.wake.WaitingWork;
 import io.homeport.store.Store;
 import io.homeport.store.StoreFactory;
 import io.homeport.store.sqlite.SqliteStore;
@@ -68,6 +73,8 @@ public final class HomeportServer {
   public static final String DATABASE_FILE = "homeport.db";
   /** How often TTLs, result deadlines and scheduled commands are checked. */
   static final long COMMAND_SWEEP_MILLIS = 500;
+  /** How often session expiry, consent deadlines and request waits are checked. */
+  static final long SESSION_SWEEP_MILLIS = 250;
 
   /** Creates the event log on the store's event repository; replaceable for tests and clusters. */
   @FunctionalInterface
@@ -162,6 +169,20 @@ public final class HomeportServer {
   private final DeviceGroups deviceGroups = new DeviceGroups();
   private final BeaconCounters beaconCounters = new BeaconCounters();
   private final PendingCommands pendingCommands = new PendingCommands();
+  private final PendingSessions pendingSessions = new PendingSessions();
+  private final LanEndpoints lanEndpoints = new LanEndpoints();
+  /** What waits for each device: due commands and session news, both answered from memory. */
+  private final WaitingWork waitingWork = new WaitingWork() {
+    @Override
+    public boolean commands(String deviceId) {
+      return pendingCommands.hasDue(deviceId);
+    }
+
+    @Override
+    public boolean sessions(String deviceId) {
+      return pendingSessions.hasNews(deviceId);
+    }
+  };
   /** Parts started so far, the last started on top: {@link #stop} pops them. */
   private final Deque<Lifecycle> started = new ArrayDeque<>();
 
@@ -178,6 +199,7 @@ public final class HomeportServer {
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
   private PermissionService permissions;
+  private RendezvousProcessor sessions;
   private HomeportMetrics metrics;
   private ApiVerticle api;
 
@@ -251,21 +273,41 @@ public final class HomeportServer {
           commands = new CommandService(store.commands(), store.devices(), new PluginCalls(vertx, pluginRegistry),
               pendingCommands, deviceId -> {
                 vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
-                vertx.eventBus().publish(EventAddresses.COMMANDS_AVAILABLE, deviceId);
+                vertx.eventBus().publish(EventAddresses.WORK_AVAILABLE, deviceId);
               }, eventLog, clock, config.commandResultTimeout());
           tokenService = new TokenService(tokens, store.tokens(), clock, pki.jwtPublicKeyPem());
           permissions = new PermissionService(store.permissions(), store.devices());
-          return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins));
+          sessions = new RendezvousProcessor(store.sessions(), store.permissions(), store.devices(),
+              new RendezvousProcessor.Peers() {
+                @Override
+                public java.net.InetSocketAddress publicAddress(String deviceId) {
+                  return presence.get(deviceId).filter(p -> p.online()).map(p -> p.publicAddress()).orElse(null);
+                }
+
+                @Override
+                public List<java.net.InetSocketAddress> lanEndpoints(String deviceId) {
+                  return lanEndpoints.of(deviceId);
+                }
+              },
+              deviceId -> {
+                vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
+                vertx.eventBus().publish(EventAddresses.WORK_AVAILABLE, deviceId);
+              }, pendingSessions, eventLog, clock, config.sessions());
+          return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins))
+              .compose(x -> start(sessions));
         })
         .compose(v -> deploy(beacon = new BeaconVerticle(config, keyring, beaconCounters, presence, clock,
-            pendingCommands, beaconIntakeThreads)))
+            waitingWork, lanEndpoints, beaconIntakeThreads)))
         .compose(v -> {
           deviceChannel = new DeviceChannelVerticle(new DeviceChannelVerticle.Settings(
               config.deviceChannel().bind(), config.deviceChannel().port(), pki.serverKeyPem(), pki.serverChainPem(),
               pki.caCertificatePem(), new DeviceClientTrustManager(pki.caCertificate(), keyring::acceptsCertificate),
               config.primaryHost(), () -> config.beacon().advertisedPort(beacon.actualPort()),
               () -> config.deviceChannel().advertisedPort(deviceChannel.actualPort()),
-              (int) config.keepaliveInterval().toSeconds()), devices, keyring, commands, permissions);
+              (int) config.keepaliveInterval().toSeconds(),
+              config.sessions().consentTimeout().compareTo(java.time.Duration.ofSeconds(60)) > 0
+                  ? java.time.Duration.ofSeconds(60) : config.sessions().consentTimeout(), clock),
+              devices, keyring, commands, permissions, sessions, pendingSessions);
           return deploy(deviceChannel);
         })
         .compose(v -> deploy(metrics = new HomeportMetrics(MetricsVertx.registry(vertx), config.metrics(), tokens,
@@ -273,13 +315,14 @@ public final class HomeportServer {
             new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands))))
         .compose(v -> {
           api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService,
-              permissions);
+              permissions, sessions);
           api.extraRoutes(metrics::mount);
           metrics.registerSubscriberGauge(api::eventStreamSubscribers);
           return deploy(api);
         })
         // last: its first sweep wakes devices with commands stored before a restart
         .compose(v -> deploy(new CommandsVerticle(commands, COMMAND_SWEEP_MILLIS)))
+        .compose(v -> deploy(new SessionsVerticle(sessions, SESSION_SWEEP_MILLIS)))
         .onSuccess(v -> LOG.info("Homeport is up: API port {}, beacon UDP port {}, device channel port {}",
             api.actualPort(), beacon.actualPort(), deviceChannel.actualPort()));
   }
@@ -400,6 +443,11 @@ public final class HomeportServer {
 
   public PluginService plugins() {
     return plugins;
+  }
+
+  /** The session broker and its log. */
+  public RendezvousProcessor sessions() {
+    return sessions;
   }
 
   /** Mints and verifies API tokens with the server's key. */

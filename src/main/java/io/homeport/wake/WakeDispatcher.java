@@ -1,6 +1,5 @@
 package io.homeport.wake;
 
-import io.homeport.command.PendingCommands;
 import io.homeport.device.DeviceKeyring;
 import io.homeport.stun.StunAttributes;
 import java.net.InetSocketAddress;
@@ -13,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends wakes to online devices that have due commands, and retransmits them with backoff (0, 0.5,
- * 1.5, 3.5 s, then every keepalive interval) until the device calls in, acknowledges the wake, goes
- * offline, or has nothing due any more. One wake per device covers all its due commands. Each
+ * Sends wakes to online devices that have work waiting (due commands, session news), and retransmits
+ * them with backoff (0, 0.5, 1.5, 3.5 s, then every keepalive interval) until the device calls in,
+ * acknowledges the wake, goes offline, or has nothing waiting any more. One wake per device covers all
+ * its work; its reason is what was waiting when it was first sent (session news before commands). Each
  * retransmission goes to the device's current mapping and carries the same wake id, so the device
  * acts on the first copy that arrives and ignores the others.
  *
@@ -46,11 +46,11 @@ public final class WakeDispatcher {
     InetSocketAddress of(String deviceId);
   }
 
-  private record Waking(long wakeId, int transmissions, long timerId) {}
+  private record Waking(long wakeId, StunAttributes.WakeReason reason, int transmissions, long timerId) {}
 
   private final DeviceKeyring keyring;
   private final Mappings mappings;
-  private final PendingCommands pending;
+  private final WaitingWork work;
   private final Transport transport;
   private final Timers timers;
   private final LongSupplier clock;
@@ -62,11 +62,11 @@ public final class WakeDispatcher {
   private long retransmitted;
 
   /** @param firstWakeSent told once per wake, when its first copy is sent (commands become WOKEN) */
-  public WakeDispatcher(DeviceKeyring keyring, Mappings mappings, PendingCommands pending, Transport transport,
+  public WakeDispatcher(DeviceKeyring keyring, Mappings mappings, WaitingWork work, Transport transport,
       Timers timers, LongSupplier clock, long intervalMillis, Consumer<String> firstWakeSent) {
     this.keyring = keyring;
     this.mappings = mappings;
-    this.pending = pending;
+    this.work = work;
     this.transport = transport;
     this.timers = timers;
     this.clock = clock;
@@ -74,16 +74,17 @@ public final class WakeDispatcher {
     this.firstWakeSent = firstWakeSent;
   }
 
-  /** Starts waking the device if it is online, has due commands and is not being woken already. */
+  /** Starts waking the device if it is online, has work waiting and is not being woken already. */
   public void request(String deviceId) {
-    if (waking.containsKey(deviceId) || !pending.hasDue(deviceId)) {
+    StunAttributes.WakeReason reason = waking.containsKey(deviceId) ? null : work.wakeReason(deviceId);
+    if (reason == null) {
       return;
     }
     long wakeId = random.nextLong() & Long.MAX_VALUE;
-    if (transmit(deviceId, wakeId)) {
+    if (transmit(deviceId, wakeId, reason)) {
       sent++;
       firstWakeSent.accept(deviceId);
-      schedule(deviceId, wakeId, 1);
+      schedule(deviceId, wakeId, reason, 1);
     }
   }
 
@@ -119,10 +120,10 @@ public final class WakeDispatcher {
     return waking.size();
   }
 
-  private void schedule(String deviceId, long wakeId, int transmissions) {
+  private void schedule(String deviceId, long wakeId, StunAttributes.WakeReason reason, int transmissions) {
     long delay = transmissions <= BACKOFF_MILLIS.length ? BACKOFF_MILLIS[transmissions - 1] : intervalMillis;
     long timer = timers.schedule(delay, () -> retransmit(deviceId, wakeId));
-    waking.put(deviceId, new Waking(wakeId, transmissions, timer));
+    waking.put(deviceId, new Waking(wakeId, reason, transmissions, timer));
   }
 
   private void retransmit(String deviceId, long wakeId) {
@@ -130,23 +131,23 @@ public final class WakeDispatcher {
     if (w == null || w.wakeId() != wakeId) {
       return;
     }
-    if (!pending.hasDue(deviceId) || !transmit(deviceId, wakeId)) {
+    if (work.wakeReason(deviceId) == null || !transmit(deviceId, wakeId, w.reason())) {
       waking.remove(deviceId);
       return;
     }
     retransmitted++;
-    schedule(deviceId, wakeId, w.transmissions() + 1);
+    schedule(deviceId, wakeId, w.reason(), w.transmissions() + 1);
   }
 
   /** Sends one copy to the device's current mapping; false when it cannot be woken now. */
-  private boolean transmit(String deviceId, long wakeId) {
+  private boolean transmit(String deviceId, long wakeId, StunAttributes.WakeReason reason) {
     InetSocketAddress mapping = mappings.of(deviceId);
     byte[] key = keyring.beaconKey(deviceId);
     if (mapping == null || key == null) {
       return false;
     }
     transport.send(mapping,
-        WakeMessages.encode(deviceId, key, wakeId, StunAttributes.WakeReason.COMMAND, "", clock.getAsLong()));
+        WakeMessages.encode(deviceId, key, wakeId, reason, "", clock.getAsLong()));
     return true;
   }
 }

@@ -2,7 +2,9 @@ package io.homeport.beacon;
 
 import io.homeport.presence.Presence;
 import io.homeport.presence.PresenceListener;
+import io.homeport.presence.LanEndpoints;
 import io.homeport.presence.PresenceDirectory;
+import io.homeport.wake.WaitingWork;
 import io.homeport.presence.PresenceTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,8 +35,20 @@ class KeepaliveProcessorTest {
   private final PresenceDirectory presence = new PresenceTable();
   private final NonceService nonces = new NonceService(60_000);
   private final java.util.Set<String> pendingDevices = new java.util.HashSet<>();
+  private final java.util.Set<String> sessionNews = new java.util.HashSet<>();
+  private final LanEndpoints lanEndpoints = new LanEndpoints();
   private final KeepaliveProcessor processor =
-      new KeepaliveProcessor(keyring, nonces, presence, counters, 25, pendingDevices::contains);
+      new KeepaliveProcessor(keyring, nonces, presence, counters, 25, new WaitingWork() {
+        @Override
+        public boolean commands(String deviceId) {
+          return pendingDevices.contains(deviceId);
+        }
+
+        @Override
+        public boolean sessions(String deviceId) {
+          return sessionNews.contains(deviceId);
+        }
+      }, lanEndpoints);
 
   KeepaliveProcessorTest() {
     presence.addListener(new PresenceListener() {
@@ -128,6 +142,35 @@ class KeepaliveProcessorTest {
     assertThat(later.acknowledgedWake()).isNull();
     assertThat(session.onDatagram(later.answer())).isInstanceOfSatisfying(KeepaliveSession.Accepted.class,
         a -> assertThat(a.pending()).isEmpty());
+  }
+
+  @Test
+  @DisplayName("Verifies that the answer flags session news beside commands, and the LAN endpoints a keepalive reports are kept")
+  void sessionFlagAndLanEndpoints() {
+    // given an online device that reports two LAN endpoints, with session news and due commands
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    InetSocketAddress lan1 = new InetSocketAddress("192.168.1.20", 40000);
+    InetSocketAddress lan2 = new InetSocketAddress("fd00::20", 40000);
+    session.lanEndpoints(List.of(lan1, lan2));
+    sessionNews.add("dev-1");
+    pendingDevices.add("dev-1");
+
+    // when its next keepalive is processed
+    KeepaliveProcessor.Result r = processor.process(session.nextKeepalive(), HOME, NOW + 1);
+
+    // then the answer flags both, and the endpoints are what the server offers peers
+    assertThat(session.onDatagram(r.answer())).isInstanceOfSatisfying(KeepaliveSession.Accepted.class,
+        a -> assertThat(a.pending()).containsExactlyInAnyOrder(StunAttributes.Pending.COMMANDS,
+            StunAttributes.Pending.SESSION));
+    assertThat(lanEndpoints.of("dev-1")).containsExactly(lan1, lan2);
+
+    // and a keepalive without LOCAL-ENDPOINT keeps the last report; session news alone sets the session flag only
+    session.lanEndpoints(List.of());
+    pendingDevices.clear();
+    KeepaliveProcessor.Result later = processor.process(session.nextKeepalive(), HOME, NOW + 2);
+    assertThat(session.onDatagram(later.answer())).isInstanceOfSatisfying(KeepaliveSession.Accepted.class,
+        a -> assertThat(a.pending()).containsExactly(StunAttributes.Pending.SESSION));
+    assertThat(lanEndpoints.of("dev-1")).containsExactly(lan1, lan2);
   }
 
   @Test

@@ -2,11 +2,13 @@ package io.homeport.wake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.homeport.command.PendingCommandsAccess;
-import io.homeport.command.PendingCommands;
 import io.homeport.device.Device;
 import io.homeport.device.DeviceKeyring;
 import io.homeport.device.DeviceState;
+import io.homeport.stun.StunAttributes;
+import io.homeport.stun.StunCodec;
+import io.homeport.stun.StunMessage;
+import io.homeport.stun.StunParseException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,12 +27,29 @@ class WakeDispatcherTest {
   private long nextTimer;
   private final TreeMap<Long, Map.Entry<Long, Runnable>> timers = new TreeMap<>(); // due -> (id, action)
   private final List<Long> sentAt = new ArrayList<>();
+  private final List<StunAttributes.WakeReason> reasons = new ArrayList<>();
   private final List<String> firstWakes = new ArrayList<>();
   private final Map<String, InetSocketAddress> online = new HashMap<>(Map.of("d", MAPPING));
-  private final PendingCommands pending = new PendingCommands();
+  /** Devices with due commands, and with session news. */
+  private final java.util.Set<String> due = new java.util.HashSet<>();
+  private final java.util.Set<String> news = new java.util.HashSet<>();
+  private final WaitingWork work = new WaitingWork() {
+    @Override
+    public boolean commands(String deviceId) {
+      return due.contains(deviceId);
+    }
+
+    @Override
+    public boolean sessions(String deviceId) {
+      return news.contains(deviceId);
+    }
+  };
   private final DeviceKeyring keyring = new DeviceKeyring();
-  private final WakeDispatcher dispatcher = new WakeDispatcher(keyring, online::get, pending,
-      (to, datagram) -> sentAt.add(now), new WakeDispatcher.Timers() {
+  private final WakeDispatcher dispatcher = new WakeDispatcher(keyring, online::get, work,
+      (to, datagram) -> {
+        sentAt.add(now);
+        reasons.add(reasonOf(datagram));
+      }, new WakeDispatcher.Timers() {
         @Override
         public long schedule(long delayMillis, Runnable action) {
           long id = nextTimer++;
@@ -49,6 +68,15 @@ class WakeDispatcherTest {
         "01", Instant.MAX, new byte[32])), List.of());
   }
 
+  private static StunAttributes.WakeReason reasonOf(byte[] datagram) {
+    try {
+      StunMessage m = StunCodec.decode(datagram);
+      return StunAttributes.readWake(m.attribute(StunAttributes.WAKE).orElseThrow()).reason();
+    } catch (StunParseException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** Runs the timers due up to {@code until} (millis). */
   private void advanceTo(long until) {
     while (!timers.isEmpty() && timers.firstKey() / 1000 <= until) {
@@ -62,7 +90,7 @@ class WakeDispatcherTest {
   @Test
   @DisplayName("Verifies that a wake goes out at 0, 0.5, 1.5 and 3.5 s, then once per keepalive interval, while commands are due")
   void schedule() {
-    PendingCommandsAccess.mark(pending, "d");
+    due.add("d");
     dispatcher.request("d");
     advanceTo(60_000);
     assertThat(sentAt).containsExactly(0L, 500L, 1_500L, 3_500L, 28_500L, 53_500L);
@@ -74,7 +102,7 @@ class WakeDispatcherTest {
   @Test
   @DisplayName("Verifies that many due commands and repeated requests cost one wake")
   void oneWakePerDevice() {
-    PendingCommandsAccess.mark(pending, "d");
+    due.add("d");
     for (int i = 0; i < 50; i++) {
       dispatcher.request("d");
     }
@@ -86,7 +114,7 @@ class WakeDispatcherTest {
   @Test
   @DisplayName("Verifies that retransmission stops when the device calls in, acknowledges, goes offline or has nothing due")
   void stops() {
-    PendingCommandsAccess.mark(pending, "d");
+    due.add("d");
     dispatcher.request("d");
     dispatcher.stop("d");
     advanceTo(10_000);
@@ -103,7 +131,7 @@ class WakeDispatcherTest {
     online.put("d", MAPPING);
     sentAt.clear();
     dispatcher.request("d");
-    PendingCommandsAccess.clear(pending, "d"); // delivered, expired or cancelled meanwhile
+    due.remove("d"); // delivered, expired or cancelled meanwhile
     advanceTo(30_000);
     assertThat(sentAt).containsExactly(20_000L);
   }
@@ -111,7 +139,7 @@ class WakeDispatcherTest {
   @Test
   @DisplayName("Verifies that only the acknowledgement of the current wake id stops it")
   void acknowledgement() {
-    PendingCommandsAccess.mark(pending, "d");
+    due.add("d");
     dispatcher.request("d");
     dispatcher.acknowledged("d", 12345L); // some other wake id
     advanceTo(600);
@@ -123,10 +151,35 @@ class WakeDispatcherTest {
   @DisplayName("Verifies that an offline device or one with nothing due is not woken")
   void nothingToDo() {
     dispatcher.request("d"); // nothing due
-    PendingCommandsAccess.mark(pending, "x"); // due, but offline and unknown
+    due.add("x"); // due, but offline and unknown
     dispatcher.request("x");
     advanceTo(10_000);
     assertThat(sentAt).isEmpty();
     assertThat(firstWakes).isEmpty();
+  }
+
+  @Test
+  @DisplayName("Verifies that session news wakes with reason session, before commands, and keeps the wake going until fetched")
+  void sessionNews() {
+    // given a device with session news and due commands
+    news.add("d");
+    due.add("d");
+
+    // when it is woken and the news is fetched after the second copy, commands still due
+    dispatcher.request("d");
+    advanceTo(600);
+    news.remove("d");
+    advanceTo(1_600);
+
+    // then every copy says session (the reason of the wake when it began), and it goes on for the commands
+    assertThat(reasons).containsOnly(StunAttributes.WakeReason.SESSION).hasSize(3);
+
+    // and session news alone wakes too
+    dispatcher.stop("d");
+    due.clear();
+    news.add("d");
+    reasons.clear();
+    dispatcher.request("d");
+    assertThat(reasons).containsExactly(StunAttributes.WakeReason.SESSION);
   }
 }
