@@ -1,6 +1,7 @@
 package io.homeport.agent;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
@@ -24,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * (acknowledged in the next keepalive), on a pending flag in a keepalive answer, or on its own poll
  * schedule (the seed's "inquiry"), it calls hello on the device channel, runs each command through
  * its {@link CommandHandler} and posts the results. Invalid wakes are dropped and logged.
+ *
+ * <p>Sessions (DESIGN 5): the session notices of every hello are handled here. Offers go to the {@link
+ * SessionHandler}; consent requests to the {@link ConsentPolicy}; sessions in use are extended at 75% of
+ * their remaining time (the server grants from 70%); end orders stop the session and are answered
+ * with an end report, as is every end the agent decides itself. The keepalives report the device's LAN
+ * addresses, so that a peer on the same LAN can be offered them.
  */
 public final class DeviceAgent extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
@@ -33,12 +40,22 @@ public final class DeviceAgent extends VerticleBase {
   private static final long CALL_DEADLINE_SECONDS = 30;
   private static final int REMEMBERED_RESULTS = 1024;
   private static final long MAX_INQUIRY_BACKOFF_MILLIS = 30_000;
+  /** How long after a session's expiry the agent stops it by itself when the server's end order has not come. */
+  private static final long LOCAL_EXPIRY_GRACE_MILLIS = 2_000;
 
   private final DeviceBundle bundle;
   private final Clock clock;
   private final CommandHandler handler;
   private final long pollMillis;
   private final java.util.List<io.homeport.device.HostedAppliance> appliances;
+  private SessionHandler sessionHandler = SessionHandler.NO_DATA_PATH;
+  private ConsentPolicy consent = ConsentPolicy.REJECT_ALL;
+  /** The sessions held now, by id, with their extension or local-expiry timer. */
+  private final java.util.Map<String, HeldSession> sessions = new java.util.HashMap<>();
+  /** Sessions whose consent request is being decided or answered, or whose end is being reported. */
+  private final java.util.Set<String> answering = new java.util.HashSet<>();
+  private final AtomicLong sessionsOffered = new AtomicLong();
+  private final AtomicLong sessionsEnded = new AtomicLong();
   private KeepaliveSession session;
   private CommandHandler commandHandler;
   private WakeValidator wakes;
@@ -88,6 +105,54 @@ public final class DeviceAgent extends VerticleBase {
     this.pollMillis = pollInterval.toMillis();
   }
 
+  private record HeldSession(PeerSession session, long timer) {}
+
+  /**
+   * Where sessions go and how consent requests are answered (default: no data path, reject everyone).
+   * Set before deployment.
+   */
+  public DeviceAgent withSessions(SessionHandler handler, ConsentPolicy policy) {
+    this.sessionHandler = java.util.Objects.requireNonNull(handler, "handler");
+    this.consent = java.util.Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /** The session held now with this id, if any; readable from any thread after the agent's loop wrote it. */
+  public synchronized java.util.Optional<PeerSession> session(String sessionId) {
+    HeldSession h = sessions.get(sessionId);
+    return h == null ? java.util.Optional.empty() : java.util.Optional.of(h.session());
+  }
+
+  /** Sessions offered so far, counting extensions as new offers of the same session not at all. */
+  public long sessionsOffered() {
+    return sessionsOffered.get();
+  }
+
+  /** Sessions ended and reported so far. */
+  public long sessionsEnded() {
+    return sessionsEnded.get();
+  }
+
+  /**
+   * Asks the server for a session with {@code peer} (id or name); an offer is taken up at once.
+   *
+   * @return the server's answer
+   */
+  public Future<DeviceChannelClient.SessionAnswer> requestSession(String peer, long durationSeconds, int waitSeconds) {
+    return channel.requestSession(peer, durationSeconds, waitSeconds).onSuccess(answer -> {
+      if (answer.offer() != null) {
+        context.runOnContext(v -> offered(answer.offer()));
+      }
+    });
+  }
+
+  /** Ends a held session on this device's behalf and reports it. */
+  public Future<Void> endSession(String sessionId, String reason) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> finish(sessionId, reason, true).onComplete(done));
+    return done.future();
+  }
+
   /** The local UDP port keepalives leave from (and wakes arrive at). */
   public int localPort() {
     return socket.localAddress().port();
@@ -135,6 +200,7 @@ public final class DeviceAgent extends VerticleBase {
           LOG.info("device {}: sending keepalives to {}:{} from local port {}", bundle.deviceId(),
               server.getAddress().getHostAddress(), server.getPort(),
               s.localAddress().port());
+          session.lanEndpoints(lanEndpoints(s.localAddress().port(), server.getAddress() instanceof java.net.Inet6Address));
           send();
           if (pollMillis > 0) {
             vertx.setPeriodic(pollMillis, id -> inquire("poll schedule"));
@@ -232,6 +298,7 @@ public final class DeviceAgent extends VerticleBase {
         .compose(hello -> {
           appliancesReported |= reporting;
           inquireAgain |= hello.more();
+          onSessionNotices(hello.sessions());
           return runAll(hello.commands());
         })
         .onComplete(done -> {
@@ -324,7 +391,8 @@ public final class DeviceAgent extends VerticleBase {
     if (accepted.serverTimeMillis() > 0) {
       wakes.serverTime(accepted.serverTimeMillis(), clock.millis());
     }
-    if (accepted.pending().contains(StunAttributes.Pending.COMMANDS)) {
+    if (accepted.pending().contains(StunAttributes.Pending.COMMANDS)
+        || accepted.pending().contains(StunAttributes.Pending.SESSION)) {
       inquire("pending flag");
     }
     unanswered = 0;
@@ -344,6 +412,161 @@ public final class DeviceAgent extends VerticleBase {
       inquire("online: reporting the appliances"); // the server learns them before anyone sends them commands
     }
     nextTimer = vertx.setTimer(intervalSeconds * 1000L, id -> send());
+  }
+
+  /** Works through the session notices of a hello: consent requests, offers (new or extended), ends, refusals. */
+  private void onSessionNotices(java.util.List<JsonObject> notices) {
+    for (JsonObject n : notices) {
+      String id = n.getString("id");
+      switch (n.getString("type", "")) {
+        case "consent" -> answerConsent(id, n.getJsonObject("peer", new JsonObject()));
+        case "offer" -> offered(PeerSession.fromOffer(n));
+        case "end" -> {
+          LOG.info("device {}: session {} ended by {} ({})", bundle.deviceId(), id, n.getString("endedBy"),
+              n.getString("reason"));
+          finish(id, n.getString("reason", "ended"), false);
+        }
+        case "refused" -> LOG.info("device {}: session {} refused", bundle.deviceId(), id);
+        default -> LOG.debug("device {}: ignored a session notice of type {}", bundle.deviceId(), n.getString("type"));
+      }
+    }
+  }
+
+  private void answerConsent(String sessionId, JsonObject requester) {
+    if (!answering.add(sessionId)) {
+      return;
+    }
+    String requesterId = requester.getString("id");
+    String requesterName = requester.getString("name");
+    consent.decide(requesterId, requesterName)
+        .compose(accept -> {
+          LOG.info("device {}: session {} requested by {}: {}", bundle.deviceId(), sessionId,
+              requesterName == null ? requesterId : requesterName + " (" + requesterId + ")",
+              accept ? "accepted" : "rejected");
+          return channel.consent(sessionId, accept);
+        })
+        .onFailure(e -> LOG.warn("device {}: could not answer the consent request of session {}: {}",
+            bundle.deviceId(), sessionId, e.getMessage()))
+        .onComplete(v -> answering.remove(sessionId));
+  }
+
+  /** Takes up an offer: a new session, or a known one with a new expiry (an extension). */
+  private void offered(PeerSession offer) {
+    HeldSession held = sessions.get(offer.id());
+    if (held != null && held.session().expiresAt().equals(offer.expiresAt())) {
+      return; // the same offer again
+    }
+    if (held != null) {
+      vertx.cancelTimer(held.timer());
+      LOG.info("device {}: session {} extended to {}", bundle.deviceId(), offer.id(), offer.expiresAt());
+    } else {
+      sessionsOffered.incrementAndGet();
+      LOG.info("device {}: session {} offered: peer {}, role {}, key sha256:{}, expires {}, candidates {}",
+          bundle.deviceId(), offer.id(), offer.peerLabel(), offer.role(), offer.keyFingerprint(), offer.expiresAt(),
+          offer.candidates().stream().map(c -> c.type() + " " + c.address().getAddress().getHostAddress() + ":"
+              + c.address().getPort()).toList());
+    }
+    long remaining = Math.max(0, offer.expiresAt().toEpochMilli() - clock.millis());
+    // the requester extends at 75% of the remaining time, the target a little later, so one of them asks
+    double share = "requester".equals(offer.role()) ? 0.75 : 0.85;
+    long timer = vertx.setTimer(Math.max(1, (long) (remaining * share)), t -> extendOrExpire(offer.id()));
+    synchronized (this) {
+      sessions.put(offer.id(), new HeldSession(offer, timer));
+    }
+    sessionHandler.offered(offer);
+  }
+
+  /** Extends a session in use; one not in use (or that cannot be extended) ends when its time is up. */
+  private void extendOrExpire(String sessionId) {
+    HeldSession held = sessions.get(sessionId);
+    if (held == null) {
+      return;
+    }
+    if (!sessionHandler.inUse(sessionId)) {
+      scheduleLocalEnd(held.session());
+      return;
+    }
+    channel.extend(sessionId).onComplete(r -> {
+      if (r.succeeded()) {
+        offered(r.result());
+      } else {
+        // another side extended first (the new expiry comes in a hello), or the maximum is reached
+        LOG.info("device {}: session {} not extended: {}", bundle.deviceId(), sessionId, r.cause().getMessage());
+        HeldSession still = sessions.get(sessionId);
+        if (still != null) {
+          scheduleLocalEnd(still.session());
+        }
+      }
+    });
+  }
+
+  /**
+   * Stops using the session shortly after its expiry even if the server's end order does not come (the
+   * server ends it at its expiry and tells both sides; the grace lets that order arrive first).
+   */
+  private void scheduleLocalEnd(PeerSession s) {
+    long left = Math.max(0, s.expiresAt().toEpochMilli() - clock.millis()) + LOCAL_EXPIRY_GRACE_MILLIS;
+    long timer = vertx.setTimer(left, t -> {
+      HeldSession h = sessions.get(s.id());
+      if (h != null && h.session().expiresAt().equals(s.expiresAt())) {
+        finish(s.id(), "expired", true);
+      }
+    });
+    synchronized (this) {
+      sessions.put(s.id(), new HeldSession(s, timer));
+    }
+  }
+
+  /**
+   * Stops the session (if held) and reports its end; a report the server refuses as final (already
+   * reported, unknown) is not retried.
+   */
+  private Future<Void> finish(String sessionId, String reason, boolean ownDecision) {
+    HeldSession held;
+    synchronized (this) {
+      held = sessions.remove(sessionId);
+    }
+    if (held != null) {
+      vertx.cancelTimer(held.timer());
+    }
+    if (!answering.add(sessionId)) {
+      return Future.succeededFuture();
+    }
+    SessionHandler.Usage usage = held == null ? SessionHandler.Usage.NONE : sessionHandler.ended(sessionId, reason);
+    return channel.end(sessionId, reason, usage)
+        .onSuccess(v -> {
+          sessionsEnded.incrementAndGet();
+          LOG.info("device {}: session {} {}; reported ({} bytes sent, {} received, path {})", bundle.deviceId(),
+              sessionId, ownDecision ? "ended (" + reason + ")" : "stopped", usage.bytesSent(), usage.bytesReceived(),
+              usage.path());
+        })
+        .recover(e -> {
+          LOG.warn("device {}: end report of session {} not delivered: {}", bundle.deviceId(), sessionId,
+              e.getMessage());
+          return Future.succeededFuture();
+        })
+        .onComplete(v -> answering.remove(sessionId));
+  }
+
+  /** The device's LAN addresses with the keepalive port: up, not loopback, not link-local; at most four. */
+  private static java.util.List<InetSocketAddress> lanEndpoints(int port, boolean ipv6) {
+    java.util.List<InetSocketAddress> out = new java.util.ArrayList<>();
+    try {
+      for (java.net.NetworkInterface nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+        if (!nif.isUp() || nif.isLoopback()) {
+          continue;
+        }
+        for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+          if (!a.isLinkLocalAddress() && !a.isLoopbackAddress() && (a instanceof java.net.Inet6Address) == ipv6
+              && out.size() < 4) {
+            out.add(new InetSocketAddress(a, port));
+          }
+        }
+      }
+    } catch (java.net.SocketException e) {
+      LOG.debug("cannot list the network interfaces: {}", e.getMessage());
+    }
+    return out;
   }
 
   private void cancelTimers() {

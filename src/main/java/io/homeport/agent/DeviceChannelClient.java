@@ -40,7 +40,14 @@ public final class DeviceChannelClient {
   /**
    * The answer to a hello: the commands handed out, and whether more are due (call again at once).
    */
-  public record Hello(List<JsonObject> commands, boolean more) {}
+  public record Hello(List<JsonObject> commands, boolean more, List<JsonObject> sessions) {}
+
+  /**
+   * The answer to a session request: {@code offer} when established, null otherwise; {@code refused}
+   * true when the server refused (for whatever reason it does not say), false while the target has
+   * not answered yet (the outcome then comes in a hello).
+   */
+  public record SessionAnswer(String sessionId, PeerSession offer, boolean refused) {}
 
   /**
    * Calls hello; with {@code waitSeconds} > 0 the server holds the call until commands arrive or the time is up.
@@ -59,8 +66,58 @@ public final class DeviceChannelClient {
         .timeout((waitSeconds + 15) * 1000L)
         .sendJsonObject(body)
         .compose(r -> expect(r, 200))
-        .map(answer -> new Hello(answer.getJsonArray("commands", new JsonArray()).stream()
-            .map(JsonObject.class::cast).toList(), answer.getBoolean("more", false)));
+        .map(answer -> new Hello(objects(answer.getJsonArray("commands")), answer.getBoolean("more", false),
+            objects(answer.getJsonArray("sessions"))));
+  }
+
+  /**
+   * Asks for a session with {@code peer} (id or name).
+   *
+   * @param durationSeconds the period to ask for; 0 for the server's default
+   * @param waitSeconds how long the server may hold the answer for the target's consent
+   */
+  public Future<SessionAnswer> requestSession(String peer, long durationSeconds, int waitSeconds) {
+    JsonObject body = new JsonObject().put("peer", peer).put("wait", waitSeconds);
+    if (durationSeconds > 0) {
+      body.put("duration", durationSeconds);
+    }
+    return client.post("/device/v1/sessions").timeout((waitSeconds + 15) * 1000L).sendJsonObject(body)
+        .compose(r -> {
+          if (r.statusCode() == 403 && r.bodyAsString().contains("session-refused")) {
+            return Future.succeededFuture(new SessionAnswer(null, null, true));
+          }
+          if (r.statusCode() == 202) {
+            return expect(r, 202).map(a -> new SessionAnswer(a.getString("id"), null, false));
+          }
+          return expect(r, 200).map(a -> new SessionAnswer(a.getString("id"), PeerSession.fromOffer(a), false));
+        });
+  }
+
+  /** Answers the consent request of session {@code sessionId}. */
+  public Future<Void> consent(String sessionId, boolean accept) {
+    return post("/device/v1/sessions/" + sessionId + "/consent", new JsonObject().put("accept", accept)).mapEmpty();
+  }
+
+  /** Asks for more time; the answer is the offer with the new expiry. */
+  public Future<PeerSession> extend(String sessionId) {
+    return post("/device/v1/sessions/" + sessionId + "/extend", new JsonObject()).map(PeerSession::fromOffer);
+  }
+
+  /** Ends the session, or reports its end after the server told of it. */
+  public Future<Void> end(String sessionId, String reason, SessionHandler.Usage usage) {
+    return post("/device/v1/sessions/" + sessionId + "/end", new JsonObject().put("reason", reason)
+        .put("bytesSent", usage.bytesSent()).put("bytesReceived", usage.bytesReceived()).put("path", usage.path()))
+        .mapEmpty();
+  }
+
+  private Future<JsonObject> post(String path, JsonObject body) {
+    return client.post(path).timeout(15_000).sendJsonObject(body)
+        .recover(e -> Future.failedFuture(new DeviceChannelException(0, e.getMessage())))
+        .compose(r -> expect(r, 200));
+  }
+
+  private static List<JsonObject> objects(JsonArray array) {
+    return array == null ? List.of() : array.stream().map(JsonObject.class::cast).toList();
   }
 
   public Future<Void> result(String commandId, CommandResult result) {

@@ -2,6 +2,9 @@ package io.homeport.cli;
 
 import io.homeport.agent.ApplianceRouter;
 import io.homeport.agent.CommandHandler;
+import io.homeport.agent.ConsentPolicy;
+import io.homeport.agent.DeviceChannelClient;
+import io.homeport.agent.SessionHandler;
 import io.homeport.agent.DeviceAgent;
 import io.homeport.agent.EchoHandler;
 import io.homeport.agent.EchonetLanForwarder;
@@ -25,7 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "device", mixinStandardHelpOptions = true, description = "The reference device agent.",
-    subcommands = {DeviceCommand.Enroll.class, DeviceCommand.Run.class})
+    subcommands = {DeviceCommand.Enroll.class, DeviceCommand.Run.class, DeviceCommand.Connect.class})
 final class DeviceCommand implements Runnable {
   @Override
   public void run() {
@@ -75,6 +78,12 @@ final class DeviceCommand implements Runnable {
             + "echonet-lite:home-air-conditioner@192.168.1.50#1 (repeatable).")
     List<String> appliances = new ArrayList<>();
 
+    @Option(names = "--consent", defaultValue = "reject-all", paramLabel = "POLICY",
+        description = "How to answer session requests when this device's permission list is in device mode: "
+            + "reject-all (default), accept-all (demos), or a file listing the device ids or names to accept, "
+            + "one per line (read at each request).")
+    String consent;
+
     @Option(names = "--echonet-port", defaultValue = "3610", paramLabel = "PORT",
         description = "Local UDP port for ECHONET Lite answers; appliances answer to 3610 (default: ${DEFAULT-VALUE}; "
             + "0 for an ephemeral port, enough for `homeport appliance simulate`).")
@@ -109,7 +118,13 @@ final class DeviceCommand implements Runnable {
       // appliance payloads go to the LAN; other commands to the built-in echo handler (vendors plug in their own)
       CommandHandler handler = new ApplianceRouter(Map.of(EchonetLanForwarder.CONTENT_TYPE,
           new EchonetLanForwarder(vertx, echonetPort, Duration.ofSeconds(3))), new EchoHandler(vertx));
-      vertx.deployVerticle(new DeviceAgent(bundle, Clock.systemUTC(), handler, pollInterval, hosted))
+      ConsentPolicy policy = switch (consent) {
+        case "reject-all" -> ConsentPolicy.REJECT_ALL;
+        case "accept-all" -> ConsentPolicy.ACCEPT_ALL;
+        default -> ConsentPolicy.allowListFile(vertx, Path.of(consent));
+      };
+      vertx.deployVerticle(new DeviceAgent(bundle, Clock.systemUTC(), handler, pollInterval, hosted)
+              .withSessions(SessionHandler.NO_DATA_PATH, policy))
           .await(30, TimeUnit.SECONDS);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
@@ -120,6 +135,65 @@ final class DeviceCommand implements Runnable {
       }, "agent-shutdown"));
       Thread.currentThread().join();
       return 0;
+    }
+  }
+
+  @Command(name = "connect", mixinStandardHelpOptions = true,
+      description = "Ask the server for a peer session with another device and print the outcome. The device's "
+          + "running agent (`device run`) takes the session up from its next hello.")
+  static final class Connect implements Callable<Integer> {
+    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "Bundle directory from `device enroll`.")
+    Path bundleDir;
+
+    @Option(names = "--peer", required = true, paramLabel = "NAME", description = "The peer's device name or id.")
+    String peer;
+
+    @Option(names = "--duration", paramLabel = "DURATION",
+        description = "How long the session should last, e.g. 30m (default: the server's sessions.defaultDuration).")
+    String duration;
+
+    @Option(names = "--wait", defaultValue = "60", paramLabel = "SECONDS",
+        description = "How long to wait for the peer's consent, 0-60 (default: ${DEFAULT-VALUE}).")
+    int waitSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      DeviceBundle bundle;
+      long seconds = 0;
+      try {
+        bundle = DeviceBundle.load(bundleDir);
+        if (duration != null) {
+          seconds = Durations.parse(duration).toSeconds();
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        System.err.println("homeport: " + e.getMessage());
+        return 2;
+      }
+      Vertx vertx = Vertx.vertx();
+      try {
+        DeviceChannelClient.SessionAnswer answer = new DeviceChannelClient(vertx, bundle)
+            .requestSession(peer, seconds, waitSeconds).await(waitSeconds + 30L, TimeUnit.SECONDS);
+        if (answer.offer() != null) {
+          var o = answer.offer();
+          System.out.printf("session %s established with %s until %s (role %s, key sha256:%s)%n", o.id(), o.peerLabel(),
+              o.expiresAt(), o.role(), o.keyFingerprint());
+          o.candidates().forEach(c -> System.out.printf("  candidate %s %s:%d%n", c.type(),
+              c.address().getAddress().getHostAddress(), c.address().getPort()));
+          return 0;
+        }
+        if (answer.refused()) {
+          System.out.println("session refused");
+          return 3;
+        }
+        System.out.printf("session %s requested; the peer has not answered yet (the running agent gets the outcome)%n",
+            answer.sessionId());
+        return 4;
+      } catch (Exception e) {
+        System.err.println("homeport: session request failed: " + e.getMessage());
+        return 1;
+      } finally {
+        vertx.close();
+      }
     }
   }
 }

@@ -162,7 +162,7 @@ public final class RendezvousProcessor implements Lifecycle {
    *     {@link Refusal.Invalid} when it names itself
    */
   public Future<Outcome> request(String requesterId, String peer, Duration duration, Duration wait) {
-    Instant now = clock.instant();
+    Instant now = now();
     if (!admit(requesterId, now.toEpochMilli())) {
       LOG.info("device {}: session request refused: more than {} requests in a minute", requesterId,
           settings.requestsPerMinute());
@@ -212,7 +212,7 @@ public final class RendezvousProcessor implements Lifecycle {
             : new Refusal.Conflict("session-not-requested", "session " + sessionId + " is " + s.state().wireName()
                 + ", not waiting for consent"));
       }
-      return accept ? establish(l, clock.instant()) : reject(l, "consent-rejected", clock.instant());
+      return accept ? establish(l, now()) : reject(l, "consent-rejected", now());
     });
   }
 
@@ -230,7 +230,7 @@ public final class RendezvousProcessor implements Lifecycle {
       if (s.state() != SessionState.ESTABLISHED) {
         return Future.failedFuture(notActive(s));
       }
-      Instant now = clock.instant();
+      Instant now = now();
       long periodMillis = Duration.between(s.periodStart(), s.expiresAt()).toMillis();
       Instant from = s.periodStart().plusMillis((long) Math.ceil(periodMillis * settings.extendAfter()));
       if (now.isBefore(from)) {
@@ -289,7 +289,7 @@ public final class RendezvousProcessor implements Lifecycle {
       if (s.state() != SessionState.ESTABLISHED) {
         return Future.failedFuture(notActive(s));
       }
-      Session next = s.ended("operator", "operator", operatorSubject, clock.instant());
+      Session next = s.ended("operator", "operator", operatorSubject, now());
       return write(l, next, SessionState.ESTABLISHED).map(done -> {
         LOG.info("session {}: ended by operator {}", done.id(), operatorSubject);
         publishEnded(done);
@@ -367,7 +367,7 @@ public final class RendezvousProcessor implements Lifecycle {
    * every quarter second.
    */
   public void sweep() {
-    Instant now = clock.instant();
+    Instant now = now();
     List<Runnable> due = new ArrayList<>();
     synchronized (this) {
       for (Iterator<Live> it = live.values().iterator(); it.hasNext(); ) {
@@ -386,7 +386,7 @@ public final class RendezvousProcessor implements Lifecycle {
             && !now.isBefore(s.consentDeadline())) {
           l.closing = true;
           due.add(() -> serially(l, () -> l.session.state() == SessionState.REQUESTED
-              ? reject(l, "consent-timeout", clock.instant()) : Future.succeededFuture()));
+              ? reject(l, "consent-timeout", now()) : Future.succeededFuture()));
         } else if (s.state().isFinal() && (nothingToTell(l) || !now.isBefore(s.endedAt().plus(NOTICE_RETENTION)))) {
           it.remove();
           unindex(s);
@@ -414,12 +414,17 @@ public final class RendezvousProcessor implements Lifecycle {
     if (s.state() != SessionState.ESTABLISHED) {
       return Future.succeededFuture(s);
     }
-    return write(l, s.ended("expired", "server", null, clock.instant()), SessionState.ESTABLISHED).map(done -> {
+    return write(l, s.ended("expired", "server", null, now()), SessionState.ESTABLISHED).map(done -> {
       LOG.info("session {}: expired at {}", done.id(), done.expiresAt());
       publishEnded(done);
       tellBoth(done);
       return done;
     });
+  }
+
+  /** Now, at the millisecond precision the session log keeps, so that what devices are told survives a restart unchanged. */
+  private Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 
   private Future<Optional<Device>> findPeer(String peer) {

@@ -1,0 +1,59 @@
+package io.homeport.testing;
+
+import io.homeport.agent.ConsentPolicy;
+import io.homeport.agent.DeviceAgent;
+import io.homeport.agent.DeviceBundle;
+import io.homeport.agent.SessionHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Reference agents in this JVM against a {@link TestServer}: enrolled, named, started and waited for online. */
+public final class TestAgents implements AutoCloseable {
+  private final TestServer server;
+  private final Vertx vertx = Vertx.vertx();
+  private final Map<String, DeviceBundle> bundles = new HashMap<>();
+
+  public TestAgents(TestServer server) {
+    this.server = server;
+  }
+
+  /** Enrolls device {@code id}, names it {@code name} (null for none), runs its agent and waits until it is online. */
+  public DeviceAgent start(String id, String name, ConsentPolicy consent) throws Exception {
+    DeviceBundle bundle = server.enrollDevice(id);
+    bundles.put(id, bundle);
+    if (name != null) {
+      server.admin("PUT", "/api/v1/devices/" + id + "/name", new JsonObject().put("name", name).encode(), 200);
+    }
+    DeviceAgent agent = new DeviceAgent(bundle, Clock.systemUTC(), null, Duration.ZERO)
+        .withSessions(SessionHandler.NO_DATA_PATH, consent);
+    vertx.deployVerticle(agent).await(10, TimeUnit.SECONDS);
+    server.awaitOnline(id, Duration.ofSeconds(10));
+    return agent;
+  }
+
+  /** The bundle of a started device, to call the device channel as it. */
+  public DeviceBundle bundle(String id) {
+    return bundles.get(id);
+  }
+
+  /** Sets the target's permission list through the API. */
+  public void permit(String targetId, String mode, String... allowed) throws Exception {
+    server.admin("PUT", "/api/v1/devices/" + targetId + "/permissions", new JsonObject().put("mode", mode)
+        .put("allow", new io.vertx.core.json.JsonArray(java.util.List.of(allowed))).encode(), 200);
+  }
+
+  /** The session as the API's log shows it. */
+  public JsonObject log(String sessionId) throws Exception {
+    return server.admin("GET", "/api/v1/sessions/" + sessionId, null, 200);
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+}
