@@ -21,9 +21,14 @@ public final class DeviceHttp {
 
   /** Calls as the device of this bundle, with its client certificate. */
   public static DeviceHttp as(TestServer server, DeviceBundle bundle) {
+    return as(server.deviceChannel(), bundle);
+  }
+
+  /** Calls the device channel at {@code deviceChannel} (a server process) as the device of this bundle. */
+  public static DeviceHttp as(URI deviceChannel, DeviceBundle bundle) {
     return new DeviceHttp(HttpClient.newBuilder().sslContext(TlsContexts.clientContext(bundle.privateKey(),
         bundle.certificateChain(), bundle.caCertificate())).connectTimeout(Duration.ofSeconds(5)).build(),
-        server.deviceChannel());
+        deviceChannel);
   }
 
   /** Calls without a client certificate, trusting the server by the bundle's CA. */
