@@ -12,6 +12,8 @@ import io.homeport.command.CommandState;
 import io.homeport.config.MetricsSettings;
 import io.homeport.devicechannel.DeviceChannelVerticle;
 import io.homeport.event.CommandEvent;
+import io.homeport.event.SessionEvent;
+import io.homeport.rendezvous.RendezvousProcessor;
 import io.homeport.event.DomainEvent;
 import io.homeport.event.EventAddresses;
 import io.homeport.event.LoggedEvent;
@@ -66,7 +68,8 @@ public final class HomeportMetrics extends VerticleBase {
 
   /** What the meters read. */
   public record Sources(BeaconCounters beaconCounters, PresenceDirectory presence, BeaconVerticle beacon,
-      DeviceChannelVerticle deviceChannel, PluginService plugins, CommandService commands) {}
+      DeviceChannelVerticle deviceChannel, PluginService plugins, CommandService commands,
+      RendezvousProcessor sessions) {}
 
   private final PrometheusMeterRegistry registry;
   private final MetricsSettings settings;
@@ -76,6 +79,8 @@ public final class HomeportMetrics extends VerticleBase {
   private final List<Meter> meters = new ArrayList<>();
   private final Map<CommandState, Counter> commandsByState = new EnumMap<>(CommandState.class);
   private final Map<CommandState, Timer> latencyByOutcome = new EnumMap<>(CommandState.class);
+  /** Session outcomes by their tags ({@code outcome} and {@code reason} or {@code endedBy}), created on first use. */
+  private final Map<List<String>, Counter> sessionOutcomes = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicReference<Supplier<? extends Number>> subscribers = new AtomicReference<>(() -> 0);
   private HttpServer managementServer;
 
@@ -141,6 +146,7 @@ public final class HomeportMetrics extends VerticleBase {
   public Future<?> stop() {
     meters.forEach(registry::remove);
     meters.clear();
+    sessionOutcomes.clear();
     return Future.succeededFuture();
   }
 
@@ -211,6 +217,9 @@ public final class HomeportMetrics extends VerticleBase {
     meters.add(Gauge.builder("homeport.event.stream.subscribers", subscribers, s -> s.get().get().doubleValue())
         .description("WebSocket event-stream subscribers connected now")
         .register(registry));
+    meters.add(Gauge.builder("homeport.sessions.active", sources.sessions(), RendezvousProcessor::active)
+        .description("Peer sessions established and not ended now")
+        .register(registry));
     PluginService plugins = sources.plugins();
     meters.add(Gauge.builder("homeport.plugins.loaded", plugins, p -> p.registry().current().loaded().size())
         .description("Plugins loaded from the plugins directory")
@@ -221,6 +230,10 @@ public final class HomeportMetrics extends VerticleBase {
   }
 
   private void onEvent(DomainEvent event) {
+    if (event instanceof SessionEvent session) {
+      countSession(session);
+      return;
+    }
     if (!(event instanceof CommandEvent command)) {
       return;
     }
@@ -235,6 +248,34 @@ public final class HomeportMetrics extends VerticleBase {
       sources.commands().get(id).onSuccess(c -> record(latency, c))
           .onFailure(e -> LOG.debug("no latency for command {}: {}", id, e.getMessage()));
     }
+  }
+
+  /**
+   * Counts each session once (its requester's event): established; rejected by the real reason (a fixed
+   * set); ended by who ended it (device-given end reasons are free text, unfit for a tag).
+   */
+  private void countSession(SessionEvent e) {
+    if (!"requester".equals(e.role())) {
+      return;
+    }
+    List<String> tags;
+    if (e instanceof SessionEvent.Established) {
+      tags = List.of("established", "reason", "none");
+    } else if (e instanceof SessionEvent.Rejected r) {
+      tags = List.of("rejected", "reason", r.reason());
+    } else if (e instanceof SessionEvent.Ended r) {
+      tags = List.of("ended", "endedBy", r.endedBy());
+    } else {
+      return;
+    }
+    sessionOutcomes.computeIfAbsent(tags, t -> {
+      Counter c = Counter.builder("homeport.sessions")
+          .description("Peer sessions by outcome: established, rejected (by reason), ended (by who ended them)")
+          .tag("outcome", t.get(0)).tag(t.get(1), t.get(2))
+          .register(registry);
+      meters.add(c);
+      return c;
+    }).increment();
   }
 
   private static void record(Timer latency, Command c) {

@@ -312,7 +312,7 @@ public final class HomeportServer {
         })
         .compose(v -> deploy(metrics = new HomeportMetrics(MetricsVertx.registry(vertx), config.metrics(), tokens,
             tokenService::isRevoked,
-            new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands))))
+            new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands, sessions))))
         .compose(v -> {
           api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService,
               permissions, sessions);
