@@ -9,6 +9,7 @@ import io.homeport.agent.PeerSession;
 import io.homeport.testing.DeviceHttp;
 import io.homeport.testing.TestAgents;
 import io.homeport.testing.TestServer;
+import io.homeport.testing.WakeDroppingProxy;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -161,6 +162,34 @@ class PeerSessionsTest {
       // and an operator cannot end it twice
       assertThat(server.api("DELETE", "/api/v1/sessions/" + second.id(), server.adminToken(), null).statusCode())
           .isEqualTo(409);
+    }
+  }
+
+  @Test
+  @DisplayName("Verifies that an operator's end order reaches an agent within one keepalive interval when every wake to it "
+      + "is lost, by the pending flag of its keepalive answers")
+  void endOrderWithoutWakes(@TempDir Path dir) throws Exception {
+    try (TestServer server = TestServer.start(dir.resolve("data"));
+        TestAgents agents = new TestAgents(server);
+        WakeDroppingProxy lossy = new WakeDroppingProxy(server.server().beaconPort())) {
+      // given alpha behind a path that loses every wake, in a session with bravo
+      DeviceAgent alpha = agents.start("a", "alpha", ConsentPolicy.REJECT_ALL, lossy::route);
+      DeviceAgent bravo = agents.start("b", "bravo", ConsentPolicy.REJECT_ALL);
+      agents.permit("b", "server", "a");
+      PeerSession offer = alpha.requestSession("bravo", 0, 0).await(10, TimeUnit.SECONDS).offer();
+      TestServer.await("bravo holds the session", SOON, () -> bravo.session(offer.id()).isPresent());
+      int lostBefore = lossy.droppedWakes();
+
+      // when an operator ends it
+      long ordered = System.nanoTime();
+      server.admin("DELETE", "/api/v1/sessions/" + offer.id(), null, 200);
+
+      // then alpha's wake is lost, yet alpha stops within one keepalive interval (plus scheduling slack)
+      TestServer.await("alpha dropped the session", TestServer.INTERVAL.plusMillis(1500),
+          () -> alpha.session(offer.id()).isEmpty());
+      System.out.printf("end order reached the agent without wakes in %d ms%n", (System.nanoTime() - ordered) / 1_000_000);
+      assertThat(lossy.droppedWakes()).isGreaterThan(lostBefore);
+      TestServer.await("alpha reported the end", SOON, () -> reported(agents, offer.id()));
     }
   }
 

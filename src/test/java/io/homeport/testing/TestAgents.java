@@ -24,12 +24,18 @@ public final class TestAgents implements AutoCloseable {
 
   /** Enrolls device {@code id}, names it {@code name} (null for none), runs its agent and waits until it is online. */
   public DeviceAgent start(String id, String name, ConsentPolicy consent) throws Exception {
+    return start(id, name, consent, java.util.function.UnaryOperator.identity());
+  }
+
+  /** As {@link #start(String, String, ConsentPolicy)}, the agent's bundle changed by {@code route} (a proxy in the path). */
+  public DeviceAgent start(String id, String name, ConsentPolicy consent,
+      java.util.function.UnaryOperator<DeviceBundle> route) throws Exception {
     DeviceBundle bundle = server.enrollDevice(id);
     bundles.put(id, bundle);
     if (name != null) {
       server.admin("PUT", "/api/v1/devices/" + id + "/name", new JsonObject().put("name", name).encode(), 200);
     }
-    DeviceAgent agent = new DeviceAgent(bundle, Clock.systemUTC(), null, Duration.ZERO)
+    DeviceAgent agent = new DeviceAgent(route.apply(bundle), Clock.systemUTC(), null, Duration.ZERO)
         .withSessions(SessionHandler.NO_DATA_PATH, consent);
     vertx.deployVerticle(agent).await(10, TimeUnit.SECONDS);
     server.awaitOnline(id, Duration.ofSeconds(10));
