@@ -299,6 +299,34 @@ public final class RendezvousProcessor implements Lifecycle {
     });
   }
 
+  /**
+   * The device was revoked or deleted: its established sessions end ({@code device-revoked}, by the
+   * server; the peer is told) and its pending requests are refused.
+   */
+  public void deviceRevoked(String deviceId) {
+    List<Live> concerned = new ArrayList<>();
+    synchronized (this) {
+      for (Live l : live.values()) {
+        if (l.session.roleOf(deviceId) != null && !l.session.state().isFinal()) {
+          concerned.add(l);
+        }
+      }
+    }
+    for (Live l : concerned) {
+      serially(l, () -> switch (l.session.state()) {
+        case ESTABLISHED -> write(l, l.session.ended("device-revoked", "server", null, now()), SessionState.ESTABLISHED)
+            .map(done -> {
+              publishEnded(done);
+              tellBoth(done);
+              return done;
+            });
+        case REQUESTED -> reject(l, "device-revoked", now());
+        default -> Future.succeededFuture(l.session);
+      }).onFailure(e -> LOG.warn("session {}: could not end it after device {} was revoked: {}", l.session.id(),
+          deviceId, e.getMessage()));
+    }
+  }
+
   /** A session of the log, current as the log holds it. */
   public Future<Optional<Session>> find(String sessionId) {
     return sessions.find(sessionId);

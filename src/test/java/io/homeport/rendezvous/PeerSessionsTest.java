@@ -193,6 +193,34 @@ class PeerSessionsTest {
     }
   }
 
+  @Test
+  @DisplayName("Verifies that revoking a device ends its sessions at once: the peer's agent is told and reports")
+  void revocationEndsSessions(@TempDir Path dir) throws Exception {
+    try (TestServer server = TestServer.start(dir.resolve("data"));
+        TestAgents agents = new TestAgents(server)) {
+      // given a session between alpha and bravo
+      DeviceAgent alpha = agents.start("a", "alpha", ConsentPolicy.REJECT_ALL);
+      DeviceAgent bravo = agents.start("b", "bravo", ConsentPolicy.REJECT_ALL);
+      agents.permit("b", "server", "a");
+      PeerSession offer = alpha.requestSession("bravo", 0, 0).await(10, TimeUnit.SECONDS).offer();
+      TestServer.await("bravo holds the session", SOON, () -> bravo.session(offer.id()).isPresent());
+
+      // when an operator revokes alpha
+      server.admin("POST", "/api/v1/devices/a/revoke", null, 200);
+
+      // then the session ends by the server for that reason, and bravo stops and reports
+      TestServer.await("bravo dropped the session", SOON, () -> bravo.session(offer.id()).isEmpty());
+      TestServer.await("bravo reported", SOON, () -> {
+        JsonObject log = logOrNull(agents, offer.id());
+        return log != null && log.getJsonObject("reports").getJsonObject("target") != null;
+      });
+      JsonObject log = agents.log(offer.id());
+      assertThat(log.getString("state")).isEqualTo("ended");
+      assertThat(log.getString("reason")).isEqualTo("device-revoked");
+      assertThat(log.getString("endedBy")).isEqualTo("server");
+    }
+  }
+
   private static boolean reported(TestAgents agents, String id) {
     JsonObject log = logOrNull(agents, id);
     return log != null && log.getJsonObject("reports").getJsonObject("requester") != null
