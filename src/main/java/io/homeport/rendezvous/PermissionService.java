@@ -78,8 +78,7 @@ public final class PermissionService {
 
   /** The id of the device an entry names: the device with that id, else the one with that name. */
   private Future<String> resolve(String entry, int index) {
-    return devices.findById(entry)
-        .compose(byId -> byId.isPresent() ? Future.succeededFuture(byId) : devices.findByName(entry))
+    return RendezvousProcessor.DeviceLookup.of(devices).find(entry)
         .compose(found -> found.map(d -> Future.succeededFuture(d.id())).orElseGet(() -> Future.failedFuture(
             new Refusal.Invalid("invalid-field", "allow[" + index + "]: no device has the id or name '" + entry + "'",
                 "allow"))));

@@ -43,8 +43,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RendezvousProcessor implements Lifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(RendezvousProcessor.class);
-  /** A final session is kept in memory this long for the notices its devices have not fetched. */
-  static final Duration NOTICE_RETENTION = Duration.ofMinutes(10);
+  /**
+   * A final session is kept in memory this long for the notices its devices have not fetched (a device
+   * offline for longer stops the session by itself at its expiry).
+   */
+  static final Duration NOTICE_RETENTION = Duration.ofHours(1);
   static final int KEY_BYTES = 32;
 
   /** Where devices are: candidates for offers, and whether a target can be asked at all. */
@@ -54,6 +57,18 @@ public final class RendezvousProcessor implements Lifecycle {
 
     /** The LAN endpoints the device reported in its keepalives; empty when none. */
     List<InetSocketAddress> lanEndpoints(String deviceId);
+  }
+
+  /** Finds a device by id, else by name (DESIGN 5: peers are named by either). */
+  @FunctionalInterface
+  public interface DeviceLookup {
+    Future<Optional<Device>> find(String idOrName);
+
+    /** The lookup on a device repository: the id first, then the name. */
+    static DeviceLookup of(DeviceRepository devices) {
+      return key -> devices.findById(key).compose(byId -> byId.isPresent() ? Future.succeededFuture(byId)
+          : devices.findByName(key));
+    }
   }
 
   /** Told when a device has session news (its pending flag is set already): wake it, answer its held hello. */
@@ -105,7 +120,7 @@ public final class RendezvousProcessor implements Lifecycle {
 
   private final SessionRepository sessions;
   private final PermissionRepository permissions;
-  private final DeviceRepository devices;
+  private final DeviceLookup devices;
   private final Peers peers;
   private final Notifier notifier;
   private final PendingSessions pending;
@@ -118,7 +133,7 @@ public final class RendezvousProcessor implements Lifecycle {
   private final Map<String, Set<String>> byDevice = new HashMap<>();
   private final Map<String, Window> requests = new HashMap<>();
 
-  public RendezvousProcessor(SessionRepository sessions, PermissionRepository permissions, DeviceRepository devices,
+  public RendezvousProcessor(SessionRepository sessions, PermissionRepository permissions, DeviceLookup devices,
       Peers peers, Notifier notifier, PendingSessions pending, EventPublisher events, Clock clock,
       HomeportConfig.Sessions settings) {
     this.sessions = sessions;
@@ -170,7 +185,7 @@ public final class RendezvousProcessor implements Lifecycle {
           "at most " + settings.requestsPerMinute() + " session requests per minute", 60));
     }
     String id = UUID.randomUUID().toString();
-    return devices.findById(requesterId).compose(requester -> findPeer(peer).compose(target -> {
+    return devices.find(requesterId).compose(requester -> devices.find(peer).compose(target -> {
       String requesterName = requester.map(Device::name).orElse(null);
       if (target.isEmpty()) {
         return refuseNew(Session.requested(id, requesterId, requesterName, peer, null, null, null, now, null),
@@ -453,11 +468,6 @@ public final class RendezvousProcessor implements Lifecycle {
   /** Now, at the millisecond precision the session log keeps, so that what devices are told survives a restart unchanged. */
   private Instant now() {
     return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-  }
-
-  private Future<Optional<Device>> findPeer(String peer) {
-    return devices.findById(peer).compose(byId -> byId.isPresent() ? Future.succeededFuture(byId)
-        : devices.findByName(peer));
   }
 
   /** Stores a request refused at once; the requester is answered {@link Refused}. */

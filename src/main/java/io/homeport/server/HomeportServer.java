@@ -277,7 +277,8 @@ public final class HomeportServer {
               }, eventLog, clock, config.commandResultTimeout());
           tokenService = new TokenService(tokens, store.tokens(), clock, pki.jwtPublicKeyPem());
           permissions = new PermissionService(store.permissions(), store.devices());
-          sessions = new RendezvousProcessor(store.sessions(), store.permissions(), store.devices(),
+          sessions = new RendezvousProcessor(store.sessions(), store.permissions(),
+              RendezvousProcessor.DeviceLookup.of(store.devices()),
               new RendezvousProcessor.Peers() {
                 @Override
                 public java.net.InetSocketAddress publicAddress(String deviceId) {
