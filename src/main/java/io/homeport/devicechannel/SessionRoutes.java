@@ -1,6 +1,5 @@
 package io.homeport.devicechannel;
 
-import io.homeport.config.Durations;
 import io.homeport.http.JsonBodies;
 import io.homeport.http.SessionJson;
 import io.homeport.rendezvous.EndReport;
@@ -52,7 +51,8 @@ final class SessionRoutes {
     if (peer.length() > 64) {
       throw JsonBodies.invalid("peer", "'peer' must be a device id or name of at most 64 characters");
     }
-    Duration duration = body.containsKey("duration") ? duration(body.getValue("duration")) : null;
+    Duration duration = body.containsKey("duration") ? JsonBodies.positiveDuration(body.getValue("duration"),
+        "duration", "'duration' must be a positive number of seconds or a duration such as 30m") : null;
     Duration wait = defaultWait;
     if (body.containsKey("wait")) {
       if (!(body.getValue("wait") instanceof Integer n) || n < 0 || n > DeviceChannelVerticle.MAX_WAIT_SECONDS) {
@@ -130,19 +130,5 @@ final class SessionRoutes {
       throw JsonBodies.invalid(field, "'" + field + "' is required: a byte count, 0 or more");
     }
     return ((Number) v).longValue();
-  }
-
-  /** Seconds as a number, or a duration text such as {@code 30m}; positive. */
-  private static Duration duration(Object v) {
-    Duration d;
-    try {
-      d = v instanceof Integer n ? Duration.ofSeconds(n) : v instanceof String s ? Durations.parse(s) : null;
-    } catch (IllegalArgumentException e) {
-      d = null;
-    }
-    if (d == null || d.isNegative() || d.isZero()) {
-      throw JsonBodies.invalid("duration", "'duration' must be a positive number of seconds or a duration such as 30m");
-    }
-    return d;
   }
 }

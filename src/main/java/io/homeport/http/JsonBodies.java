@@ -63,6 +63,24 @@ public final class JsonBodies {
     return s;
   }
 
+  /**
+   * A positive duration given as whole seconds (a number) or as a duration text such as {@code 30m};
+   * refused naming the field with {@code detail} otherwise.
+   */
+  public static java.time.Duration positiveDuration(Object value, String field, String detail) {
+    java.time.Duration d;
+    try {
+      d = value instanceof Integer n ? java.time.Duration.ofSeconds(n)
+          : value instanceof String s ? io.homeport.config.Durations.parse(s) : null;
+    } catch (IllegalArgumentException e) {
+      d = null;
+    }
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw invalid(field, detail);
+    }
+    return d;
+  }
+
   public static ProblemException invalid(String field, String detail) {
     return new ProblemException(Problem.badRequest("invalid-field", detail).with("field", field));
   }

@@ -4,7 +4,6 @@ import io.homeport.rendezvous.PermissionList;
 import io.homeport.rendezvous.PermissionService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.homeport.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,15 +48,11 @@ public final class PermissionJson {
     if (v == null) {
       return null;
     }
-    Duration d;
-    try {
-      d = v instanceof Integer n ? Duration.ofSeconds(n) : v instanceof String s ? Durations.parse(s) : null;
-    } catch (IllegalArgumentException e) {
-      d = null;
-    }
-    if (d == null || d.isNegative() || d.isZero() || d.toMillis() % 1000 != 0) {
-      throw JsonBodies.invalid("maxDuration",
-          "'maxDuration' must be a positive whole number of seconds or a duration such as 2h (null for the server's maximum)");
+    String detail = "'maxDuration' must be a positive whole number of seconds or a duration such as 2h "
+        + "(null for the server's maximum)";
+    Duration d = JsonBodies.positiveDuration(v, "maxDuration", detail);
+    if (d.toMillis() % 1000 != 0) {
+      throw JsonBodies.invalid("maxDuration", detail);
     }
     return d;
   }
