@@ -116,7 +116,7 @@ public final class PeerFrames {
   }
 
   /** The frame wrapped for the relay with the sending side's token. */
-  static byte[] relayed(PeerKeys keys, byte[] frame) {
+  public static byte[] relayed(PeerKeys keys, byte[] frame) {
     byte[] out = new byte[RELAY_HEADER + frame.length];
     out[0] = RELAYED;
     System.arraycopy(keys.ownRelayToken(), 0, out, 1, PeerKeys.RELAY_TOKEN_BYTES);
