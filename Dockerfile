@@ -21,7 +21,7 @@ COPY --from=build /src/plugins/echonet-lite.jar /opt/homeport/plugins/echonet-li
 ENV HOMEPORT_DATA_DIR=/var/lib/homeport \
     HOMEPORT_PLUGINS_DIRECTORY=/opt/homeport/plugins
 VOLUME /var/lib/homeport
-EXPOSE 8080/tcp 7443/tcp 7400/udp
+EXPOSE 8080/tcp 7443/tcp 7400/udp 7402/udp
 USER homeport
 WORKDIR /opt/homeport
 ENTRYPOINT ["java", "-jar", "/opt/homeport/homeport.jar"]

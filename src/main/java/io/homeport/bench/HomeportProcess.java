@@ -57,6 +57,8 @@ final class HomeportProcess implements AutoCloseable {
     env.put("HOMEPORT_BEACON_OFFLINE_GRACE", "30m");
     env.put("HOMEPORT_DEVICE_CHANNEL_BIND", "127.0.0.1");
     env.put("HOMEPORT_DEVICE_CHANNEL_PORT", Integer.toString(FreePorts.tcp()));
+    env.put("HOMEPORT_RELAY_BIND", "127.0.0.1");
+    env.put("HOMEPORT_RELAY_PORT", Integer.toString(FreePorts.udp()));
     env.put("HOMEPORT_API_BIND", "127.0.0.1");
     env.put("HOMEPORT_API_PORT", Integer.toString(FreePorts.tcp()));
     env.put("HOMEPORT_METRICS_ACCESS", "open");

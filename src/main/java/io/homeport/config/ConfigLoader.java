@@ -43,6 +43,7 @@ public final class ConfigLoader {
       "events.retentionMaxAge", "events.retentionMaxCount", "events.streamBufferEvents", "events.streamStallTimeout",
       "sessions.defaultDuration", "sessions.maxDuration", "sessions.consentTimeout", "sessions.extendAfter",
       "sessions.requestsPerMinute",
+      "relay.bind", "relay.port", "relay.publicPort", "relay.maxSessionBytes",
       "auth.externalIssuer", "auth.externalJwksFile");
 
   private ConfigLoader() {}
@@ -137,6 +138,8 @@ public final class ConfigLoader {
             get(v, "events.streamBufferEvents", o -> (int) positiveLong(o, 10_000_000)),
             get(v, "events.streamStallTimeout", ConfigLoader::positiveDuration)),
         sessions(v),
+        new HomeportConfig.Relay(endpoint(v, "relay"),
+            get(v, "relay.maxSessionBytes", o -> positiveLong(o, Long.MAX_VALUE))),
         externalIssuer(v));
   }
 

@@ -28,6 +28,7 @@ public record HomeportConfig(
     MetricsSettings metrics,
     Events events,
     Sessions sessions,
+    Relay relay,
     ExternalIssuer externalIssuer) {
 
   /** The {@code iss} of the tokens Homeport mints itself; an external issuer must use another. */
@@ -94,6 +95,20 @@ public record HomeportConfig(
     }
   }
 
+  /**
+   * The built-in relay (DESIGN 5.1): its UDP listener, and the most bytes one session may relay.
+   */
+  public record Relay(Endpoint endpoint, long maxSessionBytes) {
+    public static final Relay DEFAULTS = new Relay(new Endpoint("0.0.0.0", 7402, 0), 1L << 30);
+
+    public Relay {
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (maxSessionBytes < 1) {
+        throw new IllegalArgumentException("maxSessionBytes must be positive: " + maxSessionBytes);
+      }
+    }
+  }
+
   public HomeportConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     publicHosts = List.copyOf(publicHosts);
@@ -103,6 +118,7 @@ public record HomeportConfig(
     metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
     Objects.requireNonNull(events, "events");
     sessions = sessions == null ? Sessions.DEFAULTS : sessions;
+    relay = relay == null ? Relay.DEFAULTS : relay;
   }
 
   /** The host devices are told to use: the first public host. */
@@ -115,45 +131,45 @@ public record HomeportConfig(
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
     return new HomeportConfig(dataDir, publicHosts, any, keepaliveInterval, offlineGrace, any, any, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events, sessions, externalIssuer);
+        pluginsDirectory, metrics, events, sessions, new Relay(any, relay.maxSessionBytes()), externalIssuer);
   }
 
   public HomeportConfig withDataDir(Path dir) {
     return new HomeportConfig(dir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events, sessions, externalIssuer);
+        pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withPluginsDirectory(Path dir) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events, sessions, externalIssuer);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withKeepalive(Duration interval, Duration grace) {
     return new HomeportConfig(dataDir, publicHosts, beacon, interval, grace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events, sessions, externalIssuer);
+        pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withMetrics(MetricsSettings settings) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events, sessions, externalIssuer);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events, sessions, relay, externalIssuer);
   }
 
   /** A copy with these beacon and device-channel endpoints (a restart on the ports a first start bound). */
   public HomeportConfig withListeners(Endpoint newBeacon, Endpoint newDeviceChannel) {
     return new HomeportConfig(dataDir, publicHosts, newBeacon, keepaliveInterval, offlineGrace, newDeviceChannel, api,
-        storeUrl, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, externalIssuer);
+        storeUrl, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withSessions(Sessions settings) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, settings,
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, settings, relay,
         externalIssuer);
   }
 
   public HomeportConfig withExternalIssuer(ExternalIssuer issuer) {
     return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, issuer);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, issuer);
   }
 }

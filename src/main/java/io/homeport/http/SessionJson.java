@@ -36,8 +36,10 @@ public final class SessionJson {
           .put("role", o.role().wireName())
           .put("peer", peer(o.peerId(), o.peerName()))
           .put("candidates", candidates)
-          // filled by the data path (relay grant, TURN credentials) when the server offers them
-          .putNull("relay")
+          .put("relay", o.relay() == null ? null : new JsonObject()
+              .put("address", address(o.relay().endpoint()))
+              .put("token", Base64.getEncoder().encodeToString(o.relay().token())))
+          // TURN credentials, when the server is configured with a TURN service
           .putNull("turn");
     } else if (notice instanceof SessionNotice.End e) {
       json.put("type", "end").put("reason", e.reason()).put("endedBy", e.endedBy());
@@ -101,7 +103,7 @@ public final class SessionJson {
 
   /** {@code ip:port}, {@code [ip]:port} for IPv6. */
   public static String address(InetSocketAddress a) {
-    String ip = a.getAddress().getHostAddress();
+    String ip = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
     return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
   }
 }

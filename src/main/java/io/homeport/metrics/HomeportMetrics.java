@@ -13,6 +13,8 @@ import io.homeport.config.MetricsSettings;
 import io.homeport.devicechannel.DeviceChannelVerticle;
 import io.homeport.event.CommandEvent;
 import io.homeport.event.SessionEvent;
+import io.homeport.relay.RelayProcessor;
+import io.homeport.relay.RelayVerticle;
 import io.homeport.rendezvous.RendezvousProcessor;
 import io.homeport.event.DomainEvent;
 import io.homeport.event.EventAddresses;
@@ -69,7 +71,7 @@ public final class HomeportMetrics extends VerticleBase {
   /** What the meters read. */
   public record Sources(BeaconCounters beaconCounters, PresenceDirectory presence, BeaconVerticle beacon,
       DeviceChannelVerticle deviceChannel, PluginService plugins, CommandService commands,
-      RendezvousProcessor sessions) {}
+      RendezvousProcessor sessions, RelayVerticle relay) {}
 
   private final PrometheusMeterRegistry registry;
   private final MetricsSettings settings;
@@ -220,6 +222,22 @@ public final class HomeportMetrics extends VerticleBase {
     meters.add(Gauge.builder("homeport.sessions.active", sources.sessions(), RendezvousProcessor::active)
         .description("Peer sessions established and not ended now")
         .register(registry));
+    RelayProcessor relay = sources.relay().processor();
+    meters.add(Gauge.builder("homeport.relay.allocations", relay, RelayProcessor::allocations)
+        .description("Relay allocations open now (one per established session)")
+        .register(registry));
+    meters.add(FunctionCounter.builder("homeport.relay.forwarded", relay, RelayProcessor::forwarded)
+        .description("Datagrams the relay forwarded")
+        .register(registry));
+    meters.add(FunctionCounter.builder("homeport.relay.forwarded.bytes", relay, RelayProcessor::forwardedBytes)
+        .description("Bytes the relay forwarded")
+        .register(registry));
+    for (RelayProcessor.Drop why : RelayProcessor.Drop.values()) {
+      meters.add(FunctionCounter.builder("homeport.relay.dropped", relay, r -> r.dropped(why))
+          .description("Datagrams the relay dropped, by reason")
+          .tag("reason", why.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+          .register(registry));
+    }
     PluginService plugins = sources.plugins();
     meters.add(Gauge.builder("homeport.plugins.loaded", plugins, p -> p.registry().current().loaded().size())
         .description("Plugins loaded from the plugins directory")

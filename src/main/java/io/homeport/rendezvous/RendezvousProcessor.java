@@ -6,6 +6,7 @@ import io.homeport.device.DeviceRepository;
 import io.homeport.event.EventPublisher;
 import io.homeport.event.SessionEvent;
 import io.homeport.lifecycle.Lifecycle;
+import io.homeport.peer.PeerKeys;
 import io.homeport.refusal.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -132,10 +133,13 @@ public final class RendezvousProcessor implements Lifecycle {
   /** Device id to the sessions it has notices of. */
   private final Map<String, Set<String>> byDevice = new HashMap<>();
   private final Map<String, Window> requests = new HashMap<>();
+  private final List<SessionListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.function.Supplier<InetSocketAddress> relay;
 
   public RendezvousProcessor(SessionRepository sessions, PermissionRepository permissions, DeviceLookup devices,
       Peers peers, Notifier notifier, PendingSessions pending, EventPublisher events, Clock clock,
-      HomeportConfig.Sessions settings) {
+      HomeportConfig.Sessions settings, java.util.function.Supplier<InetSocketAddress> relay) {
+    this.relay = relay;
     this.sessions = sessions;
     this.permissions = permissions;
     this.devices = devices;
@@ -145,6 +149,14 @@ public final class RendezvousProcessor implements Lifecycle {
     this.events = events;
     this.clock = clock;
     this.settings = settings;
+  }
+
+  public void addListener(SessionListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(SessionListener listener) {
+    listeners.remove(listener);
   }
 
   /** Picks up the sessions that were requested or established when the server stopped. */
@@ -160,7 +172,10 @@ public final class RendezvousProcessor implements Lifecycle {
           index(s);
         }
       }
-      found.forEach(s -> tellBoth(s));
+      found.forEach(s -> {
+        listeners.forEach(l -> l.changed(null, s));
+        tellBoth(s);
+      });
       if (!found.isEmpty()) {
         LOG.info("picked up {} live session(s) from the session log", found.size());
       }
@@ -485,6 +500,7 @@ public final class RendezvousProcessor implements Lifecycle {
   private Future<Outcome> establishNew(Session base, Duration period, Duration cap, Instant now) {
     Session established = base.established(newKey(), period, now.plus(cap), now);
     return sessions.insert(established).map(v -> {
+      listeners.forEach(listener -> listener.changed(null, established));
       Live l = new Live(established);
       synchronized (this) {
         live.put(established.id(), l);
@@ -567,12 +583,14 @@ public final class RendezvousProcessor implements Lifecycle {
         return Future.failedFuture(new Refusal.Conflict("session-changed",
             "session " + next.id() + " changed meanwhile; nothing was done"));
       }
+      Session previous = l == null ? null : l.session;
       if (l != null) {
         synchronized (this) {
           l.session = next;
           index(next);
         }
       }
+      listeners.forEach(listener -> listener.changed(previous, next));
       return Future.succeededFuture(next);
     });
   }
@@ -626,8 +644,11 @@ public final class RendezvousProcessor implements Lifecycle {
     for (InetSocketAddress lan : peers.lanEndpoints(peerId)) {
       candidates.add(new SessionNotice.Candidate(SessionNotice.Candidate.LAN, lan));
     }
+    InetSocketAddress relayAt = relay.get();
+    SessionNotice.RelayGrant grant = relayAt == null ? null : new SessionNotice.RelayGrant(relayAt,
+        PeerKeys.relayToken(s.id(), s.key(), role == SessionRole.REQUESTER));
     return new SessionNotice.Offer(s.id(), s.key(), s.expiresAt(), role, peerId,
-        role == SessionRole.REQUESTER ? s.targetName() : s.requesterName(), List.copyOf(candidates));
+        role == SessionRole.REQUESTER ? s.targetName() : s.requesterName(), List.copyOf(candidates), grant);
   }
 
   /** Marks the device's news pending and has it woken (its next hello fetches the news). */

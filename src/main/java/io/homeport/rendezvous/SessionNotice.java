@@ -23,9 +23,13 @@ public sealed interface SessionNotice {
    *
    * @param candidates where the peer may be reached: its public endpoint as the beacon saw it, then the
    *     LAN endpoints it reported
+   * @param relay the relay grant, null when none
    */
   record Offer(String sessionId, byte[] key, Instant expiresAt, SessionRole role, String peerId, String peerName,
-      List<Candidate> candidates) implements SessionNotice {}
+      List<Candidate> candidates, RelayGrant relay) implements SessionNotice {}
+
+  /** Where the relay is, and this side's token for it (null in an offer when the server runs no relay). */
+  record RelayGrant(InetSocketAddress endpoint, byte[] token) {}
 
   /** The session ended: stop using it and report the end (repeated until the report arrives). */
   record End(String sessionId, String reason, String endedBy) implements SessionNotice {}

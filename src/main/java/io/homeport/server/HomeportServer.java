@@ -38,6 +38,7 @@ import io.homeport.rendezvous.PendingSessions;
 import io.homeport.rendezvous.PermissionService;
 import io.homeport.rendezvous.RendezvousProcessor;
 import io.homeport.rendezvous.SessionsVerticle;
+import io.homeport.relay.RelayVerticle;
 import io.homeport.wake.WaitingWork;
 import io.homeport.store.Store;
 import io.homeport.store.StoreFactory;
@@ -200,6 +201,7 @@ public final class HomeportServer {
   private DeviceChannelVerticle deviceChannel;
   private PermissionService permissions;
   private RendezvousProcessor sessions;
+  private RelayVerticle relay;
   private HomeportMetrics metrics;
   private ApiVerticle api;
 
@@ -293,7 +295,9 @@ public final class HomeportServer {
               deviceId -> {
                 vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
                 vertx.eventBus().publish(EventAddresses.WORK_AVAILABLE, deviceId);
-              }, pendingSessions, eventLog, clock, config.sessions());
+              }, pendingSessions, eventLog, clock, config.sessions(), () -> relay == null ? null
+                  : new java.net.InetSocketAddress(config.primaryHost(),
+                      config.relay().endpoint().advertisedPort(relay.actualPort())));
           return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins))
               .compose(x -> start(sessions));
         })
@@ -311,9 +315,10 @@ public final class HomeportServer {
               devices, keyring, commands, permissions, sessions, pendingSessions);
           return deploy(deviceChannel);
         })
+        .compose(v -> deploy(relay = new RelayVerticle(config.relay(), sessions, clock)))
         .compose(v -> deploy(metrics = new HomeportMetrics(MetricsVertx.registry(vertx), config.metrics(), tokens,
             tokenService::isRevoked,
-            new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands, sessions))))
+            new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands, sessions, relay))))
         .compose(v -> {
           api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService,
               permissions, sessions);
@@ -324,8 +329,8 @@ public final class HomeportServer {
         // last: its first sweep wakes devices with commands stored before a restart
         .compose(v -> deploy(new CommandsVerticle(commands, COMMAND_SWEEP_MILLIS)))
         .compose(v -> deploy(new SessionsVerticle(sessions, SESSION_SWEEP_MILLIS)))
-        .onSuccess(v -> LOG.info("Homeport is up: API port {}, beacon UDP port {}, device channel port {}",
-            api.actualPort(), beacon.actualPort(), deviceChannel.actualPort()));
+        .onSuccess(v -> LOG.info("Homeport is up: API port {}, beacon UDP port {}, device channel port {}, relay UDP port {}",
+            api.actualPort(), beacon.actualPort(), deviceChannel.actualPort(), relay.actualPort()));
   }
 
   /** The configured external issuer with its keys read from the file; null when none is configured. */
@@ -444,6 +449,11 @@ public final class HomeportServer {
 
   public PluginService plugins() {
     return plugins;
+  }
+
+  /** The built-in relay. */
+  public RelayVerticle relay() {
+    return relay;
   }
 
   /** The session broker and its log. */

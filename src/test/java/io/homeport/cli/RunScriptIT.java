@@ -41,6 +41,7 @@ class RunScriptIT {
     pb.environment().putAll(Map.of("HOMEPORT_API_PORT", String.valueOf(api),
         "HOMEPORT_BEACON_PORT", String.valueOf(Ports.freeUdp()),
         "HOMEPORT_DEVICE_CHANNEL_PORT", String.valueOf(Ports.freeTcp()),
+        "HOMEPORT_RELAY_PORT", String.valueOf(Ports.freeUdp()),
         "HOMEPORT_DATA_DIR", data.toString()));
     Process p = pb.start();
     List<String> output = new CopyOnWriteArrayList<>();

@@ -271,7 +271,7 @@ class RendezvousProcessorTest {
           public List<InetSocketAddress> lanEndpoints(String deviceId) {
             return deviceId.equals("a") ? List.of(A_LAN) : List.of();
           }
-        }, told::add, pending, events::add, clock, SETTINGS);
+        }, told::add, pending, events::add, clock, SETTINGS, () -> null);
   }
 
   private String established() {

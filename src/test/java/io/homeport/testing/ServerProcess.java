@@ -47,6 +47,8 @@ public final class ServerProcess implements AutoCloseable {
     env.put("HOMEPORT_BEACON_PORT", String.valueOf(beaconPort));
     env.put("HOMEPORT_DEVICE_CHANNEL_BIND", "127.0.0.1");
     env.put("HOMEPORT_DEVICE_CHANNEL_PORT", String.valueOf(channelPort));
+    env.put("HOMEPORT_RELAY_BIND", "127.0.0.1");
+    env.put("HOMEPORT_RELAY_PORT", String.valueOf(Ports.freeUdp()));
   }
 
   /** Starts the server and waits until /health answers. */
