@@ -5,7 +5,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import javax.crypto.Cipher;
 
@@ -318,12 +317,5 @@ public final class PeerChannel {
 
   private void count(Drop why) {
     drops.merge(why, 1L, Long::sum);
-  }
-
-  /** The candidates known now (from the offer and learned), for logs. */
-  public List<Path> candidates() {
-    List<Path> out = new ArrayList<>();
-    candidates.forEach((a, k) -> out.add(new Path(k, a)));
-    return out;
   }
 }

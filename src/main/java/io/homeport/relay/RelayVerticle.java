@@ -29,18 +29,20 @@ public final class RelayVerticle extends VerticleBase {
   private final RelayProcessor relay = new RelayProcessor();
   private DatagramSocket socket;
 
-  private final SessionListener allocations = (previous, current) -> context.runOnContext(v -> {
-    if (current.state() == SessionState.ESTABLISHED && current.key() != null) {
-      relay.allocate(current.id(), current.key(), current.expiresAt().toEpochMilli(), settingsCap());
-    } else if (current.state().isFinal()) {
-      relay.release(current.id());
-    }
-  });
+  /** Opens an allocation for each established session (renewed with each extension), closes it with the end. */
+  private final SessionListener allocations;
 
   public RelayVerticle(HomeportConfig.Relay settings, RendezvousProcessor sessions, Clock clock) {
     this.settings = settings;
     this.sessions = sessions;
     this.clock = clock;
+    this.allocations = (previous, current) -> context.runOnContext(v -> {
+      if (current.state() == SessionState.ESTABLISHED && current.key() != null) {
+        relay.allocate(current.id(), current.key(), current.expiresAt().toEpochMilli(), settings.maxSessionBytes());
+      } else if (current.state().isFinal()) {
+        relay.release(current.id());
+      }
+    });
   }
 
   @Override
@@ -63,10 +65,6 @@ public final class RelayVerticle extends VerticleBase {
   public Future<?> stop() {
     sessions.removeListener(allocations);
     return socket == null ? Future.succeededFuture() : socket.close();
-  }
-
-  private long settingsCap() {
-    return settings.maxSessionBytes();
   }
 
   /** The bound port. */

@@ -173,17 +173,7 @@ public final class HomeportServer {
   private final PendingSessions pendingSessions = new PendingSessions();
   private final LanEndpoints lanEndpoints = new LanEndpoints();
   /** What waits for each device: due commands and session news, both answered from memory. */
-  private final WaitingWork waitingWork = new WaitingWork() {
-    @Override
-    public boolean commands(String deviceId) {
-      return pendingCommands.hasDue(deviceId);
-    }
-
-    @Override
-    public boolean sessions(String deviceId) {
-      return pendingSessions.hasNews(deviceId);
-    }
-  };
+  private final WaitingWork waitingWork = WaitingWork.of(pendingCommands::hasDue, pendingSessions::hasNews);
   /** Parts started so far, the last started on top: {@link #stop} pops them. */
   private final Deque<Lifecycle> started = new ArrayDeque<>();
 

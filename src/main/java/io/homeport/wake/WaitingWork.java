@@ -13,6 +13,21 @@ public interface WaitingWork {
   /** The device has session news (an offer, a consent request, an extension, an end order). */
   boolean sessions(String deviceId);
 
+  /** The view over two in-memory answers (due commands, session news). */
+  static WaitingWork of(java.util.function.Predicate<String> commands, java.util.function.Predicate<String> sessions) {
+    return new WaitingWork() {
+      @Override
+      public boolean commands(String deviceId) {
+        return commands.test(deviceId);
+      }
+
+      @Override
+      public boolean sessions(String deviceId) {
+        return sessions.test(deviceId);
+      }
+    };
+  }
+
   /** The reason to wake the device with, session news first (they are the time-critical ones); null for none. */
   default StunAttributes.WakeReason wakeReason(String deviceId) {
     if (sessions(deviceId)) {

@@ -38,17 +38,8 @@ class KeepaliveProcessorTest {
   private final java.util.Set<String> sessionNews = new java.util.HashSet<>();
   private final LanEndpoints lanEndpoints = new LanEndpoints();
   private final KeepaliveProcessor processor =
-      new KeepaliveProcessor(keyring, nonces, presence, counters, 25, new WaitingWork() {
-        @Override
-        public boolean commands(String deviceId) {
-          return pendingDevices.contains(deviceId);
-        }
-
-        @Override
-        public boolean sessions(String deviceId) {
-          return sessionNews.contains(deviceId);
-        }
-      }, lanEndpoints);
+      new KeepaliveProcessor(keyring, nonces, presence, counters, 25,
+          WaitingWork.of(pendingDevices::contains, sessionNews::contains), lanEndpoints);
 
   KeepaliveProcessorTest() {
     presence.addListener(new PresenceListener() {

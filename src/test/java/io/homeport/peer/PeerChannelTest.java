@@ -197,6 +197,9 @@ class PeerChannelTest {
     assertThat(b.received).doesNotHaveDuplicates();
     assertThat(b.received).allMatch(s -> s.matches("n[0-9]+"));
     assertThat(b.received.size()).isBetween(330, 470);
+    // and the end report's counts are the payload bytes: all sent, those that arrived
+    assertThat(a.channel.bytesSent()).isEqualTo(payloadBytes(500));
+    assertThat(b.channel.bytesReceived()).isEqualTo(b.received.stream().mapToLong(String::length).sum());
   }
 
   // ---- forgeries ----
@@ -306,6 +309,15 @@ class PeerChannelTest {
         relayDrops.add("token");
       }
     }
+  }
+
+  /** Bytes of the payloads n0 .. n(count-1). */
+  private static long payloadBytes(int count) {
+    long sum = 0;
+    for (int i = 0; i < count; i++) {
+      sum += ("n" + i).length();
+    }
+    return sum;
   }
 
   private static byte[] randomKey() {

@@ -33,17 +33,7 @@ class WakeDispatcherTest {
   /** Devices with due commands, and with session news. */
   private final java.util.Set<String> due = new java.util.HashSet<>();
   private final java.util.Set<String> news = new java.util.HashSet<>();
-  private final WaitingWork work = new WaitingWork() {
-    @Override
-    public boolean commands(String deviceId) {
-      return due.contains(deviceId);
-    }
-
-    @Override
-    public boolean sessions(String deviceId) {
-      return news.contains(deviceId);
-    }
-  };
+  private final WaitingWork work = WaitingWork.of(due::contains, news::contains);
   private final DeviceKeyring keyring = new DeviceKeyring();
   private final WakeDispatcher dispatcher = new WakeDispatcher(keyring, online::get, work,
       (to, datagram) -> {
