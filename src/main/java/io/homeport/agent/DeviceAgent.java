@@ -196,6 +196,8 @@ public final class DeviceAgent extends VerticleBase {
           socket.handler(this::onDatagram);
           return socket.listen(0, address.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0");
         })
+        .compose(s -> sessionHandler.attach(vertx, (to, datagram) -> socket.send(Buffer.buffer(datagram), to.getPort(),
+            to.getAddress().getHostAddress())).map(s))
         .onSuccess(s -> {
           LOG.info("device {}: sending keepalives to {}:{} from local port {}", bundle.deviceId(),
               server.getAddress().getHostAddress(), server.getPort(),
@@ -238,6 +240,11 @@ public final class DeviceAgent extends VerticleBase {
 
   private void onDatagram(DatagramPacket packet) {
     byte[] data = packet.data().getBytes();
+    if (io.homeport.peer.PeerFrames.isPeerFrame(data, 0, data.length)) {
+      // peer frames share the keepalive socket with STUN (DESIGN 5.1): they start with bits 01, STUN with 00
+      sessionHandler.onPeerDatagram(new InetSocketAddress(packet.sender().hostAddress(), packet.sender().port()), data);
+      return;
+    }
     if (WakeValidator.looksLikeWake(data)) {
       onWake(data, packet);
       return;

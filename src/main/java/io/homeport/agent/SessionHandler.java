@@ -1,11 +1,30 @@
 package io.homeport.agent;
 
+import io.homeport.peer.PeerChannel;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetSocketAddress;
+
 /**
  * Where the agent hands its peer sessions: the data path between the devices plugs in here (hole
- * punching, the encrypted peer channel, the relay). Called on the agent's event loop: implementations
- * must not block it.
+ * punching, the encrypted peer channel, the relay: {@link PeerDataPath}). Called on the agent's event
+ * loop: implementations must not block it.
  */
 public interface SessionHandler {
+
+  /**
+   * Called once when the agent has bound its keepalive socket, on the agent's event loop: {@code
+   * keepaliveSocket} sends from it (peer frames leave where the NAT mapping towards the server is).
+   * The agent's start fails when this fails (a local port that cannot be bound, say).
+   */
+  default Future<Void> attach(Vertx vertx, PeerChannel.Transport keepaliveSocket) {
+    return Future.succeededFuture();
+  }
+
+  /** A peer or relay frame that arrived at the keepalive socket (first two bits 01); false when nobody took it. */
+  default boolean onPeerDatagram(InetSocketAddress from, byte[] datagram) {
+    return false;
+  }
 
   /** What a session carried, for the end report. */
   record Usage(long bytesSent, long bytesReceived, String path) {

@@ -4,7 +4,8 @@ import io.homeport.agent.ApplianceRouter;
 import io.homeport.agent.CommandHandler;
 import io.homeport.agent.ConsentPolicy;
 import io.homeport.agent.DeviceChannelClient;
-import io.homeport.agent.SessionHandler;
+import io.homeport.agent.PeerDataPath;
+import io.homeport.peer.PeerChannel;
 import io.homeport.agent.DeviceAgent;
 import io.homeport.agent.EchoHandler;
 import io.homeport.agent.EchonetLanForwarder;
@@ -89,14 +90,30 @@ final class DeviceCommand implements Runnable {
             + "0 for an ephemeral port, enough for `homeport appliance simulate`).")
     int echonetPort;
 
+    @Option(names = "--expose-udp", paramLabel = "NAME=HOST:PORT",
+        description = "Let peers in a session reach HOST:PORT (UDP) as service NAME, e.g. echo=127.0.0.1:7 "
+            + "(repeatable; peers use `device connect --service NAME --listen-udp ...`).")
+    List<String> exposeUdp = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
       DeviceBundle bundle;
+      PeerDataPath dataPath;
       try {
         bundle = DeviceBundle.load(bundleDir);
       } catch (IOException e) {
         System.err.println("homeport: " + e.getMessage());
         return 1;
+      }
+      try {
+        List<PeerDataPath.Exposed> exposed = new ArrayList<>();
+        for (String spec : exposeUdp) {
+          exposed.add(PeerDataPath.Exposed.parse(spec));
+        }
+        dataPath = new PeerDataPath(exposed, List.of(), PeerChannel.Settings.DEFAULTS, Clock.systemUTC());
+      } catch (IllegalArgumentException e) {
+        System.err.println("homeport: --expose-udp: " + e.getMessage());
+        return 2;
       }
       Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
       Duration pollInterval;
@@ -124,23 +141,28 @@ final class DeviceCommand implements Runnable {
         default -> ConsentPolicy.allowListFile(vertx, Path.of(consent));
       };
       vertx.deployVerticle(new DeviceAgent(bundle, Clock.systemUTC(), handler, pollInterval, hosted)
-              .withSessions(SessionHandler.NO_DATA_PATH, policy))
+              .withSessions(dataPath, policy))
           .await(30, TimeUnit.SECONDS);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          vertx.close().await(5, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-          // exiting anyway
-        }
-      }, "agent-shutdown"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "agent-shutdown"));
       Thread.currentThread().join();
       return 0;
     }
   }
 
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().await(5, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // exiting anyway
+    }
+  }
+
   @Command(name = "connect", mixinStandardHelpOptions = true,
-      description = "Ask the server for a peer session with another device and print the outcome. The device's "
-          + "running agent (`device run`) takes the session up from its next hello.")
+      description = "Ask the server for a peer session with another device. Without --listen-udp it prints the "
+          + "outcome and exits, and the device's running agent (`device run`) takes the session up. With "
+          + "--service and --listen-udp it is the device while it runs (keepalives, wakes, punching from its own "
+          + "keepalive socket) and forwards the local UDP port to the peer's service until the session ends or it "
+          + "is stopped, which ends the session.")
   static final class Connect implements Callable<Integer> {
     @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "Bundle directory from `device enroll`.")
     Path bundleDir;
@@ -156,44 +178,125 @@ final class DeviceCommand implements Runnable {
         description = "How long to wait for the peer's consent, 0-60 (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
+    @Option(names = "--service", paramLabel = "NAME",
+        description = "The peer's service (its `device run --expose-udp NAME=...`) that --listen-udp forwards to.")
+    String service;
+
+    @Option(names = "--listen-udp", paramLabel = "HOST:PORT",
+        description = "Local UDP address whose datagrams go to the peer's --service, e.g. 127.0.0.1:5353; the "
+            + "answers come back to the sender.")
+    String listenUdp;
+
     @Override
     public Integer call() throws Exception {
       DeviceBundle bundle;
       long seconds = 0;
+      PeerDataPath.Listened listened = null;
       try {
         bundle = DeviceBundle.load(bundleDir);
         if (duration != null) {
           seconds = Durations.parse(duration).toSeconds();
         }
+        if ((service == null) != (listenUdp == null)) {
+          throw new IllegalArgumentException("--service and --listen-udp go together");
+        }
+        if (listenUdp != null) {
+          listened = new PeerDataPath.Listened(peer, service, PeerDataPath.hostPort(listenUdp));
+        }
       } catch (IOException | IllegalArgumentException e) {
         System.err.println("homeport: " + e.getMessage());
         return 2;
       }
+      return listened == null ? askOnly(bundle, seconds) : forward(bundle, seconds, listened);
+    }
+
+    /** Asks and prints; the running agent takes the session up. */
+    private int askOnly(DeviceBundle bundle, long seconds) {
       Vertx vertx = Vertx.vertx();
       try {
         DeviceChannelClient.SessionAnswer answer = new DeviceChannelClient(vertx, bundle)
             .requestSession(peer, seconds, waitSeconds).await(waitSeconds + 30L, TimeUnit.SECONDS);
-        if (answer.offer() != null) {
-          var o = answer.offer();
-          System.out.printf("session %s established with %s until %s (role %s, key sha256:%s)%n", o.id(), o.peerLabel(),
-              o.expiresAt(), o.role(), o.keyFingerprint());
-          o.candidates().forEach(c -> System.out.printf("  candidate %s %s:%d%n", c.type(),
-              c.address().getAddress().getHostAddress(), c.address().getPort()));
-          return 0;
-        }
-        if (answer.refused()) {
-          System.out.println("session refused");
-          return 3;
-        }
-        System.out.printf("session %s requested; the peer has not answered yet (the running agent gets the outcome)%n",
-            answer.sessionId());
-        return 4;
+        return printOutcome(answer);
       } catch (Exception e) {
         System.err.println("homeport: session request failed: " + e.getMessage());
         return 1;
       } finally {
         vertx.close();
       }
+    }
+
+    /** Runs as the device, asks, forwards the local port until the session ends (or the process is stopped). */
+    private int forward(DeviceBundle bundle, long seconds, PeerDataPath.Listened listened) throws Exception {
+      Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+      DeviceAgent agent = new DeviceAgent(bundle, Clock.systemUTC(), null, Duration.ZERO)
+          .withSessions(new PeerDataPath(List.of(), List.of(listened), PeerChannel.Settings.DEFAULTS,
+              Clock.systemUTC()), ConsentPolicy.REJECT_ALL);
+      try {
+        vertx.deployVerticle(agent).await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("homeport: " + e.getMessage());
+        closeQuietly(vertx);
+        return 1;
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (agent.state() != io.homeport.agent.AgentState.ONLINE && System.nanoTime() < deadline) {
+        Thread.sleep(50); // the main thread waits; the agent's loop does the work
+      }
+      if (agent.state() != io.homeport.agent.AgentState.ONLINE) {
+        System.err.println("homeport: the server did not answer keepalives within 30 s");
+        closeQuietly(vertx);
+        return 1;
+      }
+      DeviceChannelClient.SessionAnswer answer;
+      try {
+        answer = agent.requestSession(peer, seconds, waitSeconds).await(waitSeconds + 30L, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("homeport: session request failed: " + e.getMessage());
+        closeQuietly(vertx);
+        return 1;
+      }
+      int outcome = printOutcome(answer);
+      if (outcome != 0) {
+        closeQuietly(vertx);
+        return outcome;
+      }
+      String id = answer.offer().id();
+      Thread hook = new Thread(() -> {
+        try {
+          agent.endSession(id, "closed").await(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // exiting anyway; the server ends the session at its expiry
+        }
+        closeQuietly(vertx);
+      }, "connect-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      System.out.printf("forwarding udp %s to service %s of %s%n", listenUdp, service, peer);
+      System.out.flush();
+      while (agent.session(id).isPresent()) {
+        Thread.sleep(200);
+      }
+      System.out.printf("session %s ended%n", id);
+      Runtime.getRuntime().removeShutdownHook(hook);
+      closeQuietly(vertx);
+      return 0;
+    }
+
+    private static int printOutcome(DeviceChannelClient.SessionAnswer answer) {
+      if (answer.offer() != null) {
+        var o = answer.offer();
+        System.out.printf("session %s established with %s until %s (role %s, key sha256:%s)%n", o.id(), o.peerLabel(),
+            o.expiresAt(), o.role(), o.keyFingerprint());
+        o.candidates().forEach(c -> System.out.printf("  candidate %s %s:%d%n", c.type(),
+            c.address().getAddress().getHostAddress(), c.address().getPort()));
+        return 0;
+      }
+      if (answer.refused()) {
+        System.out.println("session refused");
+        return 3;
+      }
+      System.out.printf("session %s requested; the peer has not answered yet (the running agent gets the outcome)%n",
+          answer.sessionId());
+      return 4;
     }
   }
 }

@@ -30,13 +30,23 @@ public final class TestAgents implements AutoCloseable {
   /** As {@link #start(String, String, ConsentPolicy)}, the agent's bundle changed by {@code route} (a proxy in the path). */
   public DeviceAgent start(String id, String name, ConsentPolicy consent,
       java.util.function.UnaryOperator<DeviceBundle> route) throws Exception {
+    return start(id, name, consent, SessionHandler.NO_DATA_PATH, route);
+  }
+
+  /** As {@link #start(String, String, ConsentPolicy)}, its sessions handed to {@code sessions} (a data path). */
+  public DeviceAgent start(String id, String name, ConsentPolicy consent, SessionHandler sessions) throws Exception {
+    return start(id, name, consent, sessions, java.util.function.UnaryOperator.identity());
+  }
+
+  private DeviceAgent start(String id, String name, ConsentPolicy consent, SessionHandler sessions,
+      java.util.function.UnaryOperator<DeviceBundle> route) throws Exception {
     DeviceBundle bundle = server.enrollDevice(id);
     bundles.put(id, bundle);
     if (name != null) {
       server.admin("PUT", "/api/v1/devices/" + id + "/name", new JsonObject().put("name", name).encode(), 200);
     }
     DeviceAgent agent = new DeviceAgent(route.apply(bundle), Clock.systemUTC(), null, Duration.ZERO)
-        .withSessions(SessionHandler.NO_DATA_PATH, consent);
+        .withSessions(sessions, consent);
     vertx.deployVerticle(agent).await(10, TimeUnit.SECONDS);
     server.awaitOnline(id, Duration.ofSeconds(10));
     return agent;
