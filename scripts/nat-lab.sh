@@ -10,6 +10,16 @@
 #        |
 #   ${P}-home<i>  192.168.(10+i).2/24 (eth0), default route via the router
 #
+# With --nat TYPE,TYPE,... every home gets a router of its own, with its own NAT behaviour, and
+# the server's side becomes a bridge (the "Internet") that all routers' WAN links join:
+#
+#   ${P}-server   198.18.0.1/24 on bridge inet
+#        |
+#   ${P}-r<i>     198.18.0.(10+i)/24 (wan), 192.168.(10+i).1/24 (lan)       home i's router
+#        |        (double: 100.64.<i>.1/24 (lan), and behind it ${P}-c<i>:
+#        |         100.64.<i>.2/24 (wan), 192.168.(10+i).1/24 (lan), the carrier-grade NAT's customer)
+#   ${P}-home<i>  192.168.(10+i).2/24 (eth0)
+#
 # Every interface is created directly inside its namespace; the host's own interfaces, routes
 # and firewall are never touched, and deleting the namespaces removes everything.
 set -eEuo pipefail
@@ -27,9 +37,21 @@ A real NAT in network namespaces: a server on the "Internet" (198.18.0.0/24), a 
 masquerades, and N homes (192.168.(10+i).0/24) behind it.
 
 Commands:
-  up [--prefix P] [--homes N] [--udp-timeout SECONDS] [--loss PERCENT]
+  up [--prefix P] [--homes N] [--udp-timeout SECONDS] [--loss PERCENT] [--nat TYPES]
         Create (or reconcile) the lab. Idempotent. Defaults: prefix hp, 1 home,
-        udp-timeout 30, loss 0.
+        udp-timeout 30, loss 0, all homes behind one shared port-restricted router.
+        --nat TYPES: one router per home instead, TYPES a comma-separated list with one
+        type per home (--homes defaults to its length):
+          port-restricted     endpoint-independent mapping, address-and-port filtering
+                              (Linux masquerade, most home routers)
+          symmetric           endpoint-dependent mapping (masquerade fully-random)
+          full-cone           endpoint-independent mapping and filtering
+          address-restricted  endpoint-independent mapping, address filtering
+          double              port-restricted behind port-restricted (CGNAT, 100.64.0.0/10)
+        A home's routers are rebuilt when its type changes (conntrack keeps old mappings).
+  block --home I [--prefix P]  /  unblock --home I [--prefix P]
+        (--nat labs) Drop / stop dropping everything between home I's router and the other
+        homes' routers; traffic with the server passes. A direct peer path dies, the relay lives.
   down [--prefix P]
         Delete the lab's namespaces (their interfaces go with them). Safe when nothing exists.
   loss PERCENT [--prefix P]
@@ -43,7 +65,8 @@ Commands:
   help
         This text.
 
-Namespaces: P-server, P-router, P-home1..P-homeN. Run a program in one with
+Namespaces: P-server, P-router (--nat: P-r<i>, and P-c<i> for double), P-home1..P-homeN.
+Run a program in one with
   ip netns exec P-home1 COMMAND...
 Prefix: letters, digits and '_', at most 16 characters.
 Needs root, ip (Debian package iproute2) and nft (Debian package nftables).
@@ -69,7 +92,12 @@ ns_exists() { ip netns list | awk -v n="$1" '$1 == n { found = 1 } END { exit !f
 
 # the lab's namespaces, one per line (exact names only: never another prefix's)
 lab_namespaces() {
-  ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-(server|router|home[0-9]+)\$" || true
+  ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-(server|router|home[0-9]+|[rc][0-9]+)\$" || true
+}
+
+# the routers of a lab: the shared one, or one (two for double) per home
+router_namespaces() {
+  ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-(router|[rc][0-9]+)\$" || true
 }
 
 home_namespaces() {
@@ -151,20 +179,159 @@ set_loss() { # loss
 # or 120 s depending on timing; one value for both makes the mapping lifetime exactly what the
 # test asked for, whatever the traffic pattern, so tests can wait for expiry deterministically.
 set_udp_timeout() { # seconds
-  local router="${PREFIX}-router"
-  ns_sysctl "$router" net.netfilter.nf_conntrack_udp_timeout "$1"
-  ns_sysctl "$router" net.netfilter.nf_conntrack_udp_timeout_stream "$1"
+  local router
+  for router in $(router_namespaces); do
+    ns_sysctl "$router" net.netfilter.nf_conntrack_udp_timeout "$1"
+    ns_sysctl "$router" net.netfilter.nf_conntrack_udp_timeout_stream "$1"
+  done
 }
 
 require_lab() {
-  ns_exists "${PREFIX}-router" && ns_exists "${PREFIX}-server" \
+  ns_exists "${PREFIX}-server" && [ -n "$(router_namespaces)" ] \
     || die "lab '$PREFIX' is not up (run: $0 up --prefix $PREFIX)"
+}
+
+# ---- one router per home (--nat)
+
+type_file() { echo "/run/nat-lab-$1.type"; }
+
+# the ruleset of a router whose WAN interface is "wan" and LAN interface "lan", home host $3
+nat_ruleset() { # router type home-address
+  local dnat="" accept_dnat="" track="" masq="masquerade"
+  case "$2" in
+    port-restricted) ;;
+    symmetric) masq="masquerade fully-random" ;;
+    full-cone)
+      dnat="iifname \"wan\" meta l4proto udp dnat to $3"
+      accept_dnat="iifname \"wan\" ct status dnat accept" ;;
+    address-restricted)
+      # remember every address the home sent to; UDP from those addresses, from any port, comes in
+      track="iifname \"lan\" oifname \"wan\" update @contacted { ip daddr }"
+      dnat="iifname \"wan\" meta l4proto udp ip saddr @contacted dnat to $3"
+      accept_dnat="iifname \"wan\" ct status dnat accept" ;;
+    *) die "unknown NAT type '$2'" ;;
+  esac
+  {
+    echo "table ip $TABLE"
+    echo "delete table ip $TABLE"
+    echo "table ip $TABLE {"
+    echo "  set contacted { type ipv4_addr; flags dynamic,timeout; timeout ${UDP_TIMEOUT}s; }"
+    echo "  chain prerouting { type nat hook prerouting priority dstnat; policy accept; ${dnat:+$dnat; }}"
+    echo "  chain postrouting { type nat hook postrouting priority srcnat; policy accept; oifname \"wan\" $masq; }"
+    echo "  chain forward {"
+    echo "    type filter hook forward priority filter; policy accept;"
+    [ -z "$track" ] || echo "    $track"
+    echo "    iifname \"wan\" ct state established,related accept"
+    [ -z "$accept_dnat" ] || echo "    $accept_dnat"
+    echo "    iifname \"wan\" counter drop"
+    echo "  }"
+    echo "  chain block { type filter hook forward priority filter - 5; policy accept; }"
+    # like a home router, nothing unsolicited reaches the router itself: dropped before conntrack
+    # confirms it, so a peer's early probe cannot take the port the home's own flow would map to
+    echo "  chain input {"
+    echo "    type filter hook input priority filter; policy accept;"
+    echo "    iifname \"wan\" ct state established,related accept"
+    echo "    iifname \"wan\" drop"
+    echo "  }"
+    echo "}"
+  } | ip netns exec "$1" nft -f -
+  ns_sysctl "$1" net.netfilter.nf_conntrack_udp_timeout "$UDP_TIMEOUT"
+  ns_sysctl "$1" net.netfilter.nf_conntrack_udp_timeout_stream "$UDP_TIMEOUT"
+}
+
+# a router namespace: wan address towards the upstream (default route via gw), lan address, forwarding
+router_addresses() { # ns wan-addr/len gw lan-addr/len
+  ip -n "$1" addr add "$2" dev wan
+  ip -n "$1" link set wan up
+  ip -n "$1" route add default via "$3" dev wan
+  ip -n "$1" addr add "$4" dev lan
+  ip -n "$1" link set lan up
+  ns_sysctl "$1" net.ipv4.ip_forward 1
+}
+
+do_up_nat() {
+  local server="${PREFIX}-server" i type home net router inner ns
+  local -a types
+  trap up_failed ERR
+  IFS=, read -r -a types <<< "$NAT"
+  [ "${#types[@]}" -eq "$HOMES" ] || die "--nat lists ${#types[@]} type(s) for $HOMES home(s)"
+  ! ns_exists "${PREFIX}-router" || die "lab '$PREFIX' has a shared router; take it down first"
+
+  ensure_ns "$server"
+  # a fixed MAC: a bridge otherwise takes its ports' lowest, which changes as routers are rebuilt and
+  # leaves the other routers' ARP entries for the server pointing nowhere
+  ip -n "$server" link show inet >/dev/null 2>&1 || ip -n "$server" link add inet address 02:00:c6:12:00:01 type bridge
+  ip -n "$server" addr replace "$SERVER_ADDR/24" dev inet
+  ip -n "$server" link set inet up
+  # fewer homes than last time: remove the extra ones
+  for ns in $(home_namespaces); do
+    i="${ns#"${PREFIX}-home"}"
+    if [ "$i" -gt "$HOMES" ]; then
+      for ns in "${PREFIX}-c$i" "${PREFIX}-r$i" "${PREFIX}-home$i"; do
+        if ns_exists "$ns"; then ip netns delete "$ns"; fi
+        rm -f "$(type_file "$ns")"
+      done
+    fi
+  done
+  for ((i = 1; i <= HOMES; i++)); do
+    type="${types[$((i - 1))]}"
+    home="${PREFIX}-home$i" net="192.168.$((10 + i))" router="${PREFIX}-r$i" inner="${PREFIX}-c$i"
+    if [ "$(cat "$(type_file "$router")" 2>/dev/null)" = "$type" ] && ns_exists "$home"; then
+      continue # as asked already
+    fi
+    # rebuilt from nothing: conntrack must not keep the old type's mappings
+    for ns in "$inner" "$router" "$home"; do
+      if ns_exists "$ns"; then ip netns delete "$ns"; fi
+      rm -f "$(type_file "$ns")"
+    done
+    ensure_ns "$home"
+    ensure_ns "$router"
+    ip -n "$router" link add wan type veth peer name "r$i" netns "$server"
+    if [ "$type" = double ]; then
+      ensure_ns "$inner"
+      ip -n "$router" link add lan type veth peer name wan netns "$inner"
+      router_addresses "$router" "198.18.0.$((10 + i))/24" "$SERVER_ADDR" "100.64.$i.1/24"
+      nat_ruleset "$router" port-restricted "100.64.$i.2"
+      ip -n "$inner" link add lan type veth peer name eth0 netns "$home"
+      router_addresses "$inner" "100.64.$i.2/24" "100.64.$i.1" "$net.1/24"
+      nat_ruleset "$inner" port-restricted "$net.2"
+      echo "port-restricted (inner)" > "$(type_file "$inner")"
+    else
+      ip -n "$router" link add lan type veth peer name eth0 netns "$home"
+      router_addresses "$router" "198.18.0.$((10 + i))/24" "$SERVER_ADDR" "$net.1/24"
+      nat_ruleset "$router" "$type" "$net.2"
+    fi
+    echo "$type" > "$(type_file "$router")"
+    ip -n "$server" link set "r$i" master inet
+    ip -n "$server" link set "r$i" up
+    # the new router has the old address and a new MAC: the server must not answer the old one
+    ip -n "$server" neigh flush to "198.18.0.$((10 + i))" dev inet || true
+    ip -n "$home" addr replace "$net.2/24" dev eth0
+    ip -n "$home" link set eth0 up
+    ip -n "$home" route replace default via "$net.1" dev eth0
+  done
+  trap - ERR
+  echo "lab '$PREFIX' up: server $SERVER_ADDR ($server); homes ${PREFIX}-home<i> at 192.168.(10+i).2 behind" \
+    "their own routers ${PREFIX}-r<i> (wan 198.18.0.(10+i)): $NAT; udp-timeout ${UDP_TIMEOUT}s"
+}
+
+set_block() { # home on(1)/off(0)
+  local router="${PREFIX}-r$1"
+  ns_exists "$router" || die "home $1 has no router of its own (block needs a lab made with --nat)"
+  {
+    echo "flush chain ip $TABLE block"
+    if [ "$2" = 1 ]; then
+      echo "add rule ip $TABLE block iifname \"wan\" ip saddr 198.18.0.0/24 ip saddr != $SERVER_ADDR counter drop"
+      echo "add rule ip $TABLE block oifname \"wan\" ip daddr 198.18.0.0/24 ip daddr != $SERVER_ADDR counter drop"
+    fi
+  } | ip netns exec "$router" nft -f -
 }
 
 do_down() {
   local ns
   for ns in $(lab_namespaces); do
     ip netns delete "$ns"
+    rm -f "$(type_file "$ns")"
   done
 }
 
@@ -227,16 +394,19 @@ do_status() {
     ip -n "$ns" -br addr show | grep -v '^lo ' || true
     ip -n "$ns" route show | sed 's/^/route: /'
   done
-  echo "== ${PREFIX}-router nftables"
-  ip netns exec "${PREFIX}-router" nft list table ip "$TABLE"
-  echo "== ${PREFIX}-router conntrack"
-  echo "udp_timeout:        $(ns_sysctl_get "${PREFIX}-router" net.netfilter.nf_conntrack_udp_timeout)s"
-  echo "udp_timeout_stream: $(ns_sysctl_get "${PREFIX}-router" net.netfilter.nf_conntrack_udp_timeout_stream)s"
-  echo "ip_forward:         $(ns_sysctl_get "${PREFIX}-router" net.ipv4.ip_forward)"
-  if ip netns exec "${PREFIX}-router" test -r /proc/net/nf_conntrack; then
-    echo "entries:"
-    ip netns exec "${PREFIX}-router" cat /proc/net/nf_conntrack | sed 's/^/  /'
-  fi
+  local router
+  for router in $(router_namespaces); do
+    echo "== $router nftables (type: $(cat "$(type_file "$router")" 2>/dev/null || echo shared port-restricted))"
+    ip netns exec "$router" nft list table ip "$TABLE"
+    echo "== $router conntrack"
+    echo "udp_timeout:        $(ns_sysctl_get "$router" net.netfilter.nf_conntrack_udp_timeout)s"
+    echo "udp_timeout_stream: $(ns_sysctl_get "$router" net.netfilter.nf_conntrack_udp_timeout_stream)s"
+    echo "ip_forward:         $(ns_sysctl_get "$router" net.ipv4.ip_forward)"
+    if ip netns exec "$router" test -r /proc/net/nf_conntrack; then
+      echo "entries:"
+      ip netns exec "$router" cat /proc/net/nf_conntrack | sed 's/^/  /'
+    fi
+  done
 }
 
 # ---- arguments
@@ -247,13 +417,20 @@ PREFIX=hp
 HOMES=1
 UDP_TIMEOUT=30
 LOSS=0
+NAT=""
+HOME_N=""
+HOMES_SET=""
 VALUE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) [ $# -ge 2 ] || die "--prefix needs a value"; PREFIX="$2"; shift 2 ;;
     --prefix=*) PREFIX="${1#*=}"; shift ;;
-    --homes) [ $# -ge 2 ] || die "--homes needs a value"; HOMES="$2"; shift 2 ;;
-    --homes=*) HOMES="${1#*=}"; shift ;;
+    --homes) [ $# -ge 2 ] || die "--homes needs a value"; HOMES="$2"; HOMES_SET=1; shift 2 ;;
+    --homes=*) HOMES="${1#*=}"; HOMES_SET=1; shift ;;
+    --nat) [ $# -ge 2 ] || die "--nat needs a value"; NAT="$2"; shift 2 ;;
+    --nat=*) NAT="${1#*=}"; shift ;;
+    --home) [ $# -ge 2 ] || die "--home needs a value"; HOME_N="$2"; shift 2 ;;
+    --home=*) HOME_N="${1#*=}"; shift ;;
     --udp-timeout) [ $# -ge 2 ] || die "--udp-timeout needs a value"; UDP_TIMEOUT="$2"; shift 2 ;;
     --udp-timeout=*) UDP_TIMEOUT="${1#*=}"; shift ;;
     --loss) [ $# -ge 2 ] || die "--loss needs a value"; LOSS="$2"; shift 2 ;;
@@ -273,7 +450,7 @@ no_value() { [ -z "$VALUE" ] || die "unexpected argument $VALUE (see: $0 help)";
 case "$COMMAND" in
   help | -h | --help) usage; exit 0 ;;
   "") usage >&2; exit 2 ;;
-  up | down | loss | udp-timeout | status) ;;
+  up | down | loss | udp-timeout | status | block | unblock) ;;
   *) echo "nat-lab: unknown command '$COMMAND'" >&2; usage >&2; exit 2 ;;
 esac
 
@@ -283,8 +460,25 @@ need_tool ip iproute2
 
 case "$COMMAND" in
   up)
-    no_value; check_homes "$HOMES"; check_timeout "$UDP_TIMEOUT"; check_loss "$LOSS"
-    do_up
+    no_value; check_timeout "$UDP_TIMEOUT"; check_loss "$LOSS"
+    if [ -n "$NAT" ]; then
+      [[ "$NAT" =~ ^(port-restricted|symmetric|full-cone|address-restricted|double)(,(port-restricted|symmetric|full-cone|address-restricted|double))*$ ]] \
+        || die "bad --nat '$NAT': a comma-separated list of port-restricted, symmetric, full-cone, address-restricted, double"
+      [ -n "$HOMES_SET" ] || HOMES=$(($(tr -cd , <<< "$NAT" | wc -c) + 1))
+      check_homes "$HOMES"
+      [ "$LOSS" = 0 ] || die "--loss applies to the shared-router lab only"
+      do_up_nat
+    else
+      check_homes "$HOMES"
+      do_up
+    fi
+    ;;
+  block | unblock)
+    no_value
+    is_uint "$HOME_N" && [ "$HOME_N" -ge 1 ] || die "usage: $0 $COMMAND --home I [--prefix P]"
+    require_lab
+    set_block "$HOME_N" "$([ "$COMMAND" = block ] && echo 1 || echo 0)"
+    echo "lab '$PREFIX': home $HOME_N ${COMMAND}ed from the other homes"
     ;;
   down)
     no_value

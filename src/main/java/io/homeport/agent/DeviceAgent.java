@@ -134,15 +134,23 @@ public final class DeviceAgent extends VerticleBase {
   }
 
   /**
-   * Asks the server for a session with {@code peer} (id or name); an offer is taken up at once.
+   * Asks the server for a session with {@code peer} (id or name); an offer is taken up at once, before the
+   * answer completes.
    *
    * @return the server's answer
    */
   public Future<DeviceChannelClient.SessionAnswer> requestSession(String peer, long durationSeconds, int waitSeconds) {
-    return channel.requestSession(peer, durationSeconds, waitSeconds).onSuccess(answer -> {
-      if (answer.offer() != null) {
-        context.runOnContext(v -> offered(answer.offer()));
+    // completes once an offer is held, so that session(id) finds it
+    return channel.requestSession(peer, durationSeconds, waitSeconds).compose(answer -> {
+      if (answer.offer() == null) {
+        return Future.succeededFuture(answer);
       }
+      Promise<DeviceChannelClient.SessionAnswer> held = Promise.promise();
+      context.runOnContext(v -> {
+        offered(answer.offer());
+        held.complete(answer);
+      });
+      return held.future();
     });
   }
 

@@ -59,7 +59,8 @@ public final class PeerChannel {
    * @param reprobeMillis on the relay, how often the direct candidates are probed again
    */
   public record Settings(long probeIntervalMillis, long giveUpMillis, long heartbeatMillis, long reprobeMillis) {
-    public static final Settings DEFAULTS = new Settings(100, 1000, 5000, 2000);
+    // heartbeats every 2 s: far below any NAT's mapping lifetime, and a dead path is left within 4.4 s
+    public static final Settings DEFAULTS = new Settings(100, 1000, 2000, 2000);
   }
 
   private static final int REMEMBERED_PROBES = 256;
@@ -150,13 +151,21 @@ public final class PeerChannel {
     if (state == State.PROBING && !early) {
       toRelay(now);
     }
-    if (state == State.DIRECT && now - lastHeard > 2 * settings.heartbeatMillis() + settings.heartbeatMillis() / 2) {
+    if (state == State.DIRECT && now - lastHeard > deadAfter()) {
       toRelay(now);
     }
     if ((state == State.DIRECT || state == State.RELAY) && now - lastHeartbeat >= settings.heartbeatMillis()) {
       lastHeartbeat = now;
       sendData(PeerFrames.Kind.HEARTBEAT, new byte[0]);
     }
+  }
+
+  /**
+   * How long a direct path may stay silent: two heartbeats unanswered, with a fifth of one more for their
+   * round trip.
+   */
+  private long deadAfter() {
+    return 2 * settings.heartbeatMillis() + settings.heartbeatMillis() / 5;
   }
 
   /** Sends a payload on the current path; false when there is none yet (still punching, no relay). */

@@ -144,8 +144,9 @@ class PeerChannelTest {
       net.run(100);
     }
 
-    // then both move to the relay within two heartbeats (plus one half), and data still flows
-    assertThat(net.now() - blockedAt).isLessThanOrEqualTo(2 * 5000 + 2500 + 100);
+    // then both move to the relay within two heartbeats (and their round trip), and data still flows
+    long heartbeat = PeerChannel.Settings.DEFAULTS.heartbeatMillis();
+    assertThat(net.now() - blockedAt).isLessThanOrEqualTo(2 * heartbeat + heartbeat / 5 + 100);
     net.run(3000);
     assertThat(a.channel.state()).isEqualTo(State.RELAY);
     assertThat(b.channel.state()).isEqualTo(State.RELAY);

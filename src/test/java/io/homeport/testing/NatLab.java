@@ -46,6 +46,7 @@ public final class NatLab implements AutoCloseable {
   private final List<Process> processes = new CopyOnWriteArrayList<>();
   private final Thread shutdownHook;
   private volatile boolean closed;
+  private int udpTimeoutSeconds = 30;
 
   private NatLab(String prefix, int homes) {
     this.prefix = prefix;
@@ -86,6 +87,60 @@ public final class NatLab implements AutoCloseable {
       throw e;
     }
     return lab;
+  }
+
+  /**
+   * Creates a lab where every home has a router of its own with the NAT behaviour of {@code types}
+   * ({@code port-restricted}, {@code symmetric}, {@code full-cone}, {@code address-restricted}, {@code
+   * double}; DESIGN 10), one home per type; the server's side is a bridge all routers join.
+   */
+  public static NatLab withRouters(String prefix, int udpTimeoutSeconds, List<String> types) {
+    NatLab lab = new NatLab(checkPrefix(prefix), types.size());
+    lab.udpTimeoutSeconds = udpTimeoutSeconds;
+    Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
+    try {
+      lab.reshape(types);
+    } catch (RuntimeException e) {
+      lab.close();
+      throw e;
+    }
+    return lab;
+  }
+
+  /**
+   * Gives the homes of a {@link #withRouters} lab new NAT types (same number of homes): a home whose type
+   * changes gets new routers and a new home namespace (stop its processes first); the server stays.
+   */
+  public void reshape(List<String> types) {
+    if (types.size() != homes) {
+      throw new IllegalArgumentException(types.size() + " types for " + homes + " homes");
+    }
+    script("up", "--prefix", prefix, "--nat", String.join(",", types), "--udp-timeout",
+        String.valueOf(udpTimeoutSeconds));
+  }
+
+  /** Drops all traffic between home {@code i}'s router and the other homes (not the server): direct paths die. */
+  public void block(int i) {
+    script("block", "--home", String.valueOf(i), "--prefix", prefix);
+  }
+
+  /** Undoes {@link #block}. */
+  public void unblock(int i) {
+    script("unblock", "--home", String.valueOf(i), "--prefix", prefix);
+  }
+
+  /** In a {@link #withRouters} lab, the WAN address of home {@code i}'s router: 198.18.0.(10+i). */
+  public String routerWanAddress(int i) {
+    checkHome(i);
+    return "198.18.0." + (10 + i);
+  }
+
+  private static String checkPrefix(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    if (!prefix.matches("[A-Za-z0-9_]{1,6}")) {
+      throw new IllegalArgumentException("prefix must be 1-6 letters, digits or '_': " + prefix);
+    }
+    return prefix;
   }
 
   /**
