@@ -43,7 +43,7 @@ public final class ConfigLoader {
       "events.retentionMaxAge", "events.retentionMaxCount", "events.streamBufferEvents", "events.streamStallTimeout",
       "sessions.defaultDuration", "sessions.maxDuration", "sessions.consentTimeout", "sessions.extendAfter",
       "sessions.requestsPerMinute",
-      "relay.bind", "relay.port", "relay.publicPort", "relay.maxSessionBytes",
+      "relay.bind", "relay.port", "relay.publicPort", "relay.maxSessionBytes", "relay.turn.urls", "relay.turn.secret",
       "auth.externalIssuer", "auth.externalJwksFile");
 
   private ConfigLoader() {}
@@ -139,7 +139,7 @@ public final class ConfigLoader {
             get(v, "events.streamStallTimeout", ConfigLoader::positiveDuration)),
         sessions(v),
         new HomeportConfig.Relay(endpoint(v, "relay"),
-            get(v, "relay.maxSessionBytes", o -> positiveLong(o, Long.MAX_VALUE))),
+            get(v, "relay.maxSessionBytes", o -> positiveLong(o, Long.MAX_VALUE)), turn(v)),
         externalIssuer(v));
   }
 
@@ -165,6 +165,36 @@ public final class ConfigLoader {
     return new HomeportConfig.Sessions(defaultDuration, max,
         get(v, "sessions.consentTimeout", ConfigLoader::positiveDuration), extendAfter,
         get(v, "sessions.requestsPerMinute", o -> (int) positiveLong(o, 1_000_000)));
+  }
+
+  /** Both settings or neither: credentials are only worth handing out for a service that checks them. */
+  private static HomeportConfig.Turn turn(Map<String, Object> v) {
+    List<String> urls = get(v, "relay.turn.urls", o -> {
+      List<String> out = new ArrayList<>();
+      Object raw = o instanceof String text ? Arrays.asList(text.split(",")) : o;
+      if (raw instanceof List<?> list) {
+        for (Object u : list) {
+          String url = u == null ? "" : u.toString().trim();
+          if (url.isEmpty()) {
+            continue;
+          }
+          if (!url.matches("turns?:[^\\s?]+(\\?transport=(udp|tcp))?")) {
+            throw new IllegalArgumentException("'" + url + "' is not a TURN url (turn:HOST:PORT or turns:HOST:PORT, "
+                + "optionally ?transport=udp|tcp)");
+          }
+          out.add(url);
+        }
+      } else if (raw != null) {
+        throw new IllegalArgumentException("expected a list of TURN urls");
+      }
+      return out;
+    });
+    String secret = get(v, "relay.turn.secret", o -> o == null ? "" : o.toString());
+    if (urls.isEmpty() != secret.isEmpty()) {
+      throw new ConfigException("relay.turn.urls and relay.turn.secret go together: set both to hand out TURN "
+          + "credentials (the secret is coturn's static-auth-secret), or neither");
+    }
+    return urls.isEmpty() ? null : new HomeportConfig.Turn(urls, secret);
   }
 
   /** Both settings or neither: the issuer's tokens are trusted only with its keys. */

@@ -96,16 +96,36 @@ public record HomeportConfig(
   }
 
   /**
-   * The built-in relay (DESIGN 5.1): its UDP listener, and the most bytes one session may relay.
+   * The built-in relay (DESIGN 5.1): its UDP listener, the most bytes one session may relay, and an
+   * optional TURN service whose credentials offers carry (null: none).
    */
-  public record Relay(Endpoint endpoint, long maxSessionBytes) {
-    public static final Relay DEFAULTS = new Relay(new Endpoint("0.0.0.0", 7402, 0), 1L << 30);
+  public record Relay(Endpoint endpoint, long maxSessionBytes, Turn turn) {
+    public static final Relay DEFAULTS = new Relay(new Endpoint("0.0.0.0", 7402, 0), 1L << 30, null);
 
     public Relay {
       Objects.requireNonNull(endpoint, "endpoint");
       if (maxSessionBytes < 1) {
         throw new IllegalArgumentException("maxSessionBytes must be positive: " + maxSessionBytes);
       }
+    }
+  }
+
+  /**
+   * A TURN service (a stock coturn with {@code use-auth-secret}) sharing {@code secret} with Homeport:
+   * offers carry TURN REST API credentials for its {@code urls}. The secret never appears in toString.
+   */
+  public record Turn(List<String> urls, String secret) {
+    public Turn {
+      urls = List.copyOf(urls);
+      if (urls.isEmpty()) {
+        throw new IllegalArgumentException("a TURN service needs at least one url");
+      }
+      Objects.requireNonNull(secret, "secret");
+    }
+
+    @Override
+    public String toString() {
+      return "Turn[urls=" + urls + ", secret=***]";
     }
   }
 
@@ -131,7 +151,7 @@ public record HomeportConfig(
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
     return new HomeportConfig(dataDir, publicHosts, any, keepaliveInterval, offlineGrace, any, any, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events, sessions, new Relay(any, relay.maxSessionBytes()), externalIssuer);
+        pluginsDirectory, metrics, events, sessions, new Relay(any, relay.maxSessionBytes(), relay.turn()), externalIssuer);
   }
 
   public HomeportConfig withDataDir(Path dir) {

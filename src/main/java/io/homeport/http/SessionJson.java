@@ -40,7 +40,11 @@ public final class SessionJson {
               .put("address", address(o.relay().endpoint()))
               .put("token", Base64.getEncoder().encodeToString(o.relay().token())))
           // TURN credentials, when the server is configured with a TURN service
-          .putNull("turn");
+          .put("turn", o.turn() == null ? null : new JsonObject()
+              .put("urls", new JsonArray(o.turn().urls()))
+              .put("username", o.turn().username())
+              .put("password", o.turn().password())
+              .put("ttl", o.turn().ttlSeconds()));
     } else if (notice instanceof SessionNotice.End e) {
       json.put("type", "end").put("reason", e.reason()).put("endedBy", e.endedBy());
     } else if (notice instanceof SessionNotice.Refused) {

@@ -135,11 +135,13 @@ public final class RendezvousProcessor implements Lifecycle {
   private final Map<String, Window> requests = new HashMap<>();
   private final List<SessionListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.function.Supplier<InetSocketAddress> relay;
+  private final TurnIssuer turn;
 
   public RendezvousProcessor(SessionRepository sessions, PermissionRepository permissions, DeviceLookup devices,
       Peers peers, Notifier notifier, PendingSessions pending, EventPublisher events, Clock clock,
-      HomeportConfig.Sessions settings, java.util.function.Supplier<InetSocketAddress> relay) {
+      HomeportConfig.Sessions settings, java.util.function.Supplier<InetSocketAddress> relay, TurnIssuer turn) {
     this.relay = relay;
+    this.turn = turn;
     this.sessions = sessions;
     this.permissions = permissions;
     this.devices = devices;
@@ -647,8 +649,11 @@ public final class RendezvousProcessor implements Lifecycle {
     InetSocketAddress relayAt = relay.get();
     SessionNotice.RelayGrant grant = relayAt == null ? null : new SessionNotice.RelayGrant(relayAt,
         PeerKeys.relayToken(s.id(), s.key(), role == SessionRole.REQUESTER));
+    // TURN credentials are issued afresh with every notice, valid until the session's expiry: after the end
+    // there are no more notices, so none are renewed
     return new SessionNotice.Offer(s.id(), s.key(), s.expiresAt(), role, peerId,
-        role == SessionRole.REQUESTER ? s.targetName() : s.requesterName(), List.copyOf(candidates), grant);
+        role == SessionRole.REQUESTER ? s.targetName() : s.requesterName(), List.copyOf(candidates), grant,
+        turn.issue(s.id(), s.expiresAt(), clock.instant()));
   }
 
   /** Marks the device's news pending and has it woken (its next hello fetches the news). */

@@ -24,9 +24,21 @@ public sealed interface SessionNotice {
    * @param candidates where the peer may be reached: its public endpoint as the beacon saw it, then the
    *     LAN endpoints it reported
    * @param relay the relay grant, null when none
+   * @param turn TURN credentials, null when the server is configured with no TURN service
    */
   record Offer(String sessionId, byte[] key, Instant expiresAt, SessionRole role, String peerId, String peerName,
-      List<Candidate> candidates, RelayGrant relay) implements SessionNotice {}
+      List<Candidate> candidates, RelayGrant relay, TurnGrant turn) implements SessionNotice {}
+
+  /**
+   * TURN REST API credentials (DESIGN 5.1) for a TURN service that shares the server's secret, valid
+   * for {@code ttlSeconds} from the moment of the notice and never past the session's expiry.
+   */
+  record TurnGrant(List<String> urls, String username, String password, long ttlSeconds) {
+    @Override
+    public String toString() {
+      return "TurnGrant[urls=" + urls + ", username=" + username + ", password=***, ttlSeconds=" + ttlSeconds + "]";
+    }
+  }
 
   /** Where the relay is, and this side's token for it (null in an offer when the server runs no relay). */
   record RelayGrant(InetSocketAddress endpoint, byte[] token) {}

@@ -287,7 +287,9 @@ public final class HomeportServer {
                 vertx.eventBus().publish(EventAddresses.WORK_AVAILABLE, deviceId);
               }, pendingSessions, eventLog, clock, config.sessions(), () -> relay == null ? null
                   : new java.net.InetSocketAddress(config.primaryHost(),
-                      config.relay().endpoint().advertisedPort(relay.actualPort())));
+                      config.relay().endpoint().advertisedPort(relay.actualPort())),
+              config.relay().turn() == null ? io.homeport.rendezvous.TurnIssuer.NONE
+                  : new io.homeport.relay.TurnCredentials(config.relay().turn().urls(), config.relay().turn().secret()));
           return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins))
               .compose(x -> start(sessions));
         })

@@ -66,14 +66,21 @@ class ConfigLoaderTest {
         Map.of("HOMEPORT_BEACON_KEEPALIVE_INTERVAL", "25"),
         Map.of("HOMEPORT_ENROLLMENT_TOKEN_TTL", "0s"),
         Map.of("HOMEPORT_API_BIND", "my-host"),
-        Map.of("HOMEPORT_PUBLIC_HOSTS", "bad host!"));
+        Map.of("HOMEPORT_PUBLIC_HOSTS", "bad host!"),
+        Map.of("HOMEPORT_RELAY_TURN_URLS", "http://turn.example:3478", "HOMEPORT_RELAY_TURN_SECRET", "s"),
+        Map.of("HOMEPORT_RELAY_TURN_URLS", "turn:turn.example:3478"),
+        Map.of("HOMEPORT_RELAY_TURN_SECRET", "s"));
     List<String> named = List.of("api.port", "beacon.port", "beacon.keepaliveInterval", "enrollment.tokenTtl",
-        "api.bind", "publicHosts");
+        "api.bind", "publicHosts", "relay.turn.urls", "relay.turn.secret", "relay.turn.urls");
     for (int i = 0; i < cases.size(); i++) {
       Map<String, String> env = cases.get(i);
       assertThatThrownBy(() -> ConfigLoader.load(null, env)).isInstanceOf(ConfigException.class)
           .hasMessageContaining(named.get(i));
     }
+    HomeportConfig turn = ConfigLoader.load(null, Map.of("HOMEPORT_RELAY_TURN_URLS",
+        "turn:a.example:3478?transport=udp, turns:b.example:5349", "HOMEPORT_RELAY_TURN_SECRET", "s3cr3t"));
+    assertThat(turn.relay().turn().urls()).containsExactly("turn:a.example:3478?transport=udp", "turns:b.example:5349");
+    assertThat(turn.relay().toString()).doesNotContain("s3cr3t");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOMEPORT_BEACON_OFFLINE_GRACE", "20s")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("beacon.offlineGrace")
         .hasMessageContaining("beacon.keepaliveInterval");

@@ -271,7 +271,8 @@ class RendezvousProcessorTest {
           public List<InetSocketAddress> lanEndpoints(String deviceId) {
             return deviceId.equals("a") ? List.of(A_LAN) : List.of();
           }
-        }, told::add, pending, events::add, clock, SETTINGS, () -> null);
+        }, told::add, pending, events::add, clock, SETTINGS, () -> null,
+        TurnIssuer.NONE);
   }
 
   private String established() {
