@@ -74,6 +74,7 @@ public final class SessionJson {
         .put("endedAt", time(s.endedAt()))
         .put("extensions", s.extensions())
         .put("path", path(s))
+        .put("relayBytes", s.relayBytes())
         .put("reports", new JsonObject()
             .put("requester", report(s.requesterReport()))
             .put("target", report(s.targetReport())));

@@ -28,7 +28,7 @@ public final class RelayProcessor {
 
   private static final class Allocation {
     final String sessionId;
-    final long expiresAtMillis;
+    long expiresAtMillis;
     final long byteCap;
     long bytes;
     InetSocketAddress requester;
@@ -55,9 +55,16 @@ public final class RelayProcessor {
     }
   }
 
-  /** Opens (or renews with a new expiry) the allocation of an established session. */
+  /**
+   * Opens the allocation of an established session, or renews it with a new expiry (an extension: its
+   * byte count and the sides' addresses carry on).
+   */
   public void allocate(String sessionId, byte[] sessionKey, long expiresAtMillis, long byteCap) {
-    release(sessionId);
+    ByteBuffer[] open = tokensBySession.get(sessionId);
+    if (open != null) {
+      byToken.get(open[0]).allocation().expiresAtMillis = expiresAtMillis;
+      return;
+    }
     Allocation a = new Allocation(sessionId, expiresAtMillis, byteCap);
     ByteBuffer requester = ByteBuffer.wrap(PeerKeys.relayToken(sessionId, sessionKey, true));
     ByteBuffer target = ByteBuffer.wrap(PeerKeys.relayToken(sessionId, sessionKey, false));

@@ -40,7 +40,12 @@ public final class RelayVerticle extends VerticleBase {
       if (current.state() == SessionState.ESTABLISHED && current.key() != null) {
         relay.allocate(current.id(), current.key(), current.expiresAt().toEpochMilli(), settings.maxSessionBytes());
       } else if (current.state().isFinal()) {
+        long bytes = relay.bytes(current.id());
         relay.release(current.id());
+        if (bytes > 0) {
+          sessions.relayed(current.id(), bytes).onFailure(e -> LOG.warn("session {}: relay bytes not recorded: {}",
+              current.id(), e.getMessage()));
+        }
       }
     });
   }

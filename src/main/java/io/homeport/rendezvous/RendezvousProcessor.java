@@ -315,6 +315,11 @@ public final class RendezvousProcessor implements Lifecycle {
     });
   }
 
+  /** Records the relay's own byte count for the session (when its allocation closed). */
+  public Future<Session> relayed(String sessionId, long bytes) {
+    return onSession(null, sessionId, (l, s) -> write(l, s.relayed(bytes), s.state()));
+  }
+
   /** An operator ends an established session: both devices get an end order. */
   public Future<Session> forceEnd(String sessionId, String operatorSubject) {
     return onSession(null, sessionId, (l, s) -> {

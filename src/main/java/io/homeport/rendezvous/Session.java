@@ -34,6 +34,8 @@ import java.util.Objects;
  * @param key the 256-bit session key handed to both devices; null once the session is final
  * @param requesterReport the requester's end report, null until it sends one
  * @param targetReport the target's end report, null until it sends one
+ * @param relayBytes what the server's relay forwarded for the session (both directions; its own count,
+ *     recorded when the allocation closes)
  */
 public record Session(
     String id,
@@ -58,7 +60,8 @@ public record Session(
     Instant endedAt,
     byte[] key,
     EndReport requesterReport,
-    EndReport targetReport) {
+    EndReport targetReport,
+    long relayBytes) {
 
   public Session {
     Objects.requireNonNull(id, "id");
@@ -73,13 +76,13 @@ public record Session(
   public static Session requested(String id, String requesterId, String requesterName, String peer, String targetId,
       String targetName, PermissionList.Mode mode, Instant now, Instant consentDeadline) {
     return new Session(id, requesterId, requesterName, peer, targetId, targetName, mode, SessionState.REQUESTED,
-        null, null, null, now, consentDeadline, null, null, null, null, null, 0, null, null, null, null);
+        null, null, null, now, consentDeadline, null, null, null, null, null, 0, null, null, null, null, 0);
   }
 
   /** Refused for {@code why}; no key, no offers. */
   public Session rejected(String why, Instant now) {
     return new Session(id, requesterId, requesterName, peer, targetId, targetName, mode, SessionState.REJECTED, why,
-        null, null, requestedAt, consentDeadline, null, null, null, null, null, 0, now, null, null, null);
+        null, null, requestedAt, consentDeadline, null, null, null, null, null, 0, now, null, null, null, 0);
   }
 
   /** Both devices get offers with this key, valid for {@code period}, extensible up to {@code maxLimit}. */
@@ -90,7 +93,7 @@ public record Session(
     }
     return new Session(id, requesterId, requesterName, peer, targetId, targetName, mode, SessionState.ESTABLISHED,
         null, null, null, requestedAt, consentDeadline, now, period, now, expires, maxLimit, 0, null, sessionKey, null,
-        null);
+        null, 0);
   }
 
   /** One more period from now, capped at the limit. */
@@ -101,14 +104,14 @@ public record Session(
     }
     return new Session(id, requesterId, requesterName, peer, targetId, targetName, mode, state, reason, endedBy,
         operator, requestedAt, consentDeadline, establishedAt, permitted, now, expires, limit, extensions + 1, endedAt,
-        key, requesterReport, targetReport);
+        key, requesterReport, targetReport, relayBytes);
   }
 
   /** Ended by {@code by} (with the operator's subject when an operator ended it) for {@code why}; the key is dropped. */
   public Session ended(String why, String by, String operatorSubject, Instant now) {
     return new Session(id, requesterId, requesterName, peer, targetId, targetName, mode, SessionState.ENDED, why, by,
         operatorSubject, requestedAt, consentDeadline, establishedAt, permitted, periodStart, expiresAt, limit,
-        extensions, now, null, requesterReport, targetReport);
+        extensions, now, null, requesterReport, targetReport, relayBytes);
   }
 
   /** The same session with one side's end report recorded. */
@@ -116,7 +119,14 @@ public record Session(
     return new Session(id, requesterId, requesterName, peer, targetId, targetName, mode, state, reason, endedBy,
         operator, requestedAt, consentDeadline, establishedAt, permitted, periodStart, expiresAt, limit, extensions,
         endedAt, key, side == SessionRole.REQUESTER ? report : requesterReport,
-        side == SessionRole.TARGET ? report : targetReport);
+        side == SessionRole.TARGET ? report : targetReport, relayBytes);
+  }
+
+  /** The same session with the relay's byte count recorded. */
+  public Session relayed(long bytes) {
+    return new Session(id, requesterId, requesterName, peer, targetId, targetName, mode, state, reason, endedBy,
+        operator, requestedAt, consentDeadline, establishedAt, permitted, periodStart, expiresAt, limit, extensions,
+        endedAt, key, requesterReport, targetReport, bytes);
   }
 
   /** The side this device is on, or null when it is not part of the session. */

@@ -69,6 +69,15 @@ class RelayEndToEndTest {
       target.setSoTimeout(500);
       assertThat(receive(target)).isNull();
       assertThat(server.server().relay().processor().dropped(RelayProcessor.Drop.UNKNOWN_TOKEN)).isEqualTo(1);
+      // and the session log has the relay's own count of what it forwarded (one frame each way)
+      long forwarded = fromRequester.length + fromTarget.length;
+      TestServer.await("the relay's count in the log", Duration.ofSeconds(5), () -> {
+        try {
+          return server.admin("GET", "/api/v1/sessions/" + offer.id(), null, 200).getLong("relayBytes") == forwarded;
+        } catch (Exception e) {
+          return false;
+        }
+      });
     }
   }
 

@@ -74,7 +74,26 @@ class RelayProcessorTest {
     assertThat(relay.allocations()).isZero();
   }
 
-  private byte[] frame(boolean requester, int innerBytes) {
+  @Test
+  @DisplayName("Verifies that an extension renews the allocation's expiry and keeps its byte count and the sides it saw")
+  void extensionRenews() {
+    // given an allocation until t=1000 that forwarded a frame each way
+    relay.allocate(sessionId, key, 1_000, 1_000_000);
+    byte[] r = frame(true, 100);
+    byte[] t = frame(false, 100);
+    relay.process(TARGET, t, 0, t.length, 1);
+    relay.process(REQUESTER, r, 0, r.length, 2);
+    long before = relay.bytes(sessionId);
+
+    // when the session is extended to t=5000
+    relay.allocate(sessionId, key, 5_000, 1_000_000);
+
+    // then frames go on past the old expiry, straight to the side already seen, and the count goes on
+    assertThat(relay.process(TARGET, t, 0, t.length, 2_000)).isNotNull();
+    assertThat(relay.bytes(sessionId)).isEqualTo(before + t.length);
+  }
+
+    private byte[] frame(boolean requester, int innerBytes) {
     return PeerFrames.relayed(PeerKeys.derive(sessionId, key, requester), new byte[innerBytes]);
   }
 

@@ -40,6 +40,7 @@ public abstract class SessionRepositoryContract extends StoreContract<SessionRep
   void verifiesThatEveryShapeOfASessionIsFoundAsItWasStored() {
     // given sessions in every shape: requested (device mode, with a consent deadline), rejected before any
     // target was found, established with a key, extended twice, and ended by an operator with both reports
+    // and the relay's count
     Session requested = Session.requested("s-requested", "a", "alpha", "beta", "b", "beta", Mode.DEVICE, T0,
         T0.plusSeconds(30));
     Session rejected = Session.requested("s-rejected", "a", null, "ghost", null, null, null, T0, null)
@@ -50,7 +51,8 @@ public abstract class SessionRepositoryContract extends StoreContract<SessionRep
     Session ended = established("s-ended", "a", "b", T0)
         .ended("operator", "operator", "alice@example.com", T0.plusSeconds(60))
         .reported(SessionRole.REQUESTER, new EndReport("peer closed", 1234, 5678, "direct", T0.plusSeconds(61)))
-        .reported(SessionRole.TARGET, new EndReport("operator", 0, Long.MAX_VALUE, "relay", T0.plusSeconds(62)));
+        .reported(SessionRole.TARGET, new EndReport("operator", 0, Long.MAX_VALUE, "relay", T0.plusSeconds(62)))
+        .relayed(987_654_321L);
     List<Session> shapes = List.of(requested, rejected, established, extended, ended);
 
     // when each is inserted and looked up by id

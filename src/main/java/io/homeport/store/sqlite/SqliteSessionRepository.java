@@ -45,7 +45,7 @@ final class SqliteSessionRepository implements SessionRepository {
       "established_at", "permitted_millis", "period_start", "expires_at", "limit_at", "extensions", "ended_at",
       "session_key", "requester_end_reason", "requester_bytes_sent", "requester_bytes_received", "requester_path",
       "requester_reported_at", "target_end_reason", "target_bytes_sent", "target_bytes_received", "target_path",
-      "target_reported_at");
+      "target_reported_at", "relay_bytes");
   private static final String REQUESTER = "requester_";
   private static final String TARGET = "target_";
 
@@ -153,6 +153,7 @@ final class SqliteSessionRepository implements SessionRepository {
     p.put("session_key", s.key());
     putReport(p, REQUESTER, s.requesterReport());
     putReport(p, TARGET, s.targetReport());
+    p.put("relay_bytes", s.relayBytes());
     return p;
   }
 
@@ -174,7 +175,7 @@ final class SqliteSessionRepository implements SessionRepository {
         instant(row, "consent_deadline"), instant(row, "established_at"),
         permitted == null ? null : Duration.ofMillis(permitted), instant(row, "period_start"),
         instant(row, "expires_at"), instant(row, "limit_at"), row.getInteger("extensions"), instant(row, "ended_at"),
-        bytes(row, "session_key"), report(row, REQUESTER), report(row, TARGET));
+        bytes(row, "session_key"), report(row, REQUESTER), report(row, TARGET), row.getLong("relay_bytes"));
   }
 
   /** The side's end report; null when it has not reported (its {@code reported_at} is NULL). */
