@@ -82,6 +82,11 @@ public final class DeviceAgent extends VerticleBase {
   private volatile AgentState state = AgentState.CONNECTING;
   private volatile InetSocketAddress mappedAddress;
   private int intervalSeconds;
+  private int keepaliveFloorSeconds = 5;
+  private AdaptiveInterval adaptive;
+  /** When the keepalive socket last sent to the server, and how long it had been silent before that. */
+  private long lastSentMillis;
+  private long idleBeforeLastSendMillis;
   private int unanswered;
   private int immediateRetries;
   private long answerTimer = -1;
@@ -115,6 +120,20 @@ public final class DeviceAgent extends VerticleBase {
     this.sessionHandler = java.util.Objects.requireNonNull(handler, "handler");
     this.consent = java.util.Objects.requireNonNull(policy, "policy");
     return this;
+  }
+
+  /**
+   * The shortest keepalive interval the agent may choose when the NAT forgets mappings sooner than the
+   * server's suggestion (default 5 s). Set before deployment.
+   */
+  public DeviceAgent withKeepaliveFloor(Duration floor) {
+    this.keepaliveFloorSeconds = (int) Math.max(1, floor.toSeconds());
+    return this;
+  }
+
+  /** The keepalive interval in use now, in seconds (the server's suggestion, or shorter for the NAT). */
+  public int keepaliveIntervalSeconds() {
+    return intervalSeconds;
   }
 
   /** The session held now with this id, if any; readable from any thread after the agent's loop wrote it. */
@@ -194,6 +213,7 @@ public final class DeviceAgent extends VerticleBase {
   public Future<?> start() {
     session = new KeepaliveSession(bundle.deviceId(), bundle.beaconKey(), clock.millis());
     intervalSeconds = bundle.keepaliveIntervalSeconds();
+    adaptive = new AdaptiveInterval(keepaliveFloorSeconds, intervalSeconds);
     return vertx.executeBlocking(() -> new InetSocketAddress(InetAddress.getByName(bundle.beaconHost()), bundle.beaconPort()))
         .compose(address -> {
           server = address;
@@ -229,9 +249,17 @@ public final class DeviceAgent extends VerticleBase {
 
   private void send() {
     cancelTimers();
-    socket.send(Buffer.buffer(session.nextKeepalive()), server.getPort(), server.getAddress().getHostAddress());
+    toServer(session.nextKeepalive());
     long timeout = Math.min(2000, intervalSeconds * 500L);
     answerTimer = vertx.setTimer(Math.max(200, timeout), id -> onUnanswered());
+  }
+
+  /** Sends a keepalive to the server, noting how long the socket's mapping towards it had been idle. */
+  private void toServer(byte[] keepalive) {
+    long now = clock.millis();
+    idleBeforeLastSendMillis = lastSentMillis == 0 ? 0 : now - lastSentMillis;
+    lastSentMillis = now;
+    socket.send(Buffer.buffer(keepalive), server.getPort(), server.getAddress().getHostAddress());
   }
 
   private void onUnanswered() {
@@ -286,12 +314,12 @@ public final class DeviceAgent extends VerticleBase {
       wakesAccepted.incrementAndGet();
       LOG.info("device {}: wake {} ({})", bundle.deviceId(), Long.toUnsignedString(valid.wakeId()),
           valid.reason().name().toLowerCase(java.util.Locale.ROOT));
-      socket.send(Buffer.buffer(session.nextKeepalive(valid.wakeId())), server.getPort(), server.getAddress().getHostAddress());
+      toServer(session.nextKeepalive(valid.wakeId()));
       inquire("wake");
     } else if (verdict instanceof WakeValidator.Duplicate duplicate) {
       // the server did not get our acknowledgement: acknowledge again, do not act twice
       LOG.debug("device {}: wake {} again; acknowledging", bundle.deviceId(), Long.toUnsignedString(duplicate.wakeId()));
-      socket.send(Buffer.buffer(session.nextKeepalive(duplicate.wakeId())), server.getPort(), server.getAddress().getHostAddress());
+      toServer(session.nextKeepalive(duplicate.wakeId()));
     } else if (verdict instanceof WakeValidator.Invalid invalid) {
       wakesDropped.incrementAndGet();
       LOG.warn("device {}: dropped a wake from {}: {}", bundle.deviceId(), source, invalid.reason());
@@ -412,7 +440,14 @@ public final class DeviceAgent extends VerticleBase {
     }
     unanswered = 0;
     immediateRetries = 0;
-    intervalSeconds = Math.max(1, accepted.intervalSeconds());
+    if (adaptive.accepted(accepted.mappedAddress(), idleBeforeLastSendMillis, accepted.intervalSeconds())) {
+      LOG.warn("device {}: public address changed from {}:{} to {}:{} after {} s without traffic: the NAT forgets idle UDP "
+          + "mappings sooner (below {} s); keepalive every {}s from now on", bundle.deviceId(),
+          mappedAddress.getAddress().getHostAddress(), mappedAddress.getPort(),
+          accepted.mappedAddress().getAddress().getHostAddress(), accepted.mappedAddress().getPort(),
+          idleBeforeLastSendMillis / 1000, adaptive.lifetimeBelowSeconds(), adaptive.seconds());
+    }
+    intervalSeconds = adaptive.seconds();
     if (state != AgentState.ONLINE || !accepted.mappedAddress().equals(mappedAddress)) {
       LOG.info("device {}: online, public address {}:{}, keepalive every {}s", bundle.deviceId(),
           accepted.mappedAddress().getAddress().getHostAddress(), accepted.mappedAddress().getPort(), intervalSeconds);

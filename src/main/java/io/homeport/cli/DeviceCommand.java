@@ -90,6 +90,11 @@ final class DeviceCommand implements Runnable {
             + "0 for an ephemeral port, enough for `homeport appliance simulate`).")
     int echonetPort;
 
+    @Option(names = "--keepalive-floor", defaultValue = "5s", paramLabel = "DURATION",
+        description = "The shortest keepalive interval the agent may choose when its NAT forgets idle UDP mappings "
+            + "sooner than the server's suggested interval (default: ${DEFAULT-VALUE}).")
+    String keepaliveFloor;
+
     @Option(names = "--expose-udp", paramLabel = "NAME=HOST:PORT",
         description = "Let peers in a session reach HOST:PORT (UDP) as service NAME, e.g. echo=127.0.0.1:7 "
             + "(repeatable; peers use `device connect --service NAME --listen-udp ...`).")
@@ -117,10 +122,15 @@ final class DeviceCommand implements Runnable {
       }
       Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
       Duration pollInterval;
+      Duration floor;
       try {
         pollInterval = Durations.parse(poll);
+        floor = Durations.parse(keepaliveFloor);
+        if (floor.toSeconds() < 1) {
+          throw new IllegalArgumentException("--keepalive-floor must be at least 1s");
+        }
       } catch (IllegalArgumentException e) {
-        System.err.println("homeport: --poll: " + e.getMessage());
+        System.err.println("homeport: " + e.getMessage());
         return 2;
       }
       List<HostedAppliance> hosted = new ArrayList<>();
@@ -141,7 +151,7 @@ final class DeviceCommand implements Runnable {
         default -> ConsentPolicy.allowListFile(vertx, Path.of(consent));
       };
       vertx.deployVerticle(new DeviceAgent(bundle, Clock.systemUTC(), handler, pollInterval, hosted)
-              .withSessions(dataPath, policy))
+              .withSessions(dataPath, policy).withKeepaliveFloor(floor))
           .await(30, TimeUnit.SECONDS);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "agent-shutdown"));
       Thread.currentThread().join();
