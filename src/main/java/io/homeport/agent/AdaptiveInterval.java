@@ -8,6 +8,10 @@ import java.net.InetSocketAddress;
  * idle gap: the old mapping died during the gap, so the mapping lifetime is shorter than the gap, and
  * the interval becomes 60% of it (never below the floor). A change across a gap shorter than the floor
  * (a router reboot, a new uplink) teaches nothing and is ignored. Plain Java; not thread-safe.
+ *
+ * <p>This sees NATs that give a new mapping a new port (random port allocation, symmetric NATs). A NAT
+ * that hands the expired mapping's port out again looks the same from the server, and needs the
+ * server-assisted lifetime probes of DESIGN 5.1 (not built yet).
  */
 public final class AdaptiveInterval {
   /** Share of the idle gap that killed a mapping that the next interval may use. */
