@@ -56,14 +56,15 @@ class WiresharkDissectorTest {
       reader.setDaemon(true);
       reader.start();
       TestServer.await("tshark capturing", Duration.ofSeconds(20), () -> tsharkOut.stream().anyMatch(l -> l.contains("Capturing")));
+      PeerSession session;
       try {
-        // when two agents keep alive and open a session (probes, acks, heartbeats), a command wakes one of them,
-        // and a relayed frame goes to the relay
+        // when two agents keep alive, a command wakes one of them, they open a session (a wake, probes, acks,
+        // heartbeats), and a relayed frame goes to the relay
         DeviceAgent alpha = agents.start("a", "alpha", ConsentPolicy.REJECT_ALL, dataPath());
         agents.start("b", "bravo", ConsentPolicy.REJECT_ALL, dataPath());
         agents.permit("b", "server", "a");
-        PeerSession session = alpha.requestSession("bravo", 0, 10).await(20, TimeUnit.SECONDS).offer();
         server.admin("POST", "/api/v1/devices/b/commands?wait=10s", "{\"action\":\"capture\",\"params\":{}}", 200);
+        session = alpha.requestSession("bravo", 0, 10).await(20, TimeUnit.SECONDS).offer();
         byte[] relayed = PeerFrames.relayed(PeerKeys.derive(session.id(), session.key(), true),
             PeerFrames.data(PeerKeys.derive(session.id(), session.key(), true), PeerFrames.newCipher(), 7,
                 PeerFrames.Kind.PAYLOAD, "through the relay".getBytes(StandardCharsets.UTF_8)));
@@ -86,7 +87,7 @@ class WiresharkDissectorTest {
       assertThat(decoded).contains("Binding Request (keepalive)", "Binding Success Response", "Binding Indication (wake)",
           "USERNAME", "SEQUENCE", "SERVER-NONCE", "LOCAL-ENDPOINT", "KEEPALIVE-INTERVAL", "PENDING", "SERVER-TIME",
           "WAKE (", "WAKE-ACK", "PADDING", "XOR-MAPPED-ADDRESS", "MESSAGE-INTEGRITY-SHA256", "FINGERPRINT",
-          "Wake reason: command", "Homeport peer probe", "Homeport peer ack", "Homeport peer data",
+          "Wake reason: command", "Wake reason: session", "Homeport peer probe", "Homeport peer ack", "Homeport peer data",
           "Homeport relay header", "Session id: " + session.id());
       assertThat(decoded).doesNotContain("Unknown attribute").doesNotContain("Lua Error");
     }
