@@ -96,6 +96,7 @@ public final class PeerDataPath implements SessionHandler {
   private final List<Listened> listened;
   private final PeerChannel.Settings settings;
   private final Clock clock;
+  private final boolean relayOnly;
   private final Map<String, Link> links = new LinkedHashMap<>();
   /** The path of each session, readable from any thread (for tests and status). */
   private final Map<String, PeerChannel.Path> paths = new ConcurrentHashMap<>();
@@ -111,6 +112,21 @@ public final class PeerDataPath implements SessionHandler {
   private int nextFlow;
 
   public PeerDataPath(List<Exposed> exposed, List<Listened> listened, PeerChannel.Settings settings, Clock clock) {
+    this(exposed, listened, settings, clock, false);
+  }
+
+  /**
+   * A data path that never punches: every session goes through the relay at once. For measuring the relay
+   * ({@code homeport bench sessions}) and for troubleshooting a path.
+   */
+  public static PeerDataPath throughRelayOnly(List<Exposed> exposed, List<Listened> listened,
+      PeerChannel.Settings settings, Clock clock) {
+    return new PeerDataPath(exposed, listened, settings, clock, true);
+  }
+
+  private PeerDataPath(List<Exposed> exposed, List<Listened> listened, PeerChannel.Settings settings, Clock clock,
+      boolean relayOnly) {
+    this.relayOnly = relayOnly;
     exposed.forEach(e -> {
       if (this.exposed.put(e.name(), e) != null) {
         throw new IllegalArgumentException("service '" + e.name() + "' exposed twice");
@@ -132,7 +148,7 @@ public final class PeerDataPath implements SessionHandler {
     Link(PeerSession session) {
       this.session = session;
       Map<InetSocketAddress, PeerChannel.Kind> candidates = new LinkedHashMap<>();
-      for (PeerSession.Candidate c : session.candidates()) {
+      for (PeerSession.Candidate c : relayOnly ? List.<PeerSession.Candidate>of() : session.candidates()) {
         candidates.putIfAbsent(c.address(), "lan".equals(c.type()) ? PeerChannel.Kind.LAN : PeerChannel.Kind.PUBLIC);
       }
       InetSocketAddress relay = relayOf(session.relay());

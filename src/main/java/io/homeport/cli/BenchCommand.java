@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Load and latency tools (they print figures).",
     subcommands = {BenchCommand.Keepalive.class, BenchCommand.Commands.class, BenchCommand.Fleet.class,
-        BenchCommand.Enroll.class})
+        BenchCommand.Enroll.class, BenchCommand.Sessions.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -282,6 +282,36 @@ final class BenchCommand implements Runnable {
           f.cpuMillisPerDevice(), f.total().p50Millis(), f.total().p90Millis(),
           f.total().p99Millis(), f.total().maxMillis(), f.create().p50Millis(), f.enroll().p50Millis());
       return f.failed() == 0 ? 0 : 1;
+    }
+  }
+
+  @Command(name = "sessions", mixinStandardHelpOptions = true,
+      description = "Peer sessions on loopback: setup time (request to first echo) direct and relayed, relay throughput, "
+          + "and the latency the relay adds, against an in-process server and two reference agents.")
+  static final class Sessions implements Callable<Integer> {
+    @Option(names = "--sessions", defaultValue = "20", description = "Sessions per kind of setup (default: ${DEFAULT-VALUE}).")
+    int sessions;
+
+    @Option(names = "--frames", defaultValue = "200000", description = "Frames pushed through the relay (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--payload", defaultValue = "1200", description = "Bytes per relayed frame, 1-1400 (default: ${DEFAULT-VALUE}).")
+    int payload;
+
+    @Option(names = "--pings", defaultValue = "2000", description = "Round trips for the latency figures (default: ${DEFAULT-VALUE}).")
+    int pings;
+
+    @Override
+    public Integer call() throws Exception {
+      io.homeport.bench.SessionBench.Options options;
+      try {
+        options = new io.homeport.bench.SessionBench.Options(sessions, frames, payload, pings);
+      } catch (IllegalArgumentException e) {
+        System.err.println("homeport: " + e.getMessage());
+        return 2;
+      }
+      new io.homeport.bench.SessionBench(options, System.out).run();
+      return 0;
     }
   }
 }

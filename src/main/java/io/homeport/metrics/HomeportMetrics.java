@@ -81,7 +81,7 @@ public final class HomeportMetrics extends VerticleBase {
   private final List<Meter> meters = new ArrayList<>();
   private final Map<CommandState, Counter> commandsByState = new EnumMap<>(CommandState.class);
   private final Map<CommandState, Timer> latencyByOutcome = new EnumMap<>(CommandState.class);
-  /** Session outcomes by their tags ({@code outcome} and {@code reason} or {@code endedBy}), created on first use. */
+  /** Session outcomes by their tags ({@code outcome}, {@code reason}, {@code endedBy}), created on first use. */
   private final Map<List<String>, Counter> sessionOutcomes = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicReference<Supplier<? extends Number>> subscribers = new AtomicReference<>(() -> 0);
   private HttpServer managementServer;
@@ -276,20 +276,21 @@ public final class HomeportMetrics extends VerticleBase {
     if (!"requester".equals(e.role())) {
       return;
     }
+    // every series carries the same three tags (Prometheus refuses one name with different tag keys)
     List<String> tags;
     if (e instanceof SessionEvent.Established) {
-      tags = List.of("established", "reason", "none");
+      tags = List.of("established", "none", "none");
     } else if (e instanceof SessionEvent.Rejected r) {
-      tags = List.of("rejected", "reason", r.reason());
+      tags = List.of("rejected", r.reason(), "none");
     } else if (e instanceof SessionEvent.Ended r) {
-      tags = List.of("ended", "endedBy", r.endedBy());
+      tags = List.of("ended", "none", r.endedBy());
     } else {
       return;
     }
     sessionOutcomes.computeIfAbsent(tags, t -> {
       Counter c = Counter.builder("homeport.sessions")
           .description("Peer sessions by outcome: established, rejected (by reason), ended (by who ended them)")
-          .tag("outcome", t.get(0)).tag(t.get(1), t.get(2))
+          .tag("outcome", t.get(0)).tag("reason", t.get(1)).tag("endedBy", t.get(2))
           .register(registry);
       meters.add(c);
       return c;

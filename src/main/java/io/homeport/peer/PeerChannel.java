@@ -148,8 +148,8 @@ public final class PeerChannel {
       lastProbeRound = now;
       new ArrayList<>(candidates.keySet()).forEach(this::probe);
     }
-    if (state == State.PROBING && !early) {
-      toRelay(now);
+    if (state == State.PROBING && (!early || candidates.isEmpty())) {
+      toRelay(now); // nothing answered, or nothing to punch at all
     }
     if (state == State.DIRECT && now - lastHeard > deadAfter()) {
       toRelay(now);

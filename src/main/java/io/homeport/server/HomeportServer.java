@@ -439,6 +439,11 @@ public final class HomeportServer {
     return commands;
   }
 
+  /** Who may open sessions to whom. */
+  public PermissionService permissions() {
+    return permissions;
+  }
+
   public PluginService plugins() {
     return plugins;
   }

@@ -88,9 +88,19 @@ class SessionsApiTest {
 
       // and the metrics count each session once by outcome, and the active ones
       String metrics = server.api("GET", "/metrics", server.adminToken(), null).body();
-      assertThat(metrics).contains("homeport_sessions_total{outcome=\"established\",reason=\"none\"} 1.0")
-          .contains("homeport_sessions_total{outcome=\"rejected\",reason=\"not-permitted\"} 1.0")
+      assertThat(metrics).contains("homeport_sessions_total{endedBy=\"none\",outcome=\"established\",reason=\"none\"} 1.0")
+          .contains("homeport_sessions_total{endedBy=\"none\",outcome=\"rejected\",reason=\"not-permitted\"} 1.0")
           .contains("homeport_sessions_active 1.0");
+      // and an end joins the same metric, by who ended it
+      server.admin("DELETE", "/api/v1/sessions/" + established, null, 200);
+      TestServer.await("the end counted", Duration.ofSeconds(5), () -> {
+        try {
+          return server.api("GET", "/metrics", server.adminToken(), null).body()
+              .contains("homeport_sessions_total{endedBy=\"operator\",outcome=\"ended\",reason=\"none\"} 1.0");
+        } catch (Exception ex) {
+          return false;
+        }
+      });
       bravoStream.close();
       zuluStream.close();
     }
