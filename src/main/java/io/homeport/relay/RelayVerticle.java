@@ -38,7 +38,7 @@ public final class RelayVerticle extends VerticleBase {
     this.clock = clock;
     this.allocations = (previous, current) -> context.runOnContext(v -> {
       if (current.state() == SessionState.ESTABLISHED && current.key() != null) {
-        relay.allocate(current.id(), current.key(), current.expiresAt().toEpochMilli(), settings.maxSessionBytes());
+        allocate(current);
       } else if (current.state().isFinal()) {
         long bytes = relay.bytes(current.id());
         relay.release(current.id());
@@ -62,8 +62,14 @@ public final class RelayVerticle extends VerticleBase {
       }
     });
     sessions.addListener(allocations);
+    // sessions established before a restart (picked up by the processor before the relay starts)
+    sessions.established().forEach(this::allocate);
     return socket.listen(settings.endpoint().port(), settings.endpoint().bind())
         .onSuccess(s -> LOG.info("relay listening on udp {}:{}", settings.endpoint().bind(), s.localAddress().port()));
+  }
+
+  private void allocate(Session s) {
+    relay.allocate(s.id(), s.key(), s.expiresAt().toEpochMilli(), settings.maxSessionBytes());
   }
 
   @Override

@@ -465,13 +465,18 @@ public final class RendezvousProcessor implements Lifecycle {
 
   /** Sessions established and not ended now. */
   public synchronized int active() {
-    int n = 0;
+    return established().size();
+  }
+
+  /** The sessions established and not ended now (those picked up at start included). */
+  public synchronized List<Session> established() {
+    List<Session> out = new ArrayList<>();
     for (Live l : live.values()) {
       if (l.session.state() == SessionState.ESTABLISHED) {
-        n++;
+        out.add(l.session);
       }
     }
-    return n;
+    return out;
   }
 
   private Future<Session> expire(Live l) {

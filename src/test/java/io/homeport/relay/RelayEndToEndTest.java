@@ -81,6 +81,36 @@ class RelayEndToEndTest {
     }
   }
 
+  @Test
+  @DisplayName("Verifies that a session established before a server restart is relayed after it")
+  void relaysSessionsPickedUpAfterARestart(@TempDir Path dir) throws Exception {
+    try (TestServer server = TestServer.start(dir.resolve("data"));
+        TestAgents agents = new TestAgents(server);
+        DatagramSocket requester = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        DatagramSocket target = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      // given an established session
+      DeviceAgent alpha = agents.start("a", "alpha", ConsentPolicy.REJECT_ALL);
+      agents.start("b", "bravo", ConsentPolicy.REJECT_ALL);
+      agents.permit("b", "server", "a");
+      PeerSession offer = alpha.requestSession("bravo", 0, 0).await(10, TimeUnit.SECONDS).offer();
+
+      // when the server restarts on the same data directory
+      server.restart();
+
+      // then the relay forwards the session's frames
+      int relayPort = server.server().relay().actualPort();
+      assertThat(server.server().relay().processor().allocations()).isEqualTo(1);
+      byte[] fromTarget = PeerFrames.relayed(PeerKeys.derive(offer.id(), offer.key(), false), "hello".getBytes());
+      byte[] fromRequester = PeerFrames.relayed(PeerKeys.derive(offer.id(), offer.key(), true), "again".getBytes());
+      target.setSoTimeout(2000);
+      send(target, fromTarget, relayPort);
+      TestServer.await("the relay saw the target", Duration.ofSeconds(5), () -> server.server().relay().processor()
+          .dropped(RelayProcessor.Drop.PEER_NOT_YET_SEEN) == 1);
+      send(requester, fromRequester, relayPort);
+      assertThat(receive(target)).isEqualTo(fromRequester);
+    }
+  }
+
   private static void send(DatagramSocket s, byte[] d, int port) throws Exception {
     s.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), port));
   }
