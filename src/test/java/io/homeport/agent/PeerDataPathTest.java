@@ -74,6 +74,64 @@ class PeerDataPathTest {
     }
   }
 
+  @Test
+  @DisplayName("Verifies that forged probes, probes under another session's key and relayed frames from a stranger "
+      + "reaching an agent's keepalive socket are dropped and counted, and none is answered")
+  void dropsForgedFrames(@TempDir Path dir) throws Exception {
+    try (TestServer server = TestServer.start(dir.resolve("data"));
+        TestAgents agents = new TestAgents(server);
+        DatagramSocket stranger = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      // given bravo holding a session with alpha
+      PeerDataPath bravoPath = new PeerDataPath(List.of(), List.of(), PeerChannel.Settings.DEFAULTS, Clock.systemUTC());
+      DeviceAgent alpha = agents.start("a", "alpha", ConsentPolicy.REJECT_ALL,
+          new PeerDataPath(List.of(), List.of(), PeerChannel.Settings.DEFAULTS, Clock.systemUTC()));
+      DeviceAgent bravo = agents.start("b", "bravo", ConsentPolicy.REJECT_ALL, bravoPath);
+      agents.permit("b", "server", "a");
+      PeerSession session = alpha.requestSession("bravo", 0, 10).await(20, TimeUnit.SECONDS).offer();
+      TestServer.await("bravo's direct path", SOON, () -> isDirect(bravoPath, session.id()));
+      InetSocketAddress bravoSocket = new InetSocketAddress("127.0.0.1", bravo.localPort());
+      long before = bravoPath.unclaimedFrames();
+
+      // when a stranger sends a forged probe, a relayed frame with a made-up token, and the probes of a
+      // channel keyed for another session
+      byte[] forged = new byte[41];
+      new java.security.SecureRandom().nextBytes(forged);
+      forged[0] = 0x50;
+      stranger.send(new DatagramPacket(forged, forged.length, bravoSocket));
+      byte[] relayed = new byte[80];
+      new java.security.SecureRandom().nextBytes(relayed);
+      relayed[0] = 0x60;
+      stranger.send(new DatagramPacket(relayed, relayed.length, bravoSocket));
+      byte[] otherKey = new byte[32];
+      new java.security.SecureRandom().nextBytes(otherKey);
+      PeerChannel impostor = new PeerChannel(
+          io.homeport.peer.PeerKeys.derive(java.util.UUID.randomUUID().toString(), otherKey, true),
+          java.util.Map.of(bravoSocket, PeerChannel.Kind.PUBLIC), null, PeerChannel.Settings.DEFAULTS,
+          (to, datagram) -> {
+            try {
+              stranger.send(new DatagramPacket(datagram, datagram.length, to));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }, payload -> { }, System.currentTimeMillis());
+      impostor.tick(System.currentTimeMillis());
+
+      // then bravo counts all three as frames no session takes, and answers none of them
+      TestServer.await("three unclaimed frames", SOON, () -> bravoPath.unclaimedFrames() >= before + 3);
+      stranger.setSoTimeout(1000);
+      byte[] in = new byte[2048];
+      boolean answered;
+      try {
+        stranger.receive(new DatagramPacket(in, in.length));
+        answered = true;
+      } catch (SocketTimeoutException e) {
+        answered = false;
+      }
+      assertThat(answered).as("an answer to a stranger").isFalse();
+      assertThat(isDirect(bravoPath, session.id())).as("the real session goes on").isTrue();
+    }
+  }
+
   private static boolean isDirect(PeerDataPath path, String sessionId) {
     return path.path(sessionId).map(p -> p.kind() != PeerChannel.Kind.RELAY).orElse(false);
   }
