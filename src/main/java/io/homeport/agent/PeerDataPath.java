@@ -41,10 +41,7 @@ public final class PeerDataPath implements SessionHandler {
   /** A service this side exposes to its peers: datagrams naming {@code name} go to {@code host:port}. */
   public record Exposed(String name, InetSocketAddress target) {
     public Exposed {
-      if (!ForwardedDatagram.isServiceName(name)) {
-        throw new IllegalArgumentException("service name '" + name + "': 1-" + ForwardedDatagram.MAX_SERVICE
-            + " letters, digits, '.', '_' or '-'");
-      }
+      ForwardedDatagram.requireServiceName(name);
       Objects.requireNonNull(target, "target");
     }
 
@@ -62,10 +59,7 @@ public final class PeerDataPath implements SessionHandler {
   public record Listened(String peer, String service, InetSocketAddress local) {
     public Listened {
       Objects.requireNonNull(peer, "peer");
-      if (!ForwardedDatagram.isServiceName(service)) {
-        throw new IllegalArgumentException("service name '" + service + "': 1-" + ForwardedDatagram.MAX_SERVICE
-            + " letters, digits, '.', '_' or '-'");
-      }
+      ForwardedDatagram.requireServiceName(service);
       Objects.requireNonNull(local, "local");
     }
   }

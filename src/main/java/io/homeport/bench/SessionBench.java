@@ -9,6 +9,7 @@ import io.homeport.agent.PeerSession;
 import io.homeport.config.ConfigLoader;
 import io.homeport.config.HomeportConfig;
 import io.homeport.device.DeviceService;
+import io.homeport.peer.ForwardedDatagram;
 import io.homeport.peer.PeerChannel;
 import io.homeport.peer.PeerFrames;
 import io.homeport.peer.PeerKeys;
@@ -221,14 +222,14 @@ public final class SessionBench {
       LatencyRecorder directly = pingPong(sideA, sideB, fromRequester, fromTarget,
           new InetSocketAddress(InetAddress.getLoopbackAddress(), sideB.getLocalPort()),
           new InetSocketAddress(InetAddress.getLoopbackAddress(), sideA.getLocalPort()));
-      int dataOverhead = PeerFrames.RELAY_HEADER; // the relay's own header
       out.printf("relay throughput: %,.0f datagrams/s, %,.1f MB/s of %d-byte frames (%d sent, %.2f%% lost)%n",
           perSecond, perSecond * fromRequester.length / 1e6, fromRequester.length, options.frames(), loss);
       out.printf("round trip, %d pings:%n  direct %s%n  relay  %s%n  added by the relay: p50 %.3f ms%n",
           options.pings(), directly.summary(), throughRelay.summary(),
           throughRelay.summary().p50Millis() - directly.summary().p50Millis());
-      out.printf("overhead per datagram: data frame %d bytes (17 header + 1 kind + 16 tag), relay header %d, "
-          + "forwarded-UDP header %d + service name%n", 34, dataOverhead, 5);
+      out.printf("overhead per datagram: data frame %d bytes (header, kind, tag), relay header %d, "
+          + "forwarded-UDP header %d + service name%n", PeerFrames.DATA_OVERHEAD, PeerFrames.RELAY_HEADER,
+          ForwardedDatagram.HEADER_BYTES);
       return new Figures(directSetup, relayedSetup, perSecond, perSecond * fromRequester.length, loss,
           directly.summary(), throughRelay.summary());
     } finally {
@@ -281,37 +282,6 @@ public final class SessionBench {
       return f.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  /** A UDP echo on loopback, on a thread of its own. */
-  private static final class UdpEcho implements AutoCloseable {
-    private final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-
-    UdpEcho() throws Exception {
-      Thread t = new Thread(() -> {
-        byte[] buf = new byte[65535];
-        while (!socket.isClosed()) {
-          try {
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            socket.receive(p);
-            socket.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
-          } catch (Exception e) {
-            return;
-          }
-        }
-      }, "bench-udp-echo");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    InetSocketAddress address() {
-      return new InetSocketAddress("127.0.0.1", socket.getLocalPort());
-    }
-
-    @Override
-    public void close() {
-      socket.close();
     }
   }
 }

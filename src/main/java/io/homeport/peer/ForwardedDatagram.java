@@ -14,15 +14,15 @@ import java.nio.charset.StandardCharsets;
  */
 public record ForwardedDatagram(int flow, boolean answer, String service, byte[] data) {
   public static final int MAX_SERVICE = 32;
+  /** Bytes before the service name: flow (4) and the name's length (1). */
+  public static final int HEADER_BYTES = 5;
   private static final int ANSWER_BIT = 0x8000_0000;
 
   public ForwardedDatagram {
     if (flow < 0) {
       throw new IllegalArgumentException("flow numbers are 31 bits: " + flow);
     }
-    if (!isServiceName(service)) {
-      throw new IllegalArgumentException("not a service name: " + service);
-    }
+    requireServiceName(service);
   }
 
   /** Service names: letters, digits, '.', '_' and '-'. */
@@ -30,9 +30,18 @@ public record ForwardedDatagram(int flow, boolean answer, String service, byte[]
     return name != null && name.matches("[A-Za-z0-9._-]{1," + MAX_SERVICE + "}");
   }
 
+  /** {@code name}, or an exception saying what a service name is. */
+  public static String requireServiceName(String name) {
+    if (!isServiceName(name)) {
+      throw new IllegalArgumentException("service name '" + name + "': 1-" + MAX_SERVICE
+          + " letters, digits, '.', '_' or '-'");
+    }
+    return name;
+  }
+
   public byte[] encode() {
     byte[] name = service.getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[5 + name.length + data.length];
+    byte[] out = new byte[HEADER_BYTES + name.length + data.length];
     int flow = answer ? this.flow | ANSWER_BIT : this.flow;
     out[0] = (byte) (flow >>> 24);
     out[1] = (byte) (flow >>> 16);

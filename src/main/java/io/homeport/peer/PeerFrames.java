@@ -31,6 +31,8 @@ public final class PeerFrames {
   static final int DATA_HEADER = 1 + 8 + 8;
   static final int TAG_BYTES = 16;
   public static final int RELAY_HEADER = 1 + PeerKeys.RELAY_TOKEN_BYTES;
+  /** What a data frame adds to its payload: header, kind byte, Poly1305 tag. */
+  public static final int DATA_OVERHEAD = DATA_HEADER + 1 + TAG_BYTES;
 
   /** What a data frame carries, the first byte of its plaintext. */
   enum Kind {

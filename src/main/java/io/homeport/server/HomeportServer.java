@@ -192,6 +192,8 @@ public final class HomeportServer {
   private PermissionService permissions;
   private RendezvousProcessor sessions;
   private RelayVerticle relay;
+  /** Where offers send devices for the relay: resolved once when the relay is up, never per offer. */
+  private volatile java.net.InetSocketAddress relayEndpoint;
   private HomeportMetrics metrics;
   private ApiVerticle api;
 
@@ -285,9 +287,7 @@ public final class HomeportServer {
               deviceId -> {
                 vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
                 vertx.eventBus().publish(EventAddresses.WORK_AVAILABLE, deviceId);
-              }, pendingSessions, eventLog, clock, config.sessions(), () -> relay == null ? null
-                  : new java.net.InetSocketAddress(config.primaryHost(),
-                      config.relay().endpoint().advertisedPort(relay.actualPort())),
+              }, pendingSessions, eventLog, clock, config.sessions(), () -> relayEndpoint,
               config.relay().turn() == null ? io.homeport.rendezvous.TurnIssuer.NONE
                   : new io.homeport.relay.TurnCredentials(config.relay().turn().urls(), config.relay().turn().secret()));
           return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins))
@@ -308,6 +308,9 @@ public final class HomeportServer {
           return deploy(deviceChannel);
         })
         .compose(v -> deploy(relay = new RelayVerticle(config.relay(), sessions, clock)))
+        .compose(v -> vertx.executeBlocking(() -> new java.net.InetSocketAddress(config.primaryHost(),
+            config.relay().endpoint().advertisedPort(relay.actualPort()))))
+        .onSuccess(endpoint -> relayEndpoint = endpoint)
         .compose(v -> deploy(metrics = new HomeportMetrics(MetricsVertx.registry(vertx), config.metrics(), tokens,
             tokenService::isRevoked,
             new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands, sessions, relay))))

@@ -2,6 +2,7 @@ package io.homeport.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.homeport.bench.UdpEcho;
 import io.homeport.peer.PeerChannel;
 import io.homeport.testing.Ports;
 import io.homeport.testing.TestAgents;
@@ -46,7 +47,7 @@ class PeerDataPathTest {
       agents.permit("b", "server", "a");
 
       // when alpha asks for a session and two local clients send through it
-      PeerSession session = alpha.requestSession("bravo", 0, 10).await(20, TimeUnit.SECONDS).offer();
+      PeerSession session = agents.session(alpha, "bravo");
       assertThat(session).isNotNull();
       TestServer.await("a direct path on both sides", SOON, () -> isDirect(alphaPath, session.id())
           && isDirect(bravoPath, session.id()));
@@ -70,7 +71,9 @@ class PeerDataPathTest {
       }
       assertThat(log.getString("path")).isEqualTo("direct");
       assertThat(bravo.session(session.id())).isEmpty();
+      long droppedBefore = alphaPath.droppedDatagrams();
       assertThat(roundTripOrNull(clientOne, listen, "after-end")).as("nothing forwarded after the end").isNull();
+      assertThat(alphaPath.droppedDatagrams()).as("the datagram after the end, counted").isEqualTo(droppedBefore + 1);
     }
   }
 
@@ -87,7 +90,7 @@ class PeerDataPathTest {
           new PeerDataPath(List.of(), List.of(), PeerChannel.Settings.DEFAULTS, Clock.systemUTC()));
       DeviceAgent bravo = agents.start("b", "bravo", ConsentPolicy.REJECT_ALL, bravoPath);
       agents.permit("b", "server", "a");
-      PeerSession session = alpha.requestSession("bravo", 0, 10).await(20, TimeUnit.SECONDS).offer();
+      PeerSession session = agents.session(alpha, "bravo");
       TestServer.await("bravo's direct path", SOON, () -> isDirect(bravoPath, session.id()));
       InetSocketAddress bravoSocket = new InetSocketAddress("127.0.0.1", bravo.localPort());
       long before = bravoPath.unclaimedFrames();
@@ -173,44 +176,6 @@ class PeerDataPathTest {
       }
     } catch (SocketTimeoutException e) {
       return null;
-    }
-  }
-
-  /** A UDP echo service on loopback that remembers the source ports it answered. */
-  static final class UdpEcho implements AutoCloseable {
-    private final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    private final java.util.Set<Integer> sources = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Thread thread;
-
-    UdpEcho() throws Exception {
-      thread = new Thread(() -> {
-        byte[] buf = new byte[65535];
-        while (!socket.isClosed()) {
-          DatagramPacket p = new DatagramPacket(buf, buf.length);
-          try {
-            socket.receive(p);
-            sources.add(p.getPort());
-            socket.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
-          } catch (Exception e) {
-            return;
-          }
-        }
-      }, "udp-echo");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    InetSocketAddress address() {
-      return new InetSocketAddress("127.0.0.1", socket.getLocalPort());
-    }
-
-    java.util.Set<Integer> sources() {
-      return sources;
-    }
-
-    @Override
-    public void close() {
-      socket.close();
     }
   }
 }

@@ -78,31 +78,12 @@ class RealNatIT {
     return p;
   }
 
-  /** Runs a command to completion in a namespace and returns its output. */
-  private String run(String ns, List<String> command) throws Exception {
-    Process p = lab.start(ns, command, Map.of());
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();
-    return out;
-  }
-
-  /** An API call from inside the server namespace (the host has no route into the lab): [status, body, seconds]. */
-  private String[] api(String method, String path, String body) throws Exception {
-    String token = Files.readString(dir.resolve("data/admin-token")).trim();
-    List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-X", method, "-H", "Authorization: Bearer " + token,
-        "-w", "\n%{http_code} %{time_total}", "http://127.0.0.1:8080" + path));
-    if (body != null) {
-      cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", body));
-    }
-    String out = run(lab.serverNamespace(), cmd).trim();
-    int split = out.lastIndexOf('\n');
-    String[] tail = out.substring(split + 1).split(" ");
-    return new String[] {tail[0], out.substring(0, Math.max(0, split)), tail[1]};
+  private NatLab.ApiCall api(String method, String path, String body) throws Exception {
+    return lab.api(dir.resolve("data"), method, path, body);
   }
 
   private JsonObject presence() throws Exception {
-    return new JsonObject(api("GET", "/api/v1/devices/nat-1", null)[1]).getJsonObject("presence");
+    return new JsonObject(api("GET", "/api/v1/devices/nat-1", null).body()).getJsonObject("presence");
   }
 
   @Test
@@ -117,9 +98,9 @@ class RealNatIT {
     TestServer.await("the server is up", Duration.ofSeconds(60), () -> serverLog.stream().anyMatch(l -> l.contains("Homeport is up")));
 
     // and a device enrolled and running behind the NAT, with its own polling off: only wakes and pending flags bring it work
-    String token = new JsonObject(api("POST", "/api/v1/devices", "{\"id\":\"nat-1\"}")[1]).getJsonObject("enrollment").getString("token");
+    String token = new JsonObject(api("POST", "/api/v1/devices", "{\"id\":\"nat-1\"}").body()).getJsonObject("enrollment").getString("token");
     Path bundle = dir.resolve("bundle");
-    run(lab.homeNamespace(1), List.of("java", "-jar", jar, "device", "enroll", "--server", "https://" + lab.serverAddress() + ":7443",
+    lab.run(lab.homeNamespace(1), List.of("java", "-jar", jar, "device", "enroll", "--server", "https://" + lab.serverAddress() + ":7443",
         "--token", token, "--out", bundle.toString()));
     start(lab.homeNamespace(1), List.of("java", "-jar", jar, "device", "run", "--bundle", bundle.toString(), "--poll", "0s"),
         Map.of(), agentLog);
@@ -137,22 +118,22 @@ class RealNatIT {
     Thread.sleep(Duration.ofMinutes(3).toMillis());
 
     // then a command reaches it and the result returns to the waiting caller in under 2 s
-    String[] r = api("POST", "/api/v1/devices/nat-1/commands?wait=10s", "{\"action\":\"wake-test\",\"params\":{\"n\":0}}");
-    double seconds = Double.parseDouble(r[2]);
+    NatLab.ApiCall r = api("POST", "/api/v1/devices/nat-1/commands?wait=10s", "{\"action\":\"wake-test\",\"params\":{\"n\":0}}");
+    double seconds = r.seconds();
     System.out.printf("after 3 min idle behind the NAT: command result in %.3f s (mapping %s)%n", seconds, mapping);
-    assertThat(r[0]).as(r[1]).isEqualTo("200");
-    assertThat(new JsonObject(r[1]).getString("state")).isEqualTo("succeeded");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(new JsonObject(r.body()).getString("state")).isEqualTo("succeeded");
     assertThat(seconds).isLessThan(2.0);
 
     // when 30% of the packets on the home link are dropped, both ways
     lab.setLoss(30);
     List<Double> times = new ArrayList<>();
     for (int i = 1; i <= 50; i++) {
-      String[] c = api("POST", "/api/v1/devices/nat-1/commands?wait=60s", "{\"action\":\"lossy\",\"params\":{\"n\":" + i + "}}");
+      NatLab.ApiCall c = api("POST", "/api/v1/devices/nat-1/commands?wait=60s", "{\"action\":\"lossy\",\"params\":{\"n\":" + i + "}}");
       // then every one of 50 commands in a row succeeds
-      assertThat(c[0]).as("command %d: %s", i, c[1]).isEqualTo("200");
-      assertThat(new JsonObject(c[1]).getString("state")).as("command %d", i).isEqualTo("succeeded");
-      times.add(Double.parseDouble(c[2]));
+      assertThat(c.status()).as("command %d: %s", i, c.body()).isEqualTo(200);
+      assertThat(new JsonObject(c.body()).getString("state")).as("command %d", i).isEqualTo("succeeded");
+      times.add(c.seconds());
     }
     times.sort(null);
     System.out.printf("50 commands at 30%% loss: median %.2f s, p90 %.2f s, max %.2f s%n", times.get(24), times.get(44),

@@ -100,7 +100,7 @@ class PeerMatrixIT {
       String token = new JsonObject(api("POST", "/api/v1/devices", "{\"id\":\"" + device[0] + "\"}").body())
           .getJsonObject("enrollment").getString("token");
       api("PUT", "/api/v1/devices/" + device[0] + "/name", "{\"name\":\"" + device[1] + "\"}");
-      run(lab.homeNamespace(Integer.parseInt(device[2])), List.of("java", "-jar", jar, "device", "enroll", "--server",
+      lab.run(lab.homeNamespace(Integer.parseInt(device[2])), List.of("java", "-jar", jar, "device", "enroll", "--server",
           "https://" + lab.serverAddress() + ":7443", "--token", token, "--out", dir.resolve(device[0]).toString()));
     }
     api("PUT", "/api/v1/devices/b/permissions", "{\"mode\":\"server\",\"allow\":[\"a\"]}");
@@ -239,7 +239,7 @@ class PeerMatrixIT {
     processes.add(pinger);
     pinger.await("the first echo", Duration.ofSeconds(20), l -> l.startsWith("echo "));
     TestServer.await("echoes flowing", Duration.ofSeconds(5), () -> pinger.count(l -> l.startsWith("echo ")) >= 30);
-    Api deleted = api("DELETE", "/api/v1/sessions/" + sessionId, null);
+    NatLab.ApiCall deleted = api("DELETE", "/api/v1/sessions/" + sessionId, null);
     assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
     assertThat(longPing.waitFor(30, TimeUnit.SECONDS)).isTrue();
     long endedAt = java.time.Instant.parse(new JsonObject(api("GET", "/api/v1/sessions/" + sessionId, null).body())
@@ -296,27 +296,8 @@ class PeerMatrixIT {
         .toAbsolutePath().toString();
   }
 
-  private record Api(int status, String body) {}
-
-  /** An API call from inside the server namespace (the host has no route into the lab). */
-  private Api api(String method, String path, String body) throws Exception {
-    String token = Files.readString(dir.resolve("data/admin-token")).trim();
-    List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-X", method, "-H", "Authorization: Bearer " + token,
-        "-w", "\n%{http_code}", "http://127.0.0.1:8080" + path));
-    if (body != null) {
-      cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", body));
-    }
-    String out = run(lab.serverNamespace(), cmd).trim();
-    int split = out.lastIndexOf('\n');
-    return new Api(Integer.parseInt(out.substring(split + 1).trim()), out.substring(0, Math.max(0, split)));
-  }
-
-  private String run(String ns, List<String> command) throws Exception {
-    Process p = lab.start(ns, command, Map.of());
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();
-    return out;
+  private NatLab.ApiCall api(String method, String path, String body) throws Exception {
+    return lab.api(dir.resolve("data"), method, path, body);
   }
 
   private LabProcess start(String name, String ns, List<String> command, Map<String, String> env) throws Exception {

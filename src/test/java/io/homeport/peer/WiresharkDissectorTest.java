@@ -64,7 +64,7 @@ class WiresharkDissectorTest {
         agents.start("b", "bravo", ConsentPolicy.REJECT_ALL, dataPath());
         agents.permit("b", "server", "a");
         server.admin("POST", "/api/v1/devices/b/commands?wait=10s", "{\"action\":\"capture\",\"params\":{}}", 200);
-        session = alpha.requestSession("bravo", 0, 10).await(20, TimeUnit.SECONDS).offer();
+        session = agents.session(alpha, "bravo");
         byte[] relayed = PeerFrames.relayed(PeerKeys.derive(session.id(), session.key(), true),
             PeerFrames.data(PeerKeys.derive(session.id(), session.key(), true), PeerFrames.newCipher(), 7,
                 PeerFrames.Kind.PAYLOAD, "through the relay".getBytes(StandardCharsets.UTF_8)));

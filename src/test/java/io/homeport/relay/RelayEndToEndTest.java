@@ -37,7 +37,7 @@ class RelayEndToEndTest {
       DeviceAgent alpha = agents.start("a", "alpha", ConsentPolicy.REJECT_ALL);
       agents.start("b", "bravo", ConsentPolicy.REJECT_ALL);
       agents.permit("b", "server", "a");
-      PeerSession offer = alpha.requestSession("bravo", 0, 0).await(10, TimeUnit.SECONDS).offer();
+      PeerSession offer = agents.session(alpha, "bravo");
       assertThat(offer.relay()).isNotNull();
       int relayPort = server.server().relay().actualPort();
       assertThat(offer.relay().getString("address")).endsWith(":" + relayPort);
@@ -92,7 +92,7 @@ class RelayEndToEndTest {
       DeviceAgent alpha = agents.start("a", "alpha", ConsentPolicy.REJECT_ALL);
       agents.start("b", "bravo", ConsentPolicy.REJECT_ALL);
       agents.permit("b", "server", "a");
-      PeerSession offer = alpha.requestSession("bravo", 0, 0).await(10, TimeUnit.SECONDS).offer();
+      PeerSession offer = agents.session(alpha, "bravo");
 
       // when the server restarts on the same data directory
       server.restart();

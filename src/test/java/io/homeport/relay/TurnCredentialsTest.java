@@ -53,7 +53,7 @@ class TurnCredentialsTest {
       agents.permit("b", "server", "a");
 
       // when alpha gets a session of the default length
-      PeerSession session = alpha.requestSession("bravo", 0, 10).await(20, TimeUnit.SECONDS).offer();
+      PeerSession session = agents.session(alpha, "bravo");
       JsonObject turn = session.turn();
 
       // then the offer names the service, with a username expiring with the session and a TTL within it

@@ -293,6 +293,35 @@ public final class NatLab implements AutoCloseable {
     return script("status", "--prefix", prefix);
   }
 
+  /** Runs {@code command} to completion in namespace {@code ns} and returns its output; a non-zero exit fails the test. */
+  public String run(String ns, List<String> command) throws Exception {
+    Process p = start(ns, command, Map.of());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Assertions.assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " did not end");
+    Assertions.assertEquals(0, p.exitValue(), () -> String.join(" ", command) + ":\n" + out);
+    return out;
+  }
+
+  /** An API answer: status, body, and curl's total time in seconds. */
+  public record ApiCall(int status, String body, double seconds) {}
+
+  /**
+   * An API call to the server on its default API port from inside the server namespace (the host has no
+   * route into the lab), with the admin token in {@code dataDir}.
+   */
+  public ApiCall api(Path dataDir, String method, String path, String body) throws Exception {
+    String token = Files.readString(dataDir.resolve("admin-token")).trim();
+    List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-X", method, "-H", "Authorization: Bearer " + token,
+        "-w", "\n%{http_code} %{time_total}", "http://127.0.0.1:8080" + path));
+    if (body != null) {
+      cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", body));
+    }
+    String out = run(serverNamespace(), cmd).trim();
+    int split = out.lastIndexOf('\n');
+    String[] tail = out.substring(split + 1).trim().split(" ");
+    return new ApiCall(Integer.parseInt(tail[0]), out.substring(0, Math.max(0, split)), Double.parseDouble(tail[1]));
+  }
+
   /** {@code ip netns exec NS command...}. */
   public List<String> inNamespace(String ns, List<String> command) {
     List<String> line = new ArrayList<>(List.of(Objects.requireNonNullElse(findTool("ip"), "ip"), "netns", "exec", ns));

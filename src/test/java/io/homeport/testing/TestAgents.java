@@ -63,6 +63,15 @@ public final class TestAgents implements AutoCloseable {
         .put("allow", new io.vertx.core.json.JsonArray(java.util.List.of(allowed))).encode(), 200);
   }
 
+  /** {@code requester} asks for a session with {@code peer} (id or name) and gets its offer; fails otherwise. */
+  public io.homeport.agent.PeerSession session(DeviceAgent requester, String peer) throws Exception {
+    io.homeport.agent.PeerSession offer = requester.requestSession(peer, 0, 10).await(20, TimeUnit.SECONDS).offer();
+    if (offer == null) {
+      throw new AssertionError("no offer for a session with " + peer);
+    }
+    return offer;
+  }
+
   /** The session as the API's log shows it. */
   public JsonObject log(String sessionId) throws Exception {
     return server.admin("GET", "/api/v1/sessions/" + sessionId, null, 200);
