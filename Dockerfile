@@ -1,5 +1,5 @@
 # Homeport in one container. Build: docker build -t homeport .
-# Run:   docker run -p 8080:8080 -p 7443:7443 -p 7400:7400/udp -v homeport-data:/var/lib/homeport \
+# Run:   docker run -p 8080:8080 -p 7443:7443 -p 7400:7400/udp -p 7401:7401/udp -v homeport-data:/var/lib/homeport \
 #          -e HOMEPORT_PUBLIC_HOSTS=homeport.example.org homeport
 # Plugins: the image carries the ECHONET Lite plugin in /opt/homeport/plugins; mount your own
 #          directory there (-v $PWD/plugins:/opt/homeport/plugins) to add vendor plugin jars.
@@ -21,7 +21,7 @@ COPY --from=build /src/plugins/echonet-lite.jar /opt/homeport/plugins/echonet-li
 ENV HOMEPORT_DATA_DIR=/var/lib/homeport \
     HOMEPORT_PLUGINS_DIRECTORY=/opt/homeport/plugins
 VOLUME /var/lib/homeport
-EXPOSE 8080/tcp 7443/tcp 7400/udp 7402/udp
+EXPOSE 8080/tcp 7443/tcp 7400/udp 7401/udp 7402/udp
 USER homeport
 WORKDIR /opt/homeport
 ENTRYPOINT ["java", "-jar", "/opt/homeport/homeport.jar"]

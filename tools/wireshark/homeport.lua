@@ -1,7 +1,8 @@
 -- Wireshark / tshark dissector for Homeport's UDP protocols (DESIGN.md 2.1 and 5.1).
 --
---   homeport_beacon  STUN-framed keepalives, answers and wakes on the beacon port (7400), every
---                    attribute named, Homeport's private ones (0xC010-0xC01A) decoded
+--   homeport_beacon  STUN-framed keepalives, answers and wakes on the beacon port (7400), and NAT
+--                    mapping questions on its alternate port (7401), every attribute named,
+--                    Homeport's private ones (0xC010-0xC01C) decoded
 --   homeport_peer    peer frames (probe 0x50, ack 0x51, data 0x52) between devices' keepalive
 --                    sockets, and relayed frames (0x60) on the relay port (7402)
 --
@@ -43,7 +44,11 @@ local attribute_names = {
   [0xC018] = "WAKE",
   [0xC019] = "WAKE-ACK",
   [0xC01A] = "PADDING",
+  [0xC01B] = "NAT-PROBE",
+  [0xC01C] = "NAT-BEHAVIOUR",
 }
+
+local mappings = { [0] = "unknown", [1] = "endpoint-independent", [2] = "endpoint-dependent" }
 
 local wake_reasons = { [1] = "command", [2] = "session", [3] = "address-list" }
 
@@ -71,6 +76,11 @@ local f = {
   address = ProtoField.string("homeport_beacon.address", "Address"),
   error_code = ProtoField.uint16("homeport_beacon.error_code", "Error code"),
   error_reason = ProtoField.string("homeport_beacon.error_reason", "Reason"),
+  nat_probe = ProtoField.uint32("homeport_beacon.nat_probe", "Answer after (s idle)"),
+  nat_mapping = ProtoField.uint8("homeport_beacon.nat.mapping", "NAT mapping", base.DEC, mappings),
+  nat_interval = ProtoField.uint16("homeport_beacon.nat.keepalive_interval", "Keepalive interval in use (s)"),
+  nat_at_least = ProtoField.uint16("homeport_beacon.nat.lifetime_at_least", "Mapping lifetime at least (s, 0 unknown)"),
+  nat_below = ProtoField.uint16("homeport_beacon.nat.lifetime_below", "Mapping lifetime below (s, 0 unknown)"),
 }
 beacon.fields = f
 
@@ -113,6 +123,13 @@ local function attribute_value(tree, tvb, atype, offset, length)
     if length > 9 then tree:add(f.application_server, tvb(offset + 9, length - 9)) end
   elseif atype == 0xC019 and length == 8 then
     tree:add(f.wake_ack, tvb(offset, 8))
+  elseif atype == 0xC01B and length == 4 then
+    tree:add(f.nat_probe, tvb(offset, 4))
+  elseif atype == 0xC01C and length == 8 then
+    tree:add(f.nat_mapping, tvb(offset, 1))
+    tree:add(f.nat_interval, tvb(offset + 2, 2))
+    tree:add(f.nat_at_least, tvb(offset + 4, 2))
+    tree:add(f.nat_below, tvb(offset + 6, 2))
   elseif (atype == 0x0020 or atype == 0x0001 or atype == 0xC013) and length >= 8 then
     local family = tvb(offset + 1, 1):uint()
     local xor = atype == 0x0020
@@ -220,6 +237,8 @@ end
 
 beacon.prefs.port = Pref.uint("Beacon UDP port", 7400, "The server's beacon port (beacon.port)")
 peer.prefs.relay_port = Pref.uint("Relay UDP port", 7402, "The server's relay port (relay.port)")
+beacon.prefs.alt_port = Pref.uint("Beacon alternate UDP port", 7401, "The server's alternate beacon port (beacon.altPort)")
 DissectorTable.get("udp.port"):add(7400, beacon)
+DissectorTable.get("udp.port"):add(7401, beacon)
 DissectorTable.get("udp.port"):add(7402, peer)
 peer:register_heuristic("udp", peer_heuristic)

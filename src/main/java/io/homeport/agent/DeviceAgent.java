@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * their remaining time (the server grants from 70%); end orders stop the session and are answered
  * with an end report, as is every end the agent decides itself. The keepalives report the device's LAN
  * addresses, so that a peer on the same LAN can be offered them.
+ *
+ * <p>NAT behaviour (DESIGN 5.1): once online, and again when its public IP address changes, the agent
+ * learns its NAT's mapping behaviour and idle mapping lifetime ({@link NatDiscovery}), shortens its
+ * keepalive interval to fit ({@link AdaptiveInterval}), and reports both in its keepalives.
  */
 public final class DeviceAgent extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
@@ -83,7 +87,12 @@ public final class DeviceAgent extends VerticleBase {
   private volatile InetSocketAddress mappedAddress;
   private int intervalSeconds;
   private int keepaliveFloorSeconds = 5;
+  private int keepaliveCeilingSeconds = Integer.MAX_VALUE;
   private AdaptiveInterval adaptive;
+  private NatDiscovery natDiscovery;
+  private StunAttributes.Mapping natMapping = StunAttributes.Mapping.UNKNOWN;
+  private int lifetimeAtLeastSeconds;
+  private int lifetimeBelowSeconds;
   /** When the keepalive socket last sent to the server, and how long it had been silent before that. */
   private long lastSentMillis;
   private long idleBeforeLastSendMillis;
@@ -129,6 +138,20 @@ public final class DeviceAgent extends VerticleBase {
   public DeviceAgent withKeepaliveFloor(Duration floor) {
     this.keepaliveFloorSeconds = (int) Math.max(1, floor.toSeconds());
     return this;
+  }
+
+  /**
+   * The longest keepalive interval the agent may use, whatever the server suggests (default: none).
+   * Set before deployment.
+   */
+  public DeviceAgent withKeepaliveCeiling(Duration ceiling) {
+    this.keepaliveCeilingSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, ceiling.toSeconds()));
+    return this;
+  }
+
+  /** What the agent learned of its NAT so far, as its keepalives report it; null before anything is known. */
+  public synchronized StunAttributes.NatBehaviour natBehaviour() {
+    return natKnown() ? natBehaviourNow() : null;
   }
 
   /** The keepalive interval in use now, in seconds (the server's suggestion, or shorter for the NAT). */
@@ -213,13 +236,20 @@ public final class DeviceAgent extends VerticleBase {
   public Future<?> start() {
     session = new KeepaliveSession(bundle.deviceId(), bundle.beaconKey(), clock.millis());
     intervalSeconds = bundle.keepaliveIntervalSeconds();
-    adaptive = new AdaptiveInterval(keepaliveFloorSeconds, intervalSeconds);
+    if (keepaliveCeilingSeconds < keepaliveFloorSeconds) {
+      return Future.failedFuture(new IllegalArgumentException("the keepalive ceiling (" + keepaliveCeilingSeconds
+          + " s) is below the floor (" + keepaliveFloorSeconds + " s)"));
+    }
+    adaptive = new AdaptiveInterval(keepaliveFloorSeconds, keepaliveCeilingSeconds, intervalSeconds);
     return vertx.executeBlocking(() -> new InetSocketAddress(InetAddress.getByName(bundle.beaconHost()), bundle.beaconPort()))
         .compose(address -> {
           server = address;
           wakes = new WakeValidator(bundle.deviceId(), bundle.beaconKey(), address);
           channel = new DeviceChannelClient(vertx, bundle);
           commandHandler = handler != null ? handler : new EchoHandler(vertx);
+          natDiscovery = new NatDiscovery(vertx, bundle.deviceId(), session, address, bundle.beaconAltPort(),
+              question -> socket.send(Buffer.buffer(question.datagram()), bundle.beaconAltPort(),
+                  address.getAddress().getHostAddress()), natFindings());
           socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(address.getAddress() instanceof java.net.Inet6Address));
           socket.handler(this::onDatagram);
           return socket.listen(0, address.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0");
@@ -241,6 +271,9 @@ public final class DeviceAgent extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (natDiscovery != null) {
+      natDiscovery.stop();
+    }
     if (channel != null) {
       channel.close();
     }
@@ -285,7 +318,12 @@ public final class DeviceAgent extends VerticleBase {
       onWake(data, packet);
       return;
     }
-    if (packet.sender().port() != server.getPort() || !packet.sender().hostAddress().equals(server.getAddress().getHostAddress())) {
+    boolean fromServerHost = packet.sender().hostAddress().equals(server.getAddress().getHostAddress());
+    if (fromServerHost && natDiscovery.altPort() != null && packet.sender().port() == natDiscovery.altPort().getPort()) {
+      natDiscovery.onMappingAnswer(data);
+      return;
+    }
+    if (packet.sender().port() != server.getPort() || !fromServerHost) {
       LOG.debug("device {}: ignored a datagram from {}", bundle.deviceId(), packet.sender());
       return;
     }
@@ -452,7 +490,15 @@ public final class DeviceAgent extends VerticleBase {
       LOG.info("device {}: online, public address {}:{}, keepalive every {}s", bundle.deviceId(),
           accepted.mappedAddress().getAddress().getHostAddress(), accepted.mappedAddress().getPort(), intervalSeconds);
     }
+    // first contact, or another network: what was learned of the NAT no longer holds
+    boolean discover = mappedAddress == null || !mappedAddress.getAddress().equals(accepted.mappedAddress().getAddress());
     mappedAddress = accepted.mappedAddress();
+    if (discover) {
+      natDiscovery.start(mappedAddress, behindNat(mappedAddress), adaptive.ceilingSeconds());
+    }
+    if (natKnown()) {
+      session.natBehaviour(natBehaviourNow());
+    }
     boolean cameOnline = state != AgentState.ONLINE;
     state = AgentState.ONLINE;
     if (cameOnline) {
@@ -462,6 +508,69 @@ public final class DeviceAgent extends VerticleBase {
       inquire("online: reporting the appliances"); // the server learns them before anyone sends them commands
     }
     nextTimer = vertx.setTimer(intervalSeconds * 1000L, id -> send());
+  }
+
+  private boolean natKnown() {
+    return natMapping != StunAttributes.Mapping.UNKNOWN || lifetimeAtLeastSeconds > 0 || lifetimeBelowSeconds > 0;
+  }
+
+  private StunAttributes.NatBehaviour natBehaviourNow() {
+    return new StunAttributes.NatBehaviour(natMapping, Math.min(0xFFFF, intervalSeconds),
+        Math.min(0xFFFF, lifetimeAtLeastSeconds), Math.min(0xFFFF, lifetimeBelowSeconds));
+  }
+
+  /** What NAT discovery learns goes into the keepalives, and a mapping lifetime into the interval. */
+  private NatDiscovery.Findings natFindings() {
+    return new NatDiscovery.Findings() {
+      @Override
+      public void mapping(StunAttributes.Mapping mapping) {
+        synchronized (DeviceAgent.this) {
+          natMapping = mapping;
+        }
+        session.natBehaviour(natBehaviourNow());
+      }
+
+      @Override
+      public void lifetime(int atLeastSeconds, int belowSeconds, boolean done) {
+        synchronized (DeviceAgent.this) {
+          lifetimeAtLeastSeconds = atLeastSeconds;
+          lifetimeBelowSeconds = belowSeconds;
+        }
+        if (belowSeconds > 0 && adaptive.lifetimeBelow(belowSeconds)) {
+          intervalSeconds = adaptive.seconds();
+          LOG.warn("device {}: the NAT forgets an idle UDP mapping within {} s (a probe after {} s idle was lost{}); "
+              + "keepalive every {}s from now on", bundle.deviceId(), belowSeconds, belowSeconds,
+              atLeastSeconds > 0 ? ", one after " + atLeastSeconds + " s arrived" : "", intervalSeconds);
+          sooner();
+        } else if (done) {
+          LOG.info("device {}: an idle NAT mapping lives at least {} s: keepalive every {}s", bundle.deviceId(),
+              atLeastSeconds, intervalSeconds);
+        }
+        session.natBehaviour(natBehaviourNow());
+      }
+    };
+  }
+
+  /** After the interval shrank: the next keepalive leaves within the new interval of the last one. */
+  private void sooner() {
+    if (nextTimer < 0) {
+      return; // a keepalive is outstanding: its answer schedules the next one with the new interval
+    }
+    vertx.cancelTimer(nextTimer);
+    long due = Math.max(1, lastSentMillis + intervalSeconds * 1000L - clock.millis());
+    nextTimer = vertx.setTimer(due, id -> send());
+  }
+
+  /** The beacon sees one of this host's own addresses and the socket's own port: nothing translates it. */
+  private boolean behindNat(InetSocketAddress mapped) {
+    if (mapped.getPort() != socket.localAddress().port()) {
+      return true;
+    }
+    try {
+      return !mapped.getAddress().isLoopbackAddress() && java.net.NetworkInterface.getByInetAddress(mapped.getAddress()) == null;
+    } catch (java.net.SocketException e) {
+      return true;
+    }
   }
 
   /** Works through the session notices of a hello: consent requests, offers (new or extended), ends, refusals. */

@@ -16,11 +16,14 @@ import java.util.List;
  * endpoints), {@code device.key.pem} (0600), {@code device.crt.pem} (certificate chain),
  * {@code ca.crt.pem}, {@code beacon.key} (0600, base64). The PEM files work directly with
  * {@code curl --key device.key.pem --cert device.crt.pem --cacert ca.crt.pem}.
+ *
+ * @param beaconAltPort the beacon's second port for NAT mapping discovery; 0 when the server named none
  */
 public record DeviceBundle(
     String deviceId,
     String beaconHost,
     int beaconPort,
+    int beaconAltPort,
     String deviceChannelUrl,
     int keepaliveIntervalSeconds,
     String privateKeyPem,
@@ -38,7 +41,8 @@ public record DeviceBundle(
     SecretFiles.ensurePrivateDirectory(dir);
     JsonObject meta = new JsonObject()
         .put("deviceId", deviceId)
-        .put("beacon", new JsonObject().put("host", beaconHost).put("port", beaconPort))
+        .put("beacon", new JsonObject().put("host", beaconHost).put("port", beaconPort)
+            .put("altPort", beaconAltPort))
         .put("deviceChannel", deviceChannelUrl)
         .put("keepaliveInterval", keepaliveIntervalSeconds);
     SecretFiles.writeSecret(dir.resolve(KEY_FILE), privateKeyPem);
@@ -68,6 +72,7 @@ public record DeviceBundle(
       throw new IOException(dir.resolve(BEACON_KEY_FILE) + " is not base64");
     }
     return new DeviceBundle(meta.getString("deviceId"), beacon.getString("host"), beacon.getInteger("port", 0),
+        beacon.getInteger("altPort", 0),
         meta.getString("deviceChannel"), meta.getInteger("keepaliveInterval", 25),
         Files.readString(dir.resolve(KEY_FILE)), Files.readString(dir.resolve(CERTIFICATE_FILE)),
         Files.readString(dir.resolve(CA_FILE)), key);

@@ -73,6 +73,7 @@ public final class Enroller {
     JsonObject endpoints = body.getJsonObject("endpoints");
     JsonObject beacon = endpoints.getJsonObject("beacon");
     return new DeviceBundle(body.getString("deviceId"), beacon.getString("host"), beacon.getInteger("port"),
+        beacon.getInteger("altPort", 0),
         endpoints.getString("deviceChannel"), body.getInteger("keepaliveInterval"), Pem.encodePrivateKey(keys.getPrivate()),
         body.getString("certificateChain"), body.getString("caCertificate"),
         Base64.getDecoder().decode(body.getString("beaconKey")));

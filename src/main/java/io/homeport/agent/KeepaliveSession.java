@@ -46,6 +46,13 @@ public final class KeepaliveSession {
   private byte[] serverNonce;
   private byte[] outstandingTransaction;
   private List<InetSocketAddress> lanEndpoints = List.of();
+  private StunAttributes.NatBehaviour natBehaviour;
+
+  /**
+   * A NAT discovery request (DESIGN 5.1): a mapping question for the beacon's alternate port, or a
+   * lifetime probe the beacon answers only after its delay; read its answer with {@link #probeAnswer}.
+   */
+  public record Probe(byte[] transactionId, byte[] datagram) {}
 
   public KeepaliveSession(String deviceId, byte[] beaconKey, long nowMillis) {
     this.deviceId = deviceId;
@@ -60,6 +67,57 @@ public final class KeepaliveSession {
   /** The LAN endpoints every following keepalive reports ({@code LOCAL-ENDPOINT}), candidates for peers on the same LAN. */
   public void lanEndpoints(List<InetSocketAddress> endpoints) {
     this.lanEndpoints = List.copyOf(endpoints);
+  }
+
+  /** What the device learned of its NAT, reported in every following keepalive ({@code NAT-BEHAVIOUR}). */
+  public void natBehaviour(StunAttributes.NatBehaviour behaviour) {
+    this.natBehaviour = behaviour;
+  }
+
+  /** Whether a server nonce is held: NAT discovery requests need one (the first accepted keepalive brings it). */
+  public boolean hasNonce() {
+    return serverNonce != null;
+  }
+
+  /** A mapping question, for the beacon's alternate port from the keepalive socket. */
+  public Probe mappingQuestion() {
+    return probe(List.of());
+  }
+
+  /** A lifetime probe, for the beacon port from a socket other than the keepalive socket. */
+  public Probe lifetimeProbe(int seconds) {
+    return probe(List.of(StunAttributes.natProbe(seconds)));
+  }
+
+  private Probe probe(List<StunAttribute> extra) {
+    if (serverNonce == null) {
+      throw new IllegalStateException("no server nonce yet: wait for the first accepted keepalive");
+    }
+    byte[] transaction = StunMessage.randomTransactionId();
+    List<StunAttribute> attributes = new ArrayList<>();
+    attributes.add(StunAttributes.username(deviceId));
+    attributes.add(StunAttributes.sequence(++sequence));
+    attributes.add(StunAttributes.serverNonce(serverNonce));
+    attributes.addAll(extra);
+    return new Probe(transaction, request(transaction, attributes));
+  }
+
+  /**
+   * The public address in the authentic answer to a probe, or null when the datagram is not that answer
+   * (another transaction, not authentic, an error).
+   */
+  public InetSocketAddress probeAnswer(byte[] datagram, byte[] transactionId) {
+    try {
+      StunMessage m = StunCodec.decode(datagram);
+      if (m.type() != StunMessage.BINDING_SUCCESS || !Arrays.equals(m.transactionId(), transactionId)
+          || !StunCodec.verifyIntegritySha256(m, beaconKey)) {
+        return null;
+      }
+      Optional<StunAttribute> mapped = m.attribute(StunAttributes.XOR_MAPPED_ADDRESS);
+      return mapped.isEmpty() ? null : StunAttributes.readXorMappedAddress(mapped.get(), transactionId);
+    } catch (StunParseException e) {
+      return null;
+    }
   }
 
   /** The next keepalive; it supersedes any earlier one still unanswered. */
@@ -82,6 +140,14 @@ public final class KeepaliveSession {
     for (InetSocketAddress lan : lanEndpoints) {
       attributes.add(StunAttributes.localEndpoint(lan));
     }
+    if (natBehaviour != null) {
+      attributes.add(StunAttributes.natBehaviour(natBehaviour));
+    }
+    return request(outstandingTransaction, attributes);
+  }
+
+  /** A signed Binding Request, padded so that no answer is larger. */
+  private byte[] request(byte[] transaction, List<StunAttribute> attributes) {
     // header + attributes + MESSAGE-INTEGRITY-SHA256 (4 + 32) + FINGERPRINT (4 + 4)
     int length = StunMessage.HEADER_LENGTH + 36 + 8;
     for (StunAttribute a : attributes) {
@@ -90,7 +156,7 @@ public final class KeepaliveSession {
     if (length < MIN_KEEPALIVE_BYTES) {
       attributes.add(StunAttributes.padding(Math.max(0, MIN_KEEPALIVE_BYTES - length - 4)));
     }
-    return StunMessage.builder(StunMessage.BINDING_REQUEST, outstandingTransaction)
+    return StunMessage.builder(StunMessage.BINDING_REQUEST, transaction)
         .addAll(attributes)
         .messageIntegritySha256(beaconKey)
         .fingerprint()

@@ -52,6 +52,7 @@ public final class ApiVerticle extends VerticleBase {
   private Consumer<Router> extraRoutes = router -> {};
 
   public ApiVerticle(Endpoint endpoint, Duration streamStallTimeout, ApiTokens tokens, DeviceService devices, PresenceDirectory presence,
+      io.homeport.presence.NatBehaviours natBehaviours,
       BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService,
       PermissionService permissions, RendezvousProcessor sessions) {
     this.endpoint = endpoint;
@@ -60,7 +61,7 @@ public final class ApiVerticle extends VerticleBase {
     this.tokenService = tokenService;
     this.devices = devices;
     this.tokenRoutes = new TokenRoutes(tokenService);
-    this.deviceRoutes = new DeviceRoutes(devices, presence);
+    this.deviceRoutes = new DeviceRoutes(devices, presence, natBehaviours);
     this.commandRoutes = new CommandRoutes(commands, devices.groups());
     this.pluginRoutes = new PluginRoutes(plugins);
     this.beaconRoutes = new BeaconRoutes(beaconCounters, presence);

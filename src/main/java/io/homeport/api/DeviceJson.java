@@ -2,6 +2,7 @@ package io.homeport.api;
 
 import io.homeport.presence.Presence;
 import io.homeport.device.Device;
+import io.homeport.stun.StunAttributes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -12,7 +13,9 @@ import java.util.Set;
 final class DeviceJson {
   private DeviceJson() {}
 
-  static JsonObject of(Device d, Optional<Presence> presence, Set<String> groups) {
+  /** @param nat what the device reported of its NAT, shown with its presence */
+  static JsonObject of(Device d, Optional<Presence> presence, Optional<StunAttributes.NatBehaviour> nat,
+      Set<String> groups) {
     JsonObject json = new JsonObject()
         .put("id", d.id())
         .put("name", d.name())
@@ -38,6 +41,12 @@ final class DeviceJson {
         p.put("onlineSince", time(Instant.ofEpochMilli(pr.onlineSinceMillis())));
       }
     });
+    nat.ifPresent(n -> p.put("nat", new JsonObject()
+        .put("mapping", n.mapping().label())
+        .put("mappingLifetime", new JsonObject()
+            .put("atLeast", n.lifetimeAtLeastSeconds() == 0 ? null : n.lifetimeAtLeastSeconds())
+            .put("below", n.lifetimeBelowSeconds() == 0 ? null : n.lifetimeBelowSeconds()))
+        .put("keepaliveInterval", n.keepaliveIntervalSeconds())));
     return json.put("presence", p);
   }
 

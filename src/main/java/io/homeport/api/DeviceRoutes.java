@@ -2,6 +2,7 @@ package io.homeport.api;
 
 import io.homeport.http.Replies;
 import io.homeport.auth.Scope;
+import io.homeport.presence.NatBehaviours;
 import io.homeport.presence.PresenceDirectory;
 import io.homeport.device.Device;
 import io.homeport.device.DeviceService;
@@ -30,7 +31,10 @@ final class DeviceRoutes {
   private final DeviceService devices;
   private final PresenceDirectory presence;
 
-  DeviceRoutes(DeviceService devices, PresenceDirectory presence) {
+  private final NatBehaviours natBehaviours;
+
+  DeviceRoutes(DeviceService devices, PresenceDirectory presence, NatBehaviours natBehaviours) {
+    this.natBehaviours = natBehaviours;
     this.devices = devices;
     this.presence = presence;
   }
@@ -199,7 +203,7 @@ final class DeviceRoutes {
   }
 
   private JsonObject json(Device d) {
-    return DeviceJson.of(d, presence.get(d.id()), devices.groups().of(d.id()));
+    return DeviceJson.of(d, presence.get(d.id()), natBehaviours.of(d.id()), devices.groups().of(d.id()));
   }
 
   private static JsonObject tokenJson(WithToken w) {

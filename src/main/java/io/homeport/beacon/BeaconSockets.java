@@ -67,6 +67,7 @@ final class BeaconSockets {
   private final Supplier<KeepaliveProcessor> processors;
   private final LongSupplier clock;
   private final WakeAcknowledgements acks;
+  private final LifetimeProbes lifetimeProbes;
   private final List<Channel> channels = new ArrayList<>();
   private final List<Intake> intakes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicInteger nextSender = new AtomicInteger();
@@ -75,8 +76,11 @@ final class BeaconSockets {
   /**
    * @param threads intake threads (and sockets); 1 where {@code SO_REUSEPORT} is unavailable
    * @param processors makes one processor per socket (processors are not thread-safe)
+   * @param lifetimeProbes where a delayed answer's place is given back once it is sent
    */
-  BeaconSockets(int threads, Supplier<KeepaliveProcessor> processors, LongSupplier clock, WakeAcknowledgements acks) {
+  BeaconSockets(int threads, Supplier<KeepaliveProcessor> processors, LongSupplier clock, WakeAcknowledgements acks,
+      LifetimeProbes lifetimeProbes) {
+    this.lifetimeProbes = lifetimeProbes;
     this.threads = Epoll.isAvailable() ? Math.max(1, threads) : 1;
     this.processors = processors;
     this.clock = clock;
@@ -187,12 +191,22 @@ final class BeaconSockets {
       content.getBytes(content.readerIndex(), in, 0, length);
       InetSocketAddress sender = packet.sender();
       KeepaliveProcessor.Result result = processor.process(in, 0, length, sender, clock.getAsLong());
-      if (result.answer() != null) {
+      if (result.delayMillis() > 0) {
+        answerLater(ctx, result, sender);
+      } else if (result.answer() != null) {
         ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(result.answer()), sender), ctx.voidPromise());
       }
       if (result.acknowledgedWake() != null) {
         acks.acknowledged(result.deviceId(), result.acknowledgedWake());
       }
+    }
+
+    /** A lifetime probe's answer, sent from this socket's thread once the probe's idle time is over. */
+    private void answerLater(ChannelHandlerContext ctx, KeepaliveProcessor.Result result, InetSocketAddress to) {
+      ctx.executor().schedule(() -> {
+        lifetimeProbes.release(result.deviceId());
+        ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(result.answer()), to), ctx.voidPromise());
+      }, result.delayMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Answers leave together at the end of a read burst (one flush, fewer system calls). */

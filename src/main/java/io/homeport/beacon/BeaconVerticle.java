@@ -6,6 +6,7 @@ import io.homeport.event.DeviceEvent;
 import io.homeport.event.EventAddresses;
 import io.homeport.event.LoggedEvent;
 import io.homeport.presence.LanEndpoints;
+import io.homeport.presence.NatBehaviours;
 import io.homeport.presence.Presence;
 import io.homeport.presence.PresenceDirectory;
 import io.homeport.presence.PresenceListener;
@@ -33,9 +34,13 @@ public final class BeaconVerticle extends VerticleBase {
   private final NonceService nonces;
   private final WaitingWork work;
   private final LanEndpoints lanEndpoints;
+  private final NatBehaviours natBehaviours;
+  private final LifetimeProbes lifetimeProbes = new LifetimeProbes();
   private final int intakeThreads;
   private WakeDispatcher wakes;
   private BeaconSockets sockets;
+  /** The alternate port, where devices ask where they are seen from to learn their NAT's mapping behaviour. */
+  private BeaconSockets altSockets;
 
   /** A device that comes online with work waiting is woken at once (after this keepalive's answer). */
   private final PresenceListener wakeOnOnline = new PresenceListener() {
@@ -48,10 +53,13 @@ public final class BeaconVerticle extends VerticleBase {
   /**
    * @param work what waits for each device: the PENDING flags of answers, the reasons of wakes
    * @param lanEndpoints where the LAN endpoints reported in keepalives are kept
+   * @param natBehaviours where what devices report of their NATs is kept
    * @param intakeThreads sockets on the beacon port, each read by its own thread
    */
   public BeaconVerticle(HomeportConfig config, DeviceKeyring keyring, BeaconCounters counters,
-      PresenceDirectory presence, Clock clock, WaitingWork work, LanEndpoints lanEndpoints, int intakeThreads) {
+      PresenceDirectory presence, Clock clock, WaitingWork work, LanEndpoints lanEndpoints, NatBehaviours natBehaviours,
+      int intakeThreads) {
+    this.natBehaviours = natBehaviours;
     this.work = work;
     this.lanEndpoints = lanEndpoints;
     this.intakeThreads = intakeThreads;
@@ -67,9 +75,13 @@ public final class BeaconVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     int interval = (int) config.keepaliveInterval().toSeconds();
-    sockets = new BeaconSockets(intakeThreads,
-        () -> new KeepaliveProcessor(keyring, nonces.sibling(), presence, counters, interval, work, lanEndpoints),
-        clock::millis, (deviceId, wakeId) -> context.runOnContext(v -> wakes.acknowledged(deviceId, wakeId)));
+    BeaconSockets.WakeAcknowledgements acks =
+        (deviceId, wakeId) -> context.runOnContext(v -> wakes.acknowledged(deviceId, wakeId));
+    sockets = new BeaconSockets(intakeThreads, () -> new KeepaliveProcessor(keyring, nonces.sibling(), presence,
+        counters, interval, work, lanEndpoints, natBehaviours, lifetimeProbes, false), clock::millis, acks, lifetimeProbes);
+    // mapping questions are rare (one per device start): one socket does
+    altSockets = new BeaconSockets(1, () -> new KeepaliveProcessor(keyring, nonces.sibling(), presence,
+        counters, interval, work, lanEndpoints, natBehaviours, lifetimeProbes, true), clock::millis, acks, lifetimeProbes);
     wakes = new WakeDispatcher(keyring,
         deviceId -> presence.get(deviceId).filter(Presence::online).map(Presence::publicAddress).orElse(null), work,
         (to, datagram) -> sockets.send(to, datagram),
@@ -101,17 +113,22 @@ public final class BeaconVerticle extends VerticleBase {
         wakes.stop(revoked.deviceId());
         presence.remove(revoked.deviceId());
         lanEndpoints.remove(revoked.deviceId());
+        natBehaviours.remove(revoked.deviceId());
       }
     });
     return sockets.bind(config.beacon().bind(), config.beacon().port())
         .onSuccess(port -> LOG.info("beacon listening on udp {}:{} (keepalive interval {}s, offline after {}s)",
-            config.beacon().bind(), port, config.keepaliveInterval().toSeconds(), config.offlineGrace().toSeconds()));
+            config.beacon().bind(), port, config.keepaliveInterval().toSeconds(), config.offlineGrace().toSeconds()))
+        .compose(port -> altSockets.bind(config.beacon().bind(), config.beaconAltPort()))
+        .onSuccess(port -> LOG.info("beacon alternate port (NAT mapping discovery) on udp {}:{}", config.beacon().bind(),
+            port));
   }
 
   @Override
   public Future<?> stop() {
     presence.removeListener(wakeOnOnline);
-    return sockets == null ? Future.succeededFuture() : sockets.close();
+    return Future.join(sockets == null ? Future.succeededFuture() : sockets.close(),
+        altSockets == null ? Future.succeededFuture() : altSockets.close());
   }
 
   /** The wake dispatcher's counters; read from any thread (values may lag by a moment). */
@@ -130,5 +147,15 @@ public final class BeaconVerticle extends VerticleBase {
 
   public int actualPort() {
     return sockets.port();
+  }
+
+  /** The alternate port as bound (NAT mapping discovery). */
+  public int actualAltPort() {
+    return altSockets.port();
+  }
+
+  /** Lifetime probes whose delayed answer is held now. */
+  public int lifetimeProbesOutstanding() {
+    return lifetimeProbes.outstanding();
   }
 }

@@ -19,7 +19,13 @@ public enum KeepaliveOutcome {
   /** Authenticated but without a valid server nonce: answered with a 401 carrying a fresh one. */
   STALE_NONCE,
   /** Authenticated with a valid nonce but a sequence number not above the last accepted one. Dropped. */
-  REPLAYED;
+  REPLAYED,
+  /** Authenticated with a valid nonce on the alternate port: answered with its mapped address; presence unchanged. */
+  MAPPING_PROBE,
+  /** An authenticated NAT-PROBE with a valid nonce: answered after the delay it asks for; presence unchanged. */
+  LIFETIME_PROBE,
+  /** A NAT-PROBE beyond the delayed answers a device or the beacon may hold. Dropped. */
+  PROBE_REFUSED;
 
   /** Lower-case label for logs and metrics. */
   public String label() {

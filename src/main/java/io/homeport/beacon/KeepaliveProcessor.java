@@ -3,12 +3,15 @@ package io.homeport.beacon;
 import static io.homeport.stun.StunAttributes.FINGERPRINT;
 import static io.homeport.stun.StunAttributes.LOCAL_ENDPOINT;
 import static io.homeport.stun.StunAttributes.MESSAGE_INTEGRITY_SHA256;
+import static io.homeport.stun.StunAttributes.NAT_BEHAVIOUR;
+import static io.homeport.stun.StunAttributes.NAT_PROBE;
 import static io.homeport.stun.StunAttributes.SEQUENCE;
 import static io.homeport.stun.StunAttributes.SERVER_NONCE;
 import static io.homeport.stun.StunAttributes.USERNAME;
 import static io.homeport.stun.StunAttributes.WAKE_ACK;
 
 import io.homeport.presence.LanEndpoints;
+import io.homeport.presence.NatBehaviours;
 import io.homeport.presence.PresenceDirectory;
 import io.homeport.device.DeviceKeyring;
 import io.homeport.stun.StunAttribute;
@@ -29,17 +32,27 @@ import java.util.Set;
  * anything, is answered. Plain Java, no I/O; the beacon verticle feeds it datagrams and sends what it
  * returns. Checks run cheapest-first, and nothing before the integrity check can change state.
  *
+ * <p>NAT behaviour discovery (DESIGN 5.1) uses the same authenticated requests without touching
+ * presence: on the alternate port ({@code beacon.altPort}) every request is only a question "where do
+ * you see me?", answered with its mapped address, which the device compares with the beacon port's
+ * answer; on the beacon port a request with {@code NAT-PROBE} comes from a second socket of the device
+ * and is answered only after the delay it asks for, which tells the device whether an idle mapping
+ * lives that long. Neither answer is larger than its request, and each request gets at most one.
+ *
  * <p>Not thread-safe: one instance per event loop.
  */
 public final class KeepaliveProcessor {
 
   /**
    * The outcome of one datagram and the answer to send to its source, or null for none; for an
-   * accepted keepalive also the device and the wake id it acknowledges, if any.
+   * accepted keepalive also the device and the wake id it acknowledges, if any. A lifetime probe's
+   * answer is to be sent after {@code delayMillis}, and its place in {@link LifetimeProbes} released
+   * for {@code deviceId} then.
    */
-  public record Result(KeepaliveOutcome outcome, byte[] answer, String deviceId, Long acknowledgedWake) {
+  public record Result(KeepaliveOutcome outcome, byte[] answer, String deviceId, Long acknowledgedWake,
+      long delayMillis) {
     public Result(KeepaliveOutcome outcome, byte[] answer) {
-      this(outcome, answer, null, null);
+      this(outcome, answer, null, null, 0);
     }
   }
 
@@ -55,13 +68,23 @@ public final class KeepaliveProcessor {
   private final int intervalSeconds;
   private final WaitingWork work;
   private final LanEndpoints lanEndpoints;
+  private final NatBehaviours natBehaviours;
+  private final LifetimeProbes lifetimeProbes;
+  private final boolean alternatePort;
 
   /**
    * @param work what waits for each device: sets the PENDING flags of its answers
    * @param lanEndpoints where the LAN endpoints devices report are kept
+   * @param natBehaviours where what devices learned of their NATs is kept
+   * @param lifetimeProbes the delayed answers held, shared by every processor of the beacon port
+   * @param alternatePort true for the alternate port's processors: mapping questions only
    */
   public KeepaliveProcessor(DeviceKeyring keyring, NonceService nonces, PresenceDirectory presence, BeaconCounters counters,
-      int intervalSeconds, WaitingWork work, LanEndpoints lanEndpoints) {
+      int intervalSeconds, WaitingWork work, LanEndpoints lanEndpoints, NatBehaviours natBehaviours,
+      LifetimeProbes lifetimeProbes, boolean alternatePort) {
+    this.natBehaviours = natBehaviours;
+    this.lifetimeProbes = lifetimeProbes;
+    this.alternatePort = alternatePort;
     this.keyring = keyring;
     this.nonces = nonces;
     this.presence = presence;
@@ -109,6 +132,8 @@ public final class KeepaliveProcessor {
     long sequence;
     byte[] nonce;
     Long wakeAck;
+    int probeSeconds;
+    long natBehaviour;
     try {
       Optional<StunAttribute> seq = request.attribute(SEQUENCE);
       if (seq.isEmpty()) {
@@ -119,11 +144,21 @@ public final class KeepaliveProcessor {
       nonce = n.isEmpty() ? null : StunAttributes.readServerNonce(n.get());
       Optional<StunAttribute> ack = request.attribute(WAKE_ACK);
       wakeAck = ack.isEmpty() ? null : StunAttributes.readWakeAck(ack.get());
+      Optional<StunAttribute> probe = request.attribute(NAT_PROBE);
+      probeSeconds = probe.isEmpty() ? 0 : StunAttributes.readNatProbe(probe.get());
+      Optional<StunAttribute> behaviour = request.attribute(NAT_BEHAVIOUR);
+      natBehaviour = behaviour.isEmpty() ? -1 : StunAttributes.readNatBehaviourPacked(behaviour.get());
     } catch (StunParseException e) {
       return drop(KeepaliveOutcome.MALFORMED);
     }
     if (!nonces.isValid(deviceId, nonce, nowMillis)) {
       return answer(KeepaliveOutcome.STALE_NONCE, length, staleNonceAnswer(request, deviceId, key, nowMillis));
+    }
+    if (alternatePort) {
+      return answer(KeepaliveOutcome.MAPPING_PROBE, length, mappingAnswer(request, key, source, nowMillis));
+    }
+    if (probeSeconds > 0) {
+      return lifetimeProbe(request, deviceId, key, source, length, probeSeconds, nowMillis);
     }
     List<InetSocketAddress> lan;
     try {
@@ -137,11 +172,37 @@ public final class KeepaliveProcessor {
     if (lan != null) {
       lanEndpoints.report(deviceId, lan);
     }
+    if (natBehaviour != -1) { // -1 is no valid report: its reserved byte would not be zero
+      natBehaviours.report(deviceId, natBehaviour);
+    }
     // a nonce of the current epoch stays valid for at least one more epoch: hand it back rather than make one
     byte[] answerNonce = nonces.isCurrent(nonce, nowMillis) ? nonce : nonces.issue(deviceId, nowMillis);
     Result r = answer(KeepaliveOutcome.ACCEPTED, length,
         successAnswer(request, deviceId, key, source, answerNonce, nowMillis));
-    return new Result(r.outcome(), r.answer(), deviceId, wakeAck);
+    return new Result(r.outcome(), r.answer(), deviceId, wakeAck, 0);
+  }
+
+  /** A NAT-PROBE: answered after its delay if a place is free, never at once (that would refresh the mapping). */
+  private Result lifetimeProbe(StunMessage request, String deviceId, byte[] key, InetSocketAddress source,
+      int length, int seconds, long now) {
+    if (!lifetimeProbes.reserve(deviceId)) {
+      return drop(KeepaliveOutcome.PROBE_REFUSED);
+    }
+    Result r = answer(KeepaliveOutcome.LIFETIME_PROBE, length, mappingAnswer(request, key, source, now));
+    if (r.answer() == null) {
+      lifetimeProbes.release(deviceId);
+      return r;
+    }
+    return new Result(r.outcome(), r.answer(), deviceId, null, seconds * 1000L);
+  }
+
+  /** Where the beacon sees the request come from, for the device to compare: no nonce, no flags. */
+  private static byte[] mappingAnswer(StunMessage request, byte[] key, InetSocketAddress source, long now) {
+    return StunMessage.builder(StunMessage.BINDING_SUCCESS, request.transactionId())
+        .add(StunAttributes.xorMappedAddress(source, request.transactionId()), StunAttributes.serverTime(now))
+        .messageIntegritySha256(key)
+        .fingerprint()
+        .encode();
   }
 
   /** The LAN endpoints a keepalive reports, null when it reports none (most carry none). */

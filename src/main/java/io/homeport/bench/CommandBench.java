@@ -477,7 +477,7 @@ public final class CommandBench {
         KeyPair keys = DeviceKeys.generate();
         inFlight.add(devices.create(new DeviceService.NewDevice(id, null, "bench", null))
             .compose(created -> devices.enroll(created.enrollmentToken(), DeviceCsr.create(keys, id)))
-            .map(e -> new DeviceBundle(e.device().id(), "127.0.0.1", server.beaconPort(), channelUrl, interval,
+            .map(e -> new DeviceBundle(e.device().id(), "127.0.0.1", server.beaconPort(), 0, channelUrl, interval,
                 Pem.encodePrivateKey(keys.getPrivate()), e.certificate().chainPem(), caPem, e.device().beaconKey())));
       }
       for (Future<DeviceBundle> f : inFlight) {

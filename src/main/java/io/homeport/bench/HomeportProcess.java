@@ -53,6 +53,7 @@ final class HomeportProcess implements AutoCloseable {
     env.put("HOMEPORT_PLUGINS_DIRECTORY", pluginsDir.toString());
     env.put("HOMEPORT_BEACON_BIND", "127.0.0.1");
     env.put("HOMEPORT_BEACON_PORT", Integer.toString(FreePorts.udp()));
+    env.put("HOMEPORT_BEACON_ALT_PORT", "0");
     env.put("HOMEPORT_BEACON_KEEPALIVE_INTERVAL", "10m");
     env.put("HOMEPORT_BEACON_OFFLINE_GRACE", "30m");
     env.put("HOMEPORT_DEVICE_CHANNEL_BIND", "127.0.0.1");

@@ -259,7 +259,7 @@ public final class SessionBench {
     DeviceService devices = server.devices();
     return await(devices.create(new DeviceService.NewDevice(id, null, "bench", null))
         .compose(created -> devices.enroll(created.enrollmentToken(), DeviceCsr.create(keys, id)))
-        .map(e -> new DeviceBundle(e.device().id(), "127.0.0.1", server.beaconPort(),
+        .map(e -> new DeviceBundle(e.device().id(), "127.0.0.1", server.beaconPort(), 0,
             "https://localhost:" + server.deviceChannelPort(), (int) config.keepaliveInterval().toSeconds(),
             Pem.encodePrivateKey(keys.getPrivate()), e.certificate().chainPem(), server.pki().caCertificatePem(),
             e.device().beaconKey())), "enrollment");

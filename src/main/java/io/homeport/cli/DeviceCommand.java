@@ -95,6 +95,12 @@ final class DeviceCommand implements Runnable {
             + "sooner than the server's suggested interval (default: ${DEFAULT-VALUE}).")
     String keepaliveFloor;
 
+    @Option(names = "--keepalive-ceiling", paramLabel = "DURATION",
+        description = "The longest keepalive interval the agent may use, even when the server suggests a longer one "
+            + "(default: the server's suggestion). The agent probes its NAT's idle mapping lifetime up to what this "
+            + "interval needs and keeps below what it finds.")
+    String keepaliveCeiling;
+
     @Option(names = "--expose-udp", paramLabel = "NAME=HOST:PORT",
         description = "Let peers in a session reach HOST:PORT (UDP) as service NAME, e.g. echo=127.0.0.1:7 "
             + "(repeatable; peers use `device connect --service NAME --listen-udp ...`).")
@@ -123,11 +129,17 @@ final class DeviceCommand implements Runnable {
       Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
       Duration pollInterval;
       Duration floor;
+      Duration ceiling;
       try {
         pollInterval = Durations.parse(poll);
         floor = Durations.parse(keepaliveFloor);
         if (floor.toSeconds() < 1) {
           throw new IllegalArgumentException("--keepalive-floor must be at least 1s");
+        }
+        ceiling = keepaliveCeiling == null ? null : Durations.parse(keepaliveCeiling);
+        if (ceiling != null && ceiling.compareTo(floor) < 0) {
+          throw new IllegalArgumentException("--keepalive-ceiling (" + keepaliveCeiling + ") must not be below "
+              + "--keepalive-floor (" + keepaliveFloor + ")");
         }
       } catch (IllegalArgumentException e) {
         System.err.println("homeport: " + e.getMessage());
@@ -150,8 +162,9 @@ final class DeviceCommand implements Runnable {
         case "accept-all" -> ConsentPolicy.ACCEPT_ALL;
         default -> ConsentPolicy.allowListFile(vertx, Path.of(consent));
       };
-      vertx.deployVerticle(new DeviceAgent(bundle, Clock.systemUTC(), handler, pollInterval, hosted)
-              .withSessions(dataPath, policy).withKeepaliveFloor(floor))
+      DeviceAgent agent = new DeviceAgent(bundle, Clock.systemUTC(), handler, pollInterval, hosted)
+          .withSessions(dataPath, policy).withKeepaliveFloor(floor);
+      vertx.deployVerticle(ceiling == null ? agent : agent.withKeepaliveCeiling(ceiling))
           .await(30, TimeUnit.SECONDS);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "agent-shutdown"));
       Thread.currentThread().join();

@@ -32,7 +32,7 @@ public final class ConfigLoader {
   /** Every setting, by dotted path. */
   public static final List<String> SETTINGS = List.of(
       "dataDir", "publicHosts",
-      "beacon.bind", "beacon.port", "beacon.publicPort", "beacon.keepaliveInterval", "beacon.offlineGrace",
+      "beacon.bind", "beacon.port", "beacon.publicPort", "beacon.altPort", "beacon.keepaliveInterval", "beacon.offlineGrace",
       "deviceChannel.bind", "deviceChannel.port", "deviceChannel.publicPort",
       "api.bind", "api.port",
       "store.url",
@@ -122,6 +122,7 @@ public final class ConfigLoader {
         get(v, "dataDir", s -> Path.of(nonEmpty(s))),
         get(v, "publicHosts", ConfigLoader::hosts),
         endpoint(v, "beacon"),
+        get(v, "beacon.altPort", ConfigLoader::port),
         interval,
         grace,
         endpoint(v, "deviceChannel"),

@@ -9,6 +9,8 @@ import java.util.Objects;
  * The validated server configuration. Built by {@link ConfigLoader}; every value has been checked, so
  * components can use it without further validation.
  *
+ * @param beaconAltPort the second UDP port devices compare mapped addresses through (NAT mapping
+ *     discovery); bound on the beacon's address, 0 for an ephemeral one
  * @param storeUrl empty for the embedded SQLite database in {@code dataDir}
  * @param metrics where {@code /metrics} is served and who may read it
  */
@@ -16,6 +18,7 @@ public record HomeportConfig(
     Path dataDir,
     List<String> publicHosts,
     Endpoint beacon,
+    int beaconAltPort,
     Duration keepaliveInterval,
     Duration offlineGrace,
     Endpoint deviceChannel,
@@ -149,47 +152,47 @@ public record HomeportConfig(
   /** A copy with every listener on loopback and an ephemeral port, for tests and benchmarks. */
   public HomeportConfig withEphemeralLoopbackPorts() {
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
-    return new HomeportConfig(dataDir, publicHosts, any, keepaliveInterval, offlineGrace, any, any, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, any, 0, keepaliveInterval, offlineGrace, any, any, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
         pluginsDirectory, metrics, events, sessions, new Relay(any, relay.maxSessionBytes(), relay.turn()), externalIssuer);
   }
 
   public HomeportConfig withDataDir(Path dir) {
-    return new HomeportConfig(dir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
         pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withPluginsDirectory(Path dir) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withKeepalive(Duration interval, Duration grace) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, interval, grace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, interval, grace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
         pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withMetrics(MetricsSettings settings) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events, sessions, relay, externalIssuer);
   }
 
   /** A copy with these beacon and device-channel endpoints (a restart on the ports a first start bound). */
   public HomeportConfig withListeners(Endpoint newBeacon, Endpoint newDeviceChannel) {
-    return new HomeportConfig(dataDir, publicHosts, newBeacon, keepaliveInterval, offlineGrace, newDeviceChannel, api,
+    return new HomeportConfig(dataDir, publicHosts, newBeacon, beaconAltPort, keepaliveInterval, offlineGrace, newDeviceChannel, api,
         storeUrl, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withSessions(Sessions settings) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, settings, relay,
         externalIssuer);
   }
 
   public HomeportConfig withExternalIssuer(ExternalIssuer issuer) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, issuer);
   }
 }

@@ -60,7 +60,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
   /** What the channel needs from the server: TLS material, and the endpoints devices are told. */
   public record Settings(
       String bind, int port, String serverKeyPem, String serverChainPem, String caCertificatePem,
-      X509TrustManager clientTrustManager, String publicHost, IntSupplier advertisedBeaconPort,
+      X509TrustManager clientTrustManager, String publicHost, IntSupplier advertisedBeaconPort, IntSupplier advertisedBeaconAltPort,
       IntSupplier advertisedChannelPort, int keepaliveIntervalSeconds, java.time.Duration sessionRequestWait,
       java.time.Clock clock) {}
 
@@ -169,7 +169,8 @@ public final class DeviceChannelVerticle extends VerticleBase {
           .put("endpoints", new JsonObject()
               .put("beacon", new JsonObject()
                   .put("host", settings.publicHost())
-                  .put("port", settings.advertisedBeaconPort().getAsInt()))
+                  .put("port", settings.advertisedBeaconPort().getAsInt())
+                  .put("altPort", settings.advertisedBeaconAltPort().getAsInt()))
               .put("deviceChannel", "https://" + hostForUrl(settings.publicHost()) + ":"
                   + settings.advertisedChannelPort().getAsInt())));
     });

@@ -34,6 +34,7 @@ import io.homeport.presence.PresenceEvents;
 import io.homeport.presence.PresenceListener;
 import io.homeport.presence.PresenceTable;
 import io.homeport.presence.LanEndpoints;
+import io.homeport.presence.NatBehaviours;
 import io.homeport.rendezvous.PendingSessions;
 import io.homeport.rendezvous.PermissionService;
 import io.homeport.rendezvous.RendezvousProcessor;
@@ -172,6 +173,7 @@ public final class HomeportServer {
   private final PendingCommands pendingCommands = new PendingCommands();
   private final PendingSessions pendingSessions = new PendingSessions();
   private final LanEndpoints lanEndpoints = new LanEndpoints();
+  private final NatBehaviours natBehaviours = new NatBehaviours();
   /** What waits for each device: due commands and session news, both answered from memory. */
   private final WaitingWork waitingWork = WaitingWork.of(pendingCommands::hasDue, pendingSessions::hasNews);
   /** Parts started so far, the last started on top: {@link #stop} pops them. */
@@ -294,12 +296,12 @@ public final class HomeportServer {
               .compose(x -> start(sessions));
         })
         .compose(v -> deploy(beacon = new BeaconVerticle(config, keyring, beaconCounters, presence, clock,
-            waitingWork, lanEndpoints, beaconIntakeThreads)))
+            waitingWork, lanEndpoints, natBehaviours, beaconIntakeThreads)))
         .compose(v -> {
           deviceChannel = new DeviceChannelVerticle(new DeviceChannelVerticle.Settings(
               config.deviceChannel().bind(), config.deviceChannel().port(), pki.serverKeyPem(), pki.serverChainPem(),
               pki.caCertificatePem(), new DeviceClientTrustManager(pki.caCertificate(), keyring::acceptsCertificate),
-              config.primaryHost(), () -> config.beacon().advertisedPort(beacon.actualPort()),
+              config.primaryHost(), () -> config.beacon().advertisedPort(beacon.actualPort()), beacon::actualAltPort,
               () -> config.deviceChannel().advertisedPort(deviceChannel.actualPort()),
               (int) config.keepaliveInterval().toSeconds(),
               config.sessions().consentTimeout().compareTo(java.time.Duration.ofSeconds(60)) > 0
@@ -315,7 +317,7 @@ public final class HomeportServer {
             tokenService::isRevoked,
             new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands, sessions, relay))))
         .compose(v -> {
-          api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService,
+          api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, natBehaviours, beaconCounters, commands, plugins, tokenService,
               permissions, sessions);
           api.extraRoutes(metrics::mount);
           metrics.registerSubscriberGauge(api::eventStreamSubscribers);
@@ -405,6 +407,11 @@ public final class HomeportServer {
 
   public int apiPort() {
     return api.actualPort();
+  }
+
+  /** The beacon's alternate port as bound (NAT mapping discovery). */
+  public int beaconAltPort() {
+    return beacon.actualAltPort();
   }
 
   public int beaconPort() {

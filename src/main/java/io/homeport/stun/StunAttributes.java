@@ -51,6 +51,11 @@ import java.util.Set;
  *   <tr><td>0xC019</td><td>WAKE-ACK</td><td>u64 wake id being acknowledged (8 bytes)</td></tr>
  *   <tr><td>0xC01A</td><td>PADDING</td><td>zero bytes, ignored; a device pads its keepalive with it
  *       so that the answer is never larger than the request (the beacon does not amplify)</td></tr>
+ *   <tr><td>0xC01B</td><td>NAT-PROBE</td><td>u32 seconds (4 bytes): in a request from a device's probe
+ *       socket, "answer this only after that long, not now"; the request then changes no presence</td></tr>
+ *   <tr><td>0xC01C</td><td>NAT-BEHAVIOUR</td><td>what the device learned of its NAT (8 bytes): u8 mapping
+ *       (0 unknown, 1 endpoint-independent, 2 endpoint-dependent), u8 0, u16 keepalive interval in use
+ *       (s), u16 mapping lifetime at least (s, 0 unknown), u16 mapping lifetime below (s, 0 unknown)</td></tr>
  * </table>
  */
 public final class StunAttributes {
@@ -81,6 +86,10 @@ public final class StunAttributes {
   public static final int WAKE = 0xC018;
   public static final int WAKE_ACK = 0xC019;
   public static final int PADDING = 0xC01A;
+  public static final int NAT_PROBE = 0xC01B;
+  public static final int NAT_BEHAVIOUR = 0xC01C;
+  /** The longest delay a NAT-PROBE may ask for: longer than any keepalive interval worth probing for. */
+  public static final int MAX_NAT_PROBE_SECONDS = 600;
 
   /** RFC 8489 §14.3. */
   public static final int MAX_USERNAME_BYTES = 513;
@@ -169,6 +178,79 @@ public final class StunAttributes {
     public Wake {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(applicationServerId, "applicationServerId");
+    }
+  }
+
+  /** How a NAT maps one local socket towards different remote endpoints (RFC 4787 section 4.1). */
+  public enum Mapping {
+    UNKNOWN(0),
+    /** The same public address whatever the destination: peers can reach the mapping the beacon sees. */
+    ENDPOINT_INDEPENDENT(1),
+    /** A new public port per destination (a "symmetric" NAT): peers must learn the address from probes. */
+    ENDPOINT_DEPENDENT(2);
+
+    private final int code;
+
+    Mapping(int code) {
+      this.code = code;
+    }
+
+    public int code() {
+      return code;
+    }
+
+    /** Lower-case, hyphenated: the form the API shows. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    static Mapping of(int code) throws StunParseException {
+      for (Mapping m : values()) {
+        if (m.code == code) {
+          return m;
+        }
+      }
+      throw badValue("NAT-BEHAVIOUR has an unknown mapping code " + code);
+    }
+  }
+
+  /**
+   * The NAT-BEHAVIOUR attribute's content: what a device learned of its NAT and the keepalive interval it
+   * chose from that. Seconds are 0..65535, 0 meaning "not known".
+   *
+   * @param lifetimeAtLeastSeconds an idle mapping survived this long (a delayed probe arrived)
+   * @param lifetimeBelowSeconds an idle mapping did not survive this long (a delayed probe was lost)
+   */
+  public record NatBehaviour(Mapping mapping, int keepaliveIntervalSeconds, int lifetimeAtLeastSeconds,
+      int lifetimeBelowSeconds) {
+    public NatBehaviour {
+      Objects.requireNonNull(mapping, "mapping");
+      for (int v : new int[] {keepaliveIntervalSeconds, lifetimeAtLeastSeconds, lifetimeBelowSeconds}) {
+        if (v < 0 || v > 0xFFFF) {
+          throw new IllegalArgumentException("NAT-BEHAVIOUR seconds outside 0..65535: " + v);
+        }
+      }
+    }
+
+    /** The attribute's 8 bytes as one u64, so a reader can compare reports without allocating. */
+    public long packed() {
+      return ((long) mapping.code() << 56) | ((long) keepaliveIntervalSeconds << 32)
+          | ((long) lifetimeAtLeastSeconds << 16) | lifetimeBelowSeconds;
+    }
+
+    /** @throws IllegalArgumentException for a value {@link #readNatBehaviourPacked} would have refused */
+    public static NatBehaviour unpack(long packed) {
+      Mapping mapping = null;
+      for (Mapping m : Mapping.values()) {
+        if (m.code() == ((int) (packed >>> 56) & 0xFF)) {
+          mapping = m;
+        }
+      }
+      if (mapping == null || ((packed >>> 48) & 0xFF) != 0) {
+        throw new IllegalArgumentException("not a NAT-BEHAVIOUR value: " + Long.toHexString(packed));
+      }
+      return new NatBehaviour(mapping, (int) (packed >>> 32) & 0xFFFF,
+          (int) (packed >>> 16) & 0xFFFF, (int) packed & 0xFFFF);
     }
   }
 
@@ -430,6 +512,46 @@ public final class StunAttributes {
       throw new IllegalArgumentException("padding length must be 0..1024, got " + length);
     }
     return StunAttribute.of(PADDING, new byte[length]);
+  }
+
+  /**
+   * NAT-PROBE: asks the beacon to answer this request only after {@code seconds} (1..{@value
+   * #MAX_NAT_PROBE_SECONDS}), which tells the device whether an idle mapping lives that long.
+   */
+  public static StunAttribute natProbe(int seconds) {
+    if (seconds < 1 || seconds > MAX_NAT_PROBE_SECONDS) {
+      throw new IllegalArgumentException("NAT-PROBE delay outside 1.." + MAX_NAT_PROBE_SECONDS + " s: " + seconds);
+    }
+    byte[] v = new byte[4];
+    StunCodec.put32(v, 0, seconds);
+    return StunAttribute.owning(NAT_PROBE, v);
+  }
+
+  /** @return the delay in seconds, 1..{@value #MAX_NAT_PROBE_SECONDS} */
+  public static int readNatProbe(StunAttribute a) throws StunParseException {
+    int seconds = readU32(requireType(a, NAT_PROBE));
+    if (seconds < 1 || seconds > MAX_NAT_PROBE_SECONDS) {
+      throw badValue("NAT-PROBE delay outside 1.." + MAX_NAT_PROBE_SECONDS + " s");
+    }
+    return seconds;
+  }
+
+  /** NAT-BEHAVIOUR: in keepalives, what the device learned of its NAT. */
+  public static StunAttribute natBehaviour(NatBehaviour behaviour) {
+    return u64(NAT_BEHAVIOUR, behaviour.packed());
+  }
+
+  /**
+   * The raw u64, validated (see {@link NatBehaviour#unpack}, which cannot fail on it): read per keepalive
+   * without allocating a record.
+   */
+  public static long readNatBehaviourPacked(StunAttribute a) throws StunParseException {
+    long packed = readU64(requireType(a, NAT_BEHAVIOUR));
+    if (((packed >>> 48) & 0xFF) != 0) {
+      throw badValue("NAT-BEHAVIOUR reserved byte is not zero");
+    }
+    Mapping.of((int) (packed >>> 56) & 0xFF);
+    return packed;
   }
 
   // ===== helpers =====

@@ -76,9 +76,42 @@ class DeviceAgentEndToEndTest {
     }
   }
 
+  @Test
+  @DisplayName("Verifies that an agent asks the beacon's alternate port where it is seen from, learns that nothing "
+      + "translates its address (loopback), reports it in its keepalives, and the API shows it with its presence")
+  void natMappingShownInTheApi(@TempDir Path dir) throws Exception {
+    try (TestServer server = TestServer.start(dir.resolve("data"))) {
+      // given a device whose enrollment named the beacon's alternate port
+      DeviceBundle bundle = server.enrollDevice("nat-probe-1");
+      assertThat(bundle.beaconAltPort()).isEqualTo(server.server().beaconAltPort()).isPositive();
+      Vertx agentVertx = Vertx.vertx();
+      try {
+        // when its agent runs
+        DeviceAgent agent = new DeviceAgent(bundle, Clock.systemUTC(), null, Duration.ZERO);
+        agentVertx.deployVerticle(agent).await(10, TimeUnit.SECONDS);
+        // then the API shows an endpoint-independent mapping, the interval in use and no lifetime (no NAT to outlive)
+        TestServer.await("the NAT behaviour is shown", Duration.ofSeconds(10),
+            () -> presence(server, "nat-probe-1").containsKey("nat"));
+        io.vertx.core.json.JsonObject nat = server.presence("nat-probe-1").getJsonObject("nat");
+        assertThat(nat.getString("mapping")).isEqualTo("endpoint-independent");
+        assertThat(nat.getInteger("keepaliveInterval")).isEqualTo(agent.keepaliveIntervalSeconds());
+        assertThat(nat.getJsonObject("mappingLifetime").getInteger("atLeast")).isNull();
+        assertThat(nat.getJsonObject("mappingLifetime").getInteger("below")).isNull();
+        assertThat(agent.natBehaviour().mapping()).isEqualTo(io.homeport.stun.StunAttributes.Mapping.ENDPOINT_INDEPENDENT);
+        assertThat(server.server().beaconCounters().get(KeepaliveOutcome.MAPPING_PROBE)).isGreaterThanOrEqualTo(1);
+      } finally {
+        agentVertx.close().await(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   private static boolean online(TestServer server, String id) {
+    return presence(server, id).getBoolean("online");
+  }
+
+  private static io.vertx.core.json.JsonObject presence(TestServer server, String id) {
     try {
-      return server.presence(id).getBoolean("online");
+      return server.presence(id);
     } catch (Exception e) {
       throw new AssertionError(e);
     }

@@ -3,6 +3,7 @@ package io.homeport.beacon;
 import io.homeport.presence.Presence;
 import io.homeport.presence.PresenceListener;
 import io.homeport.presence.LanEndpoints;
+import io.homeport.presence.NatBehaviours;
 import io.homeport.presence.PresenceDirectory;
 import io.homeport.wake.WaitingWork;
 import io.homeport.presence.PresenceTable;
@@ -37,9 +38,17 @@ class KeepaliveProcessorTest {
   private final java.util.Set<String> pendingDevices = new java.util.HashSet<>();
   private final java.util.Set<String> sessionNews = new java.util.HashSet<>();
   private final LanEndpoints lanEndpoints = new LanEndpoints();
-  private final KeepaliveProcessor processor =
-      new KeepaliveProcessor(keyring, nonces, presence, counters, 25,
-          WaitingWork.of(pendingDevices::contains, sessionNews::contains), lanEndpoints);
+  private final NatBehaviours natBehaviours = new NatBehaviours();
+  private final LifetimeProbes lifetimeProbes = new LifetimeProbes();
+  private final KeepaliveProcessor processor = processor(false);
+  /** The alternate port's processor (NAT mapping questions). */
+  private final KeepaliveProcessor altProcessor = processor(true);
+
+  private KeepaliveProcessor processor(boolean alternatePort) {
+    return new KeepaliveProcessor(keyring, nonces, presence, counters, 25,
+        WaitingWork.of(pendingDevices::contains, sessionNews::contains), lanEndpoints, natBehaviours, lifetimeProbes,
+        alternatePort);
+  }
 
   KeepaliveProcessorTest() {
     presence.addListener(new PresenceListener() {
@@ -294,5 +303,110 @@ class KeepaliveProcessorTest {
   private static byte[] nonceOf(byte[] message) throws Exception {
     return StunAttributes.readServerNonce(io.homeport.stun.StunCodec.decode(message)
         .attribute(StunAttributes.SERVER_NONCE).orElseThrow());
+  }
+
+  @Test
+  @DisplayName("Verifies that a mapping question on the alternate port is answered with the address it came from, no "
+      + "larger than the question, and changes no presence")
+  void mappingQuestionOnTheAlternatePort() {
+    // given a device online at its home mapping
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    changes.clear();
+    // when its mapping question reaches the alternate port from another public port (a symmetric NAT)
+    KeepaliveSession.Probe question = session.mappingQuestion();
+    KeepaliveProcessor.Result r = altProcessor.process(question.datagram(), ELSEWHERE, NOW + 1);
+    // then it is answered at once with that address, and the device stays where the beacon port saw it
+    assertThat(r.outcome()).isEqualTo(KeepaliveOutcome.MAPPING_PROBE);
+    assertThat(r.delayMillis()).isZero();
+    assertThat(r.answer().length).isLessThanOrEqualTo(question.datagram().length);
+    assertThat(session.probeAnswer(r.answer(), question.transactionId())).isEqualTo(ELSEWHERE);
+    assertThat(presence.get("dev-1").orElseThrow().publicAddress()).isEqualTo(HOME);
+    assertThat(changes).isEmpty();
+    // and an ordinary keepalive sent to the alternate port is no more than a question either
+    assertThat(altProcessor.process(session.nextKeepalive(), ELSEWHERE, NOW + 2).outcome())
+        .isEqualTo(KeepaliveOutcome.MAPPING_PROBE);
+    assertThat(presence.get("dev-1").orElseThrow().publicAddress()).isEqualTo(HOME);
+  }
+
+  @Test
+  @DisplayName("Verifies that a lifetime probe is answered only after the idle time it names, changes no presence, "
+      + "and that a device holding two gets no third")
+  void lifetimeProbeAnsweredLater() {
+    // given a device online at its home mapping
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    changes.clear();
+    // when a lifetime probe of 15 s arrives from its probe socket's mapping
+    KeepaliveSession.Probe probe = session.lifetimeProbe(15);
+    KeepaliveProcessor.Result r = processor.process(probe.datagram(), ELSEWHERE, NOW + 1);
+    // then its answer is held for 15 s, addressed to where the probe came from, no larger than the probe
+    assertThat(r.outcome()).isEqualTo(KeepaliveOutcome.LIFETIME_PROBE);
+    assertThat(r.delayMillis()).isEqualTo(15_000);
+    assertThat(r.deviceId()).isEqualTo("dev-1");
+    assertThat(r.answer().length).isLessThanOrEqualTo(probe.datagram().length);
+    assertThat(session.probeAnswer(r.answer(), probe.transactionId())).isEqualTo(ELSEWHERE);
+    assertThat(lifetimeProbes.outstanding()).isEqualTo(1);
+    // and the device is still online at its keepalive mapping
+    assertThat(presence.get("dev-1").orElseThrow().publicAddress()).isEqualTo(HOME);
+    assertThat(changes).isEmpty();
+    // when it holds two probes and sends a third
+    assertThat(processor.process(session.lifetimeProbe(20).datagram(), ELSEWHERE, NOW + 2).outcome())
+        .isEqualTo(KeepaliveOutcome.LIFETIME_PROBE);
+    KeepaliveProcessor.Result third = processor.process(session.lifetimeProbe(30).datagram(), ELSEWHERE, NOW + 3);
+    // then the third is dropped and counted, while another device may still probe
+    assertThat(third).isEqualTo(new KeepaliveProcessor.Result(KeepaliveOutcome.PROBE_REFUSED, null));
+    assertThat(counters.get(KeepaliveOutcome.PROBE_REFUSED)).isEqualTo(1);
+    KeepaliveSession other = online("dev-2", filled(32, (byte) 9), ELSEWHERE);
+    assertThat(processor.process(other.lifetimeProbe(10).datagram(), HOME, NOW + 4).outcome())
+        .isEqualTo(KeepaliveOutcome.LIFETIME_PROBE);
+    // and once an answer is sent, the device may probe again
+    lifetimeProbes.release("dev-1");
+    assertThat(processor.process(session.lifetimeProbe(30).datagram(), ELSEWHERE, NOW + 5).outcome())
+        .isEqualTo(KeepaliveOutcome.LIFETIME_PROBE);
+  }
+
+  @Test
+  @DisplayName("Verifies that probes and questions under a wrong key or without a valid nonce get no delayed answer")
+  void forgedProbes() {
+    // given a device online, and an attacker who knows its id and a current nonce (seen on the wire) but not its key
+    online("dev-1", KEY, HOME);
+    byte[] wrongKey = filled(32, (byte) 1);
+    // when the forger sends a probe and a question
+    KeepaliveProcessor.Result probe = processor.process(signed(wrongKey, StunAttributes.natProbe(600)), ELSEWHERE, NOW + 1);
+    KeepaliveProcessor.Result question = altProcessor.process(signed(wrongKey), ELSEWHERE, NOW + 1);
+    // then both are dropped, nothing is held
+    assertThat(probe).isEqualTo(new KeepaliveProcessor.Result(KeepaliveOutcome.BAD_INTEGRITY, null));
+    assertThat(question).isEqualTo(new KeepaliveProcessor.Result(KeepaliveOutcome.BAD_INTEGRITY, null));
+    assertThat(lifetimeProbes.outstanding()).isZero();
+  }
+
+  @Test
+  @DisplayName("Verifies that the NAT behaviour a keepalive reports is kept for the device, and that a malformed "
+      + "report drops the keepalive without changing anything")
+  void natBehaviourReport() {
+    // given a device online
+    KeepaliveSession session = online("dev-1", KEY, HOME);
+    // when its keepalive reports an endpoint-independent mapping living between 15 and 22 s, interval 13 s
+    StunAttributes.NatBehaviour reported = new StunAttributes.NatBehaviour(
+        StunAttributes.Mapping.ENDPOINT_INDEPENDENT, 13, 15, 22);
+    session.natBehaviour(reported);
+    assertThat(processor.process(session.nextKeepalive(), HOME, NOW + 1).outcome()).isEqualTo(KeepaliveOutcome.ACCEPTED);
+    // then the beacon keeps what it reported
+    assertThat(natBehaviours.of("dev-1")).contains(reported);
+    // when a keepalive carries a mapping code that does not exist
+    byte[] bad = signed(KEY,
+        io.homeport.stun.StunAttribute.of(StunAttributes.NAT_BEHAVIOUR, new byte[] {9, 0, 0, 5, 0, 0, 0, 0}));
+    // then it is dropped as malformed and the kept report is unchanged
+    assertThat(processor.process(bad, ELSEWHERE, NOW + 2).outcome()).isEqualTo(KeepaliveOutcome.MALFORMED);
+    assertThat(natBehaviours.of("dev-1")).contains(reported);
+    assertThat(presence.get("dev-1").orElseThrow().publicAddress()).isEqualTo(HOME);
+  }
+
+  /** A keepalive-shaped request from dev-1 with a current nonce, signed with {@code key}, carrying {@code extra}. */
+  private byte[] signed(byte[] key, io.homeport.stun.StunAttribute... extra) {
+    return StunMessage.builder(StunMessage.BINDING_REQUEST, StunMessage.randomTransactionId())
+        .add(StunAttributes.username("dev-1"), StunAttributes.sequence(NOW * 1000 + 100),
+            StunAttributes.serverNonce(nonces.issue("dev-1", NOW)), StunAttributes.padding(60))
+        .addAll(List.of(extra))
+        .messageIntegritySha256(key).fingerprint().encode();
   }
 }

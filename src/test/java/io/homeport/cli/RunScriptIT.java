@@ -39,7 +39,7 @@ class RunScriptIT {
     Path data = dir.resolve("data");
     ProcessBuilder pb = new ProcessBuilder(BASEDIR.resolve("scripts/run.sh").toString()).redirectErrorStream(true);
     pb.environment().putAll(Map.of("HOMEPORT_API_PORT", String.valueOf(api),
-        "HOMEPORT_BEACON_PORT", String.valueOf(Ports.freeUdp()),
+        "HOMEPORT_BEACON_PORT", String.valueOf(Ports.freeUdp()), "HOMEPORT_BEACON_ALT_PORT", "0",
         "HOMEPORT_DEVICE_CHANNEL_PORT", String.valueOf(Ports.freeTcp()),
         "HOMEPORT_RELAY_PORT", String.valueOf(Ports.freeUdp()),
         "HOMEPORT_DATA_DIR", data.toString()));

@@ -33,8 +33,8 @@ class WiresharkDissectorTest {
       .resolve("tools/wireshark/homeport.lua");
 
   @Test
-  @DisplayName("Verifies that tshark with the dissector decodes a captured keepalive and its answer, a wake and its "
-      + "acknowledgement, peer probes, acks and data frames, and a relayed frame, naming every attribute")
+  @DisplayName("Verifies that tshark with the dissector decodes a captured keepalive and its answer, a NAT mapping "
+      + "question on the alternate port and the NAT behaviour keepalives report, a wake and its acknowledgement, peer probes, acks and data frames, and a relayed frame, naming every attribute")
   void decodesACapture(@TempDir Path dir) throws Exception {
     requireTshark();
     Path capture = dir.resolve("homeport.pcap");
@@ -72,6 +72,8 @@ class WiresharkDissectorTest {
           s.send(new DatagramPacket(relayed, relayed.length, InetAddress.getLoopbackAddress(),
               server.server().relay().actualPort()));
         }
+        // and a NAT lifetime probe (agents on loopback see no NAT and send none) with its delayed answer
+        probeLifetime(agents.bundle("a"), server.server().beaconPort());
         Thread.sleep(3000); // let heartbeats and the last answers land in the capture before it stops
       } finally {
         tshark.destroy();
@@ -81,13 +83,14 @@ class WiresharkDissectorTest {
       // then the dissector decodes each of them, and no attribute is left unknown
       String decoded = run("tshark", "-r", capture.toString(), "-X", "lua_script:" + DISSECTOR.toAbsolutePath(),
           "-d", "udp.port==" + server.server().beaconPort() + ",homeport_beacon",
+          "-d", "udp.port==" + server.server().beaconAltPort() + ",homeport_beacon",
           "-d", "udp.port==" + server.server().relay().actualPort() + ",homeport_peer", "-V");
       Files.writeString(Path.of(System.getProperty("homeport.basedir", ".")).resolve("target/wireshark-decoded.txt"),
           decoded);
       assertThat(decoded).contains("Binding Request (keepalive)", "Binding Success Response", "Binding Indication (wake)",
           "USERNAME", "SEQUENCE", "SERVER-NONCE", "LOCAL-ENDPOINT", "KEEPALIVE-INTERVAL", "PENDING", "SERVER-TIME",
           "WAKE (", "WAKE-ACK", "PADDING", "XOR-MAPPED-ADDRESS", "MESSAGE-INTEGRITY-SHA256", "FINGERPRINT",
-          "Wake reason: command", "Wake reason: session", "Homeport peer probe", "Homeport peer ack", "Homeport peer data",
+          "NAT-BEHAVIOUR", "NAT mapping: endpoint-independent", "NAT-PROBE", "Answer after (s idle): 1", "Wake reason: command", "Wake reason: session", "Homeport peer probe", "Homeport peer ack", "Homeport peer data",
           "Homeport relay header", "Session id: " + session.id());
       assertThat(decoded).doesNotContain("Unknown attribute").doesNotContain("Lua Error");
     }
@@ -115,5 +118,25 @@ class WiresharkDissectorTest {
           + " (scripts/ensure-tools.sh test installs it), " + (root ? "root" : "not root") + " (capturing needs it)");
     }
     Assumptions.assumeTrue(present && root, "needs tshark (scripts/ensure-tools.sh test) and root to capture; skipped");
+  }
+
+  /** Sends a 1 s lifetime probe as the device (after the 401 that brings a nonce) and waits for its answer. */
+  private static void probeLifetime(io.homeport.agent.DeviceBundle bundle, int beaconPort) throws Exception {
+    io.homeport.agent.KeepaliveSession session =
+        new io.homeport.agent.KeepaliveSession(bundle.deviceId(), bundle.beaconKey(), System.currentTimeMillis());
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      s.setSoTimeout(5000);
+      byte[] first = session.nextKeepalive();
+      s.send(new DatagramPacket(first, first.length, InetAddress.getLoopbackAddress(), beaconPort));
+      DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+      s.receive(in);
+      assertThat(session.onDatagram(java.util.Arrays.copyOf(in.getData(), in.getLength())))
+          .isInstanceOf(io.homeport.agent.KeepaliveSession.NonceRefreshed.class);
+      io.homeport.agent.KeepaliveSession.Probe probe = session.lifetimeProbe(1);
+      s.send(new DatagramPacket(probe.datagram(), probe.datagram().length, InetAddress.getLoopbackAddress(), beaconPort));
+      s.receive(in);
+      assertThat(session.probeAnswer(java.util.Arrays.copyOf(in.getData(), in.getLength()), probe.transactionId()))
+          .isNotNull();
+    }
   }
 }

@@ -45,6 +45,7 @@ public final class ServerProcess implements AutoCloseable {
     env.put("HOMEPORT_API_PORT", String.valueOf(apiPort));
     env.put("HOMEPORT_BEACON_BIND", "127.0.0.1");
     env.put("HOMEPORT_BEACON_PORT", String.valueOf(beaconPort));
+    env.put("HOMEPORT_BEACON_ALT_PORT", "0");
     env.put("HOMEPORT_DEVICE_CHANNEL_BIND", "127.0.0.1");
     env.put("HOMEPORT_DEVICE_CHANNEL_PORT", String.valueOf(channelPort));
     env.put("HOMEPORT_RELAY_BIND", "127.0.0.1");

@@ -47,7 +47,7 @@ public final class WakeDroppingProxy implements AutoCloseable {
 
   /** The bundle with its beacon endpoint moved to this proxy. */
   public DeviceBundle route(DeviceBundle b) {
-    return new DeviceBundle(b.deviceId(), "127.0.0.1", towardAgent.getLocalPort(), b.deviceChannelUrl(),
+    return new DeviceBundle(b.deviceId(), "127.0.0.1", towardAgent.getLocalPort(), 0, b.deviceChannelUrl(),
         b.keepaliveIntervalSeconds(), b.privateKeyPem(), b.certificateChainPem(), b.caCertificatePem(), b.beaconKey());
   }
 
