@@ -117,6 +117,10 @@ class PeerMatrixIT {
           "run", "--bundle", dir.resolve("b").toString(), "--poll", "0s", "--expose-udp", "echo=127.0.0.1:" + ECHO_PORT),
           Map.of());
       bravo.await("bravo online", Duration.ofSeconds(30), l -> l.contains("online, public address"));
+      // and bravo learned its NAT's mapping behaviour through the beacon's alternate port, as the API shows
+      String mapping = pairing.target().equals("symmetric") ? "endpoint-dependent" : "endpoint-independent";
+      bravo.await("bravo's NAT mapping", Duration.ofSeconds(10), l -> l.contains("NAT mapping is " + mapping));
+      TestServer.await("the API shows bravo's NAT mapping", Duration.ofSeconds(10), () -> mapping.equals(natMapping("b")));
       int[] counts = new int[3];
       table.put(pairing, counts);
       for (int run = 1; run <= RUNS; run++) {
@@ -294,6 +298,16 @@ class PeerMatrixIT {
   private static String udpTool() {
     return Path.of(System.getProperty("homeport.basedir", ".")).resolve("src/test/resources/nat-tools/UdpTool.java")
         .toAbsolutePath().toString();
+  }
+
+  /** The NAT mapping behaviour the API shows for the device, null while none is reported. */
+  private String natMapping(String deviceId) {
+    try {
+      return new JsonObject(api("GET", "/api/v1/devices/" + deviceId, null).body()).getJsonObject("presence")
+          .getJsonObject("nat", new JsonObject()).getString("mapping");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   private NatLab.ApiCall api(String method, String path, String body) throws Exception {

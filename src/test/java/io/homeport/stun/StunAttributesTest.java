@@ -66,6 +66,18 @@ class StunAttributesTest {
   class RoundTrips {
 
     @Test
+    @DisplayName("Verifies that NAT-PROBE and NAT-BEHAVIOUR round-trip, the latter as 8 bytes in the documented layout")
+    void natDiscovery() throws Exception {
+      assertThat(StunAttributes.readNatProbe(roundTrip(StunAttributes.natProbe(22)))).isEqualTo(22);
+      StunAttributes.NatBehaviour behaviour =
+          new StunAttributes.NatBehaviour(StunAttributes.Mapping.ENDPOINT_DEPENDENT, 13, 15, 22);
+      StunAttribute attribute = StunAttributes.natBehaviour(behaviour);
+      assertThat(attribute.value()).containsExactly(2, 0, 0, 13, 0, 15, 0, 22);
+      assertThat(StunAttributes.NatBehaviour.unpack(StunAttributes.readNatBehaviourPacked(roundTrip(attribute))))
+          .isEqualTo(behaviour);
+    }
+
+    @Test
     @DisplayName("Verifies that MAPPED-ADDRESS round-trips for IPv4 and IPv6")
     void mappedAddress() throws Exception {
       // given / when / then
@@ -269,6 +281,18 @@ class StunAttributesTest {
 
   @Nested
   class MalformedValues {
+
+    @Test
+    @DisplayName("Verifies that NAT-PROBE delays outside 1..600 s and NAT-BEHAVIOUR values with an unknown mapping or a "
+        + "non-zero reserved byte are rejected")
+    void natDiscovery() {
+      assertBadValue(() -> StunAttributes.readNatProbe(raw(StunAttributes.NAT_PROBE, "00000000")));
+      assertBadValue(() -> StunAttributes.readNatProbe(raw(StunAttributes.NAT_PROBE, "00000259")));
+      assertBadValue(() -> StunAttributes.readNatProbe(raw(StunAttributes.NAT_PROBE, "0001")));
+      assertBadValue(() -> StunAttributes.readNatBehaviourPacked(raw(StunAttributes.NAT_BEHAVIOUR, "03 00 000d 000f 0016")));
+      assertBadValue(() -> StunAttributes.readNatBehaviourPacked(raw(StunAttributes.NAT_BEHAVIOUR, "01 01 000d 000f 0016")));
+      assertBadValue(() -> StunAttributes.readNatBehaviourPacked(raw(StunAttributes.NAT_BEHAVIOUR, "01 00 000d")));
+    }
 
     @Test
     @DisplayName("Verifies that address readers reject unknown families and lengths that do not match the family")
