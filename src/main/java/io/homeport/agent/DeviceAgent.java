@@ -528,6 +528,7 @@ public final class DeviceAgent extends VerticleBase {
           natMapping = mapping;
         }
         session.natBehaviour(natBehaviourNow());
+        keepaliveNow(); // the server shows it from the next keepalive: do not make the operator wait an interval
       }
 
       @Override
@@ -547,8 +548,18 @@ public final class DeviceAgent extends VerticleBase {
               atLeastSeconds, intervalSeconds);
         }
         session.natBehaviour(natBehaviourNow());
+        if (done) {
+          keepaliveNow();
+        }
       }
     };
+  }
+
+  /** Sends the next keepalive now instead of at the end of the interval (unless one is outstanding). */
+  private void keepaliveNow() {
+    if (nextTimer >= 0) {
+      send();
+    }
   }
 
   /** After the interval shrank: the next keepalive leaves within the new interval of the last one. */
