@@ -50,7 +50,7 @@ local attribute_names = {
 
 local mappings = { [0] = "unknown", [1] = "endpoint-independent", [2] = "endpoint-dependent" }
 
-local wake_reasons = { [1] = "command", [2] = "session", [3] = "address-list" }
+local wake_reasons = { [1] = "command", [2] = "session", [3] = "address-list", [4] = "application" }
 
 local f = {
   type = ProtoField.uint16("homeport_beacon.type", "Message type", base.HEX, message_types),

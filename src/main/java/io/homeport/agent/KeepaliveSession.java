@@ -47,6 +47,7 @@ public final class KeepaliveSession {
   private byte[] outstandingTransaction;
   private List<InetSocketAddress> lanEndpoints = List.of();
   private StunAttributes.NatBehaviour natBehaviour;
+  private long addressListVersion;
 
   /**
    * A NAT discovery request (DESIGN 5.1): a mapping question for the beacon's alternate port, or a
@@ -67,6 +68,11 @@ public final class KeepaliveSession {
   /** The LAN endpoints every following keepalive reports ({@code LOCAL-ENDPOINT}), candidates for peers on the same LAN. */
   public void lanEndpoints(List<InetSocketAddress> endpoints) {
     this.lanEndpoints = List.copyOf(endpoints);
+  }
+
+  /** The address-list version the device holds, reported in every following keepalive ({@code ADDRESS-LIST-VERSION}). */
+  public void addressListVersion(long version) {
+    this.addressListVersion = version;
   }
 
   /** What the device learned of its NAT, reported in every following keepalive ({@code NAT-BEHAVIOUR}). */
@@ -143,6 +149,7 @@ public final class KeepaliveSession {
     if (natBehaviour != null) {
       attributes.add(StunAttributes.natBehaviour(natBehaviour));
     }
+    attributes.add(StunAttributes.addressListVersion(addressListVersion));
     return request(outstandingTransaction, attributes);
   }
 

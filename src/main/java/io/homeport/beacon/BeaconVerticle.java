@@ -103,7 +103,7 @@ public final class BeaconVerticle extends VerticleBase {
           }
         });
     vertx.eventBus().<String>consumer(EventAddresses.WAKE_REQUEST, msg -> wakes.request(msg.body()));
-    vertx.eventBus().<String>consumer(EventAddresses.WAKE_STOP, msg -> wakes.stop(msg.body()));
+    vertx.eventBus().<String>consumer(EventAddresses.WAKE_STOP, msg -> wakes.calledIn(msg.body()));
     long grace = config.offlineGrace().toMillis();
     long forget = Math.max(grace, nonces.maxLifetimeMillis());
     vertx.setPeriodic(Math.max(100, Math.min(1000, grace / 4)), id -> presence.sweep(clock.millis(), grace, forget));

@@ -1,5 +1,6 @@
 package io.homeport.beacon;
 
+import static io.homeport.stun.StunAttributes.ADDRESS_LIST_VERSION;
 import static io.homeport.stun.StunAttributes.FINGERPRINT;
 import static io.homeport.stun.StunAttributes.LOCAL_ENDPOINT;
 import static io.homeport.stun.StunAttributes.MESSAGE_INTEGRITY_SHA256;
@@ -56,10 +57,25 @@ public final class KeepaliveProcessor {
     }
   }
 
-  /** The PENDING flag sets answers carry, by bits (commands 1, session 2), made once: none is built per datagram. */
-  private static final List<Set<StunAttributes.Pending>> PENDING_SETS = List.of(Set.of(),
-      Set.of(StunAttributes.Pending.COMMANDS), Set.of(StunAttributes.Pending.SESSION),
-      Set.copyOf(EnumSet.of(StunAttributes.Pending.COMMANDS, StunAttributes.Pending.SESSION)));
+  /**
+   * The PENDING flag sets answers carry, by bits (commands 1, session 2, address list 4), made once:
+   * none is built per datagram.
+   */
+  private static final List<Set<StunAttributes.Pending>> PENDING_SETS = pendingSets();
+
+  private static List<Set<StunAttributes.Pending>> pendingSets() {
+    List<Set<StunAttributes.Pending>> sets = new ArrayList<>();
+    for (int bits = 0; bits < 8; bits++) {
+      EnumSet<StunAttributes.Pending> set = EnumSet.noneOf(StunAttributes.Pending.class);
+      for (StunAttributes.Pending p : StunAttributes.Pending.values()) {
+        if ((bits & p.bit()) != 0) {
+          set.add(p);
+        }
+      }
+      sets.add(Set.copyOf(set));
+    }
+    return List.copyOf(sets);
+  }
 
   private final DeviceKeyring keyring;
   private final NonceService nonces;
@@ -134,6 +150,7 @@ public final class KeepaliveProcessor {
     Long wakeAck;
     int probeSeconds;
     long natBehaviour;
+    long heldAddressList;
     try {
       Optional<StunAttribute> seq = request.attribute(SEQUENCE);
       if (seq.isEmpty()) {
@@ -148,6 +165,9 @@ public final class KeepaliveProcessor {
       probeSeconds = probe.isEmpty() ? 0 : StunAttributes.readNatProbe(probe.get());
       Optional<StunAttribute> behaviour = request.attribute(NAT_BEHAVIOUR);
       natBehaviour = behaviour.isEmpty() ? -1 : StunAttributes.readNatBehaviourPacked(behaviour.get());
+      Optional<StunAttribute> held = request.attribute(ADDRESS_LIST_VERSION);
+      // a device that reports no version is not told of lists (it could not fetch them)
+      heldAddressList = held.isEmpty() ? Long.MAX_VALUE : StunAttributes.readAddressListVersion(held.get());
     } catch (StunParseException e) {
       return drop(KeepaliveOutcome.MALFORMED);
     }
@@ -178,7 +198,7 @@ public final class KeepaliveProcessor {
     // a nonce of the current epoch stays valid for at least one more epoch: hand it back rather than make one
     byte[] answerNonce = nonces.isCurrent(nonce, nowMillis) ? nonce : nonces.issue(deviceId, nowMillis);
     Result r = answer(KeepaliveOutcome.ACCEPTED, length,
-        successAnswer(request, deviceId, key, source, answerNonce, nowMillis));
+        successAnswer(request, deviceId, key, source, answerNonce, heldAddressList, nowMillis));
     return new Result(r.outcome(), r.answer(), deviceId, wakeAck, 0);
   }
 
@@ -219,12 +239,15 @@ public final class KeepaliveProcessor {
   }
 
   private byte[] successAnswer(StunMessage request, String deviceId, byte[] key, InetSocketAddress source,
-      byte[] nonce, long now) {
+      byte[] nonce, long heldAddressList, long now) {
+    int pending = (work.commands(deviceId) ? StunAttributes.Pending.COMMANDS.bit() : 0)
+        | (work.sessions(deviceId) ? StunAttributes.Pending.SESSION.bit() : 0)
+        | (work.newerAddressList(deviceId, heldAddressList) ? StunAttributes.Pending.ADDRESS_LIST.bit() : 0);
     return StunMessage.builder(StunMessage.BINDING_SUCCESS, request.transactionId())
         .add(StunAttributes.xorMappedAddress(source, request.transactionId()),
             StunAttributes.serverNonce(nonce),
             StunAttributes.keepaliveInterval(intervalSeconds),
-            StunAttributes.pending(PENDING_SETS.get((work.commands(deviceId) ? 1 : 0) | (work.sessions(deviceId) ? 2 : 0))),
+            StunAttributes.pending(PENDING_SETS.get(pending)),
             StunAttributes.serverTime(now))
         .messageIntegritySha256(key)
         .fingerprint()

@@ -58,6 +58,7 @@ public final class DeviceService implements Lifecycle {
   private final Clock clock;
   private final Duration tokenTtl;
   private final Duration certificateValidity;
+  private final RevocationList revocationList;
 
   public DeviceService(Vertx vertx, DeviceRepository devices, DeviceKeyring keyring, DeviceGroups groups,
       CertificateAuthority ca, byte[] caPin, EventPublisher events, Clock clock, Duration tokenTtl,
@@ -72,12 +73,18 @@ public final class DeviceService implements Lifecycle {
     this.clock = clock;
     this.tokenTtl = tokenTtl;
     this.certificateValidity = certificateValidity;
+    this.revocationList = new RevocationList(devices, ca, clock);
+  }
+
+  /** The device CA's revocation list, issued anew on every revocation, deletion and re-enrollment. */
+  public RevocationList revocationList() {
+    return revocationList;
   }
 
   /** Fills the in-memory keyring and group membership from the store. */
   @Override
   public Future<Void> start() {
-    return loadKeyring().compose(v -> loadGroups());
+    return loadKeyring().compose(v -> loadGroups()).compose(v -> revocationList.start());
   }
 
   private Future<Void> loadKeyring() {
@@ -209,7 +216,7 @@ public final class DeviceService implements Lifecycle {
       keyring.revoked(id);
       LOG.info("device {} revoked", id);
       events.publish(new DeviceEvent.Revoked(id, clock.instant(), false));
-      return Future.succeededFuture(d.get());
+      return revocationList.refresh().map(d.get());
     });
   }
 
@@ -223,7 +230,7 @@ public final class DeviceService implements Lifecycle {
       LOG.info("device {} deleted", id);
       // a deleted device's credentials are void just like a revoked one's
       events.publish(new DeviceEvent.Revoked(id, clock.instant(), true));
-      return Future.succeededFuture(d.get());
+      return revocationList.refresh().map(d.get());
     });
   }
 
@@ -290,7 +297,9 @@ public final class DeviceService implements Lifecycle {
           LOG.info("device {} enrolled, certificate serial {} valid until {}", deviceId, cert.serialHex(), cert.notAfter());
           events.publish(new DeviceEvent.Enrolled(deviceId, now, cert.serialHex()));
           return new Enrolled(device, cert);
-        });
+        })
+        // a re-enrollment supersedes the device's earlier certificate: it joins the list
+        .compose(enrolled -> revocationList.refresh().map(enrolled));
   }
 
   private static Refusal notFound(String id) {

@@ -103,6 +103,30 @@ public final class CertificateAuthority {
         new GeneralNames(subjectAltNames.toArray(GeneralName[]::new)));
   }
 
+  /**
+   * A certificate revocation list (RFC 5280 section 5) over these device certificates, signed by the CA,
+   * as DER: what an application server checks a device's client certificate against.
+   *
+   * @param serialsHex the revoked certificates' serial numbers, hex
+   * @param number the CRL number; must grow with every list issued
+   */
+  public byte[] revocationList(List<String> serialsHex, long number, Instant thisUpdate, Instant nextUpdate) {
+    org.bouncycastle.cert.X509v2CRLBuilder builder = new org.bouncycastle.cert.X509v2CRLBuilder(
+        X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded()), Date.from(thisUpdate));
+    builder.setNextUpdate(Date.from(nextUpdate));
+    for (String serial : serialsHex) {
+      builder.addCRLEntry(new BigInteger(serial, 16), Date.from(thisUpdate),
+          org.bouncycastle.asn1.x509.CRLReason.unspecified);
+    }
+    try {
+      builder.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(BigInteger.valueOf(number)));
+      builder.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(caKeyId));
+      return builder.build(Crypto.signer(caKey)).getEncoded();
+    } catch (java.io.IOException e) {
+      throw new PkiException("cannot build the revocation list", e);
+    }
+  }
+
   PrivateKey caKey() {
     return caKey;
   }

@@ -47,7 +47,7 @@ import java.util.Set;
  *       unknown bits are ignored so newer servers can add flags</td></tr>
  *   <tr><td>0xC017</td><td>SERVER-TIME</td><td>u64 milliseconds since the epoch (8 bytes)</td></tr>
  *   <tr><td>0xC018</td><td>WAKE</td><td>u64 wake id, u8 reason (1 command, 2 session,
- *       3 address-list), then the UTF-8 application-server id, 0..255 bytes (9..264 bytes)</td></tr>
+ *       3 address-list, 4 application), then the UTF-8 application-server id, 0..255 bytes (9..264 bytes)</td></tr>
  *   <tr><td>0xC019</td><td>WAKE-ACK</td><td>u64 wake id being acknowledged (8 bytes)</td></tr>
  *   <tr><td>0xC01A</td><td>PADDING</td><td>zero bytes, ignored; a device pads its keepalive with it
  *       so that the answer is never larger than the request (the beacon does not amplify)</td></tr>
@@ -153,7 +153,9 @@ public final class StunAttributes {
   public enum WakeReason {
     COMMAND(1),
     SESSION(2),
-    ADDRESS_LIST(3);
+    ADDRESS_LIST(3),
+    /** Call the application server the wake names (DESIGN 4). */
+    APPLICATION(4);
 
     private final int code;
 
@@ -492,6 +494,7 @@ public final class StunAttributes {
           case 1 -> WakeReason.COMMAND;
           case 2 -> WakeReason.SESSION;
           case 3 -> WakeReason.ADDRESS_LIST;
+          case 4 -> WakeReason.APPLICATION;
           default -> throw badValue("WAKE has an unknown reason");
         };
     return new Wake(a.u64(0), reason, readUtf8(a, 9, MAX_APPLICATION_SERVER_ID_BYTES));

@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * retransmission goes to the device's current mapping and carries the same wake id, so the device
  * acts on the first copy that arrives and ignores the others.
  *
+ * <p>An application wake (DESIGN 4) names the application server to call and ends only when the device
+ * acknowledges it (or cannot be woken any more): a device-channel call does not do its job. Whoever
+ * keeps the waiting work hears every acknowledgement ({@link WaitingWork#acknowledged}), and a device with work
+ * of another kind left is woken for it at once.
+ *
  * <p>Plain Java driven through {@link Transport} and {@link Timers}; not thread-safe: the beacon
  * calls it from its event loop only.
  */
@@ -46,7 +51,8 @@ public final class WakeDispatcher {
     InetSocketAddress of(String deviceId);
   }
 
-  private record Waking(long wakeId, StunAttributes.WakeReason reason, int transmissions, long timerId) {}
+  private record Waking(long wakeId, StunAttributes.WakeReason reason, String applicationServer, int transmissions,
+      long timerId) {}
 
   private final DeviceKeyring keyring;
   private final Mappings mappings;
@@ -61,7 +67,9 @@ public final class WakeDispatcher {
   private long sent;
   private long retransmitted;
 
-  /** @param firstWakeSent told once per wake, when its first copy is sent (commands become WOKEN) */
+  /**
+   * @param firstWakeSent told once per wake, when its first copy is sent (commands become WOKEN)
+   */
   public WakeDispatcher(DeviceKeyring keyring, Mappings mappings, WaitingWork work, Transport transport,
       Timers timers, LongSupplier clock, long intervalMillis, Consumer<String> firstWakeSent) {
     this.keyring = keyring;
@@ -81,14 +89,23 @@ public final class WakeDispatcher {
       return;
     }
     long wakeId = random.nextLong() & Long.MAX_VALUE;
-    if (transmit(deviceId, wakeId, reason)) {
+    String applicationServer = reason == StunAttributes.WakeReason.APPLICATION ? work.applicationServer(deviceId) : "";
+    if (transmit(deviceId, wakeId, reason, applicationServer)) {
       sent++;
       firstWakeSent.accept(deviceId);
-      schedule(deviceId, wakeId, reason, 1);
+      schedule(deviceId, new Waking(wakeId, reason, applicationServer, 1, -1));
     }
   }
 
-  /** The device called the device channel: its wake has done its job. */
+  /** The device called the device channel: its wake has done its job, unless it asks for an application server's call. */
+  public void calledIn(String deviceId) {
+    Waking w = waking.get(deviceId);
+    if (w != null && w.reason() != StunAttributes.WakeReason.APPLICATION) {
+      stop(deviceId);
+    }
+  }
+
+  /** Stops waking the device (revoked, deleted). */
   public void stop(String deviceId) {
     Waking w = waking.remove(deviceId);
     if (w != null) {
@@ -96,12 +113,17 @@ public final class WakeDispatcher {
     }
   }
 
-  /** A keepalive acknowledged this wake id. */
+  /** A keepalive acknowledged this wake id: the wake is done, and work of another kind gets a wake of its own. */
   public void acknowledged(String deviceId, long wakeId) {
     Waking w = waking.get(deviceId);
     if (w != null && w.wakeId() == wakeId) {
       LOG.debug("device {} acknowledged wake {}", deviceId, Long.toUnsignedString(wakeId));
       stop(deviceId);
+      work.acknowledged(deviceId, w.reason(), w.applicationServer());
+      StunAttributes.WakeReason next = work.wakeReason(deviceId);
+      if (next != null && next != w.reason()) {
+        request(deviceId);
+      }
     }
   }
 
@@ -120,10 +142,11 @@ public final class WakeDispatcher {
     return waking.size();
   }
 
-  private void schedule(String deviceId, long wakeId, StunAttributes.WakeReason reason, int transmissions) {
+  private void schedule(String deviceId, Waking w) {
+    int transmissions = w.transmissions();
     long delay = transmissions <= BACKOFF_MILLIS.length ? BACKOFF_MILLIS[transmissions - 1] : intervalMillis;
-    long timer = timers.schedule(delay, () -> retransmit(deviceId, wakeId));
-    waking.put(deviceId, new Waking(wakeId, reason, transmissions, timer));
+    long timer = timers.schedule(delay, () -> retransmit(deviceId, w.wakeId()));
+    waking.put(deviceId, new Waking(w.wakeId(), w.reason(), w.applicationServer(), transmissions, timer));
   }
 
   private void retransmit(String deviceId, long wakeId) {
@@ -131,23 +154,31 @@ public final class WakeDispatcher {
     if (w == null || w.wakeId() != wakeId) {
       return;
     }
-    if (work.wakeReason(deviceId) == null || !transmit(deviceId, wakeId, w.reason())) {
+    if (stillWanted(deviceId, w) == null || !transmit(deviceId, wakeId, w.reason(), w.applicationServer())) {
       waking.remove(deviceId);
       return;
     }
     retransmitted++;
-    schedule(deviceId, wakeId, w.reason(), w.transmissions() + 1);
+    schedule(deviceId, new Waking(wakeId, w.reason(), w.applicationServer(), w.transmissions() + 1, -1));
+  }
+
+  /** Null when the work the wake is for is gone: an application wake for its server, any other for any work. */
+  private StunAttributes.WakeReason stillWanted(String deviceId, Waking w) {
+    if (w.reason() == StunAttributes.WakeReason.APPLICATION) {
+      return w.applicationServer().equals(work.applicationServer(deviceId)) ? w.reason() : null;
+    }
+    return work.wakeReason(deviceId);
   }
 
   /** Sends one copy to the device's current mapping; false when it cannot be woken now. */
-  private boolean transmit(String deviceId, long wakeId, StunAttributes.WakeReason reason) {
+  private boolean transmit(String deviceId, long wakeId, StunAttributes.WakeReason reason, String applicationServer) {
     InetSocketAddress mapping = mappings.of(deviceId);
     byte[] key = keyring.beaconKey(deviceId);
     if (mapping == null || key == null) {
       return false;
     }
     transport.send(mapping,
-        WakeMessages.encode(deviceId, key, wakeId, reason, "", clock.getAsLong()));
+        WakeMessages.encode(deviceId, key, wakeId, reason, applicationServer, clock.getAsLong()));
     return true;
   }
 }
