@@ -17,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,7 @@ public final class DeviceService implements Lifecycle {
   private final Clock clock;
   private final Duration tokenTtl;
   private final Duration certificateValidity;
+  private final List<GroupsListener> groupsListeners = new CopyOnWriteArrayList<>();
 
   public DeviceService(Vertx vertx, DeviceRepository devices, DeviceKeyring keyring, DeviceGroups groups,
       CertificateAuthority ca, byte[] caPin, EventPublisher events, Clock clock, Duration tokenTtl,
@@ -100,6 +103,15 @@ public final class DeviceService implements Lifecycle {
   /** The in-memory group membership, kept current by this service. */
   public DeviceGroups groups() {
     return groups;
+  }
+
+  /** Adds a listener that hears every replacement of a device's groups from now on. */
+  public void addGroupsListener(GroupsListener listener) {
+    groupsListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeGroupsListener(GroupsListener listener) {
+    groupsListeners.remove(listener);
   }
 
   public Future<WithToken> create(NewDevice request) {
@@ -197,7 +209,8 @@ public final class DeviceService implements Lifecycle {
         .compose(v -> {
           groups.set(id, checked);
           LOG.info("device {} groups now {}", id, checked);
-          return get(id);
+          return Future.join(groupsListeners.stream().map(l -> l.groupsChanged(id, checked)).toList())
+              .transform(ignored -> get(id)); // a listener's failure is its own to report
         });
   }
 

@@ -1,5 +1,6 @@
 package io.homeport.server;
 
+import io.homeport.addresslist.AddressListService;
 import io.homeport.api.ApiVerticle;
 import io.homeport.auth.AdminToken;
 import io.homeport.auth.ApiTokens;
@@ -190,6 +191,7 @@ public final class HomeportServer {
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
   private PermissionService permissions;
+  private AddressListService addressLists;
   private RendezvousProcessor sessions;
   private RelayVerticle relay;
   /** Where offers send devices for the relay: resolved once when the relay is up, never per offer. */
@@ -271,6 +273,8 @@ public final class HomeportServer {
               }, eventLog, clock, config.commandResultTimeout());
           tokenService = new TokenService(tokens, store.tokens(), clock, pki.jwtPublicKeyPem());
           permissions = new PermissionService(store.permissions(), store.devices());
+          addressLists = new AddressListService(store.addressLists(), store.devices(), deviceGroups, eventLog, clock);
+          devices.addGroupsListener(addressLists);
           sessions = new RendezvousProcessor(store.sessions(), store.permissions(),
               RendezvousProcessor.DeviceLookup.of(store.devices()),
               new RendezvousProcessor.Peers() {
@@ -291,7 +295,7 @@ public final class HomeportServer {
               config.relay().turn() == null ? io.homeport.rendezvous.TurnIssuer.NONE
                   : new io.homeport.relay.TurnCredentials(config.relay().turn().urls(), config.relay().turn().secret()));
           return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins))
-              .compose(x -> start(sessions));
+              .compose(x -> start(sessions)).compose(x -> start(addressLists));
         })
         .compose(v -> deploy(beacon = new BeaconVerticle(config, keyring, beaconCounters, presence, clock,
             waitingWork, lanEndpoints, beaconIntakeThreads)))
@@ -449,6 +453,11 @@ public final class HomeportServer {
 
   public PluginService plugins() {
     return plugins;
+  }
+
+  /** Address lists: publications, and each device's effective list and version. */
+  public AddressListService addressLists() {
+    return addressLists;
   }
 
   /** The built-in relay. */
