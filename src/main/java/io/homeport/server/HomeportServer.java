@@ -308,7 +308,7 @@ public final class HomeportServer {
               (int) config.keepaliveInterval().toSeconds(),
               config.sessions().consentTimeout().compareTo(java.time.Duration.ofSeconds(60)) > 0
                   ? java.time.Duration.ofSeconds(60) : config.sessions().consentTimeout(), clock),
-              devices, keyring, commands, permissions, sessions, pendingSessions);
+              devices, keyring, commands, permissions, sessions, pendingSessions, addressLists);
           return deploy(deviceChannel);
         })
         .compose(v -> deploy(relay = new RelayVerticle(config.relay(), sessions, clock)))
@@ -320,7 +320,7 @@ public final class HomeportServer {
             new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands, sessions, relay))))
         .compose(v -> {
           api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, beaconCounters, commands, plugins, tokenService,
-              permissions, sessions);
+              permissions, sessions, addressLists);
           api.extraRoutes(metrics::mount);
           metrics.registerSubscriberGauge(api::eventStreamSubscribers);
           return deploy(api);
