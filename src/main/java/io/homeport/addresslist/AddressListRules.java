@@ -48,7 +48,7 @@ public final class AddressListRules {
   }
 
   /** Checks one entry under its id. */
-  public static void check(String id, AddressListEntry entry) {
+  private static void check(String id, AddressListEntry entry) {
     checkId(id);
     String field = "entries." + id;
     if (BEACON.equals(id)) {

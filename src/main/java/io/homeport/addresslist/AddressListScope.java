@@ -46,10 +46,6 @@ public record AddressListScope(String group) implements Comparable<AddressListSc
         + "'group:NAME' (NAME 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)");
   }
 
-  public boolean isGlobal() {
-    return group == null;
-  }
-
   /** {@code global} or {@code group:NAME}. */
   public String wireName() {
     return group == null ? GLOBAL_NAME : GROUP_PREFIX + group;

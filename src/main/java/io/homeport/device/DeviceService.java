@@ -110,10 +110,6 @@ public final class DeviceService implements Lifecycle {
     groupsListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  public void removeGroupsListener(GroupsListener listener) {
-    groupsListeners.remove(listener);
-  }
-
   public Future<WithToken> create(NewDevice request) {
     String id = request.id() == null ? DeviceIds.generate() : request.id();
     DeviceIds.checkId(id);

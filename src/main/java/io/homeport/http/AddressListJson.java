@@ -61,7 +61,7 @@ public final class AddressListJson {
   }
 
   private static JsonObject entries(Map<String, AddressListEntry> entries) {
-    JsonObject out = new JsonObject(new LinkedHashMap<>());
+    JsonObject out = new JsonObject();
     entries.forEach((id, e) -> {
       JsonObject entry = new JsonObject().put("url", e.url());
       if (!e.pins().isEmpty()) {
