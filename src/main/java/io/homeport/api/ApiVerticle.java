@@ -1,5 +1,6 @@
 package io.homeport.api;
 
+import io.homeport.addresslist.AddressListService;
 import io.homeport.auth.ApiTokens;
 import io.homeport.auth.Role;
 import io.homeport.auth.TokenService;
@@ -46,6 +47,7 @@ public final class ApiVerticle extends VerticleBase {
   private final BeaconRoutes beaconRoutes;
   private final PermissionRoutes permissionRoutes;
   private final SessionRoutes sessionRoutes;
+  private final AddressListRoutes addressListRoutes;
   private volatile EventStreamRoutes eventStream;
   private HttpServer server;
   private Router router;
@@ -54,7 +56,7 @@ public final class ApiVerticle extends VerticleBase {
   public ApiVerticle(Endpoint endpoint, Duration streamStallTimeout, ApiTokens tokens, DeviceService devices, PresenceDirectory presence,
       io.homeport.presence.NatBehaviours natBehaviours,
       BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService,
-      PermissionService permissions, RendezvousProcessor sessions) {
+      PermissionService permissions, RendezvousProcessor sessions, AddressListService addressLists) {
     this.endpoint = endpoint;
     this.streamStallTimeout = streamStallTimeout;
     this.tokens = tokens;
@@ -67,6 +69,7 @@ public final class ApiVerticle extends VerticleBase {
     this.beaconRoutes = new BeaconRoutes(beaconCounters, presence);
     this.permissionRoutes = new PermissionRoutes(permissions, devices.groups());
     this.sessionRoutes = new SessionRoutes(sessions, devices.groups());
+    this.addressListRoutes = new AddressListRoutes(addressLists, devices.groups());
   }
 
   @Override
@@ -88,6 +91,7 @@ public final class ApiVerticle extends VerticleBase {
     deviceRoutes.mount(router, read, write);
     permissionRoutes.mount(router, read, write);
     sessionRoutes.mount(router, read, write);
+    addressListRoutes.mount(router, read, write);
     beaconRoutes.mount(router, read);
     pluginRoutes.mount(router, read, Authorize.roles(Role.ADMIN));
     commandRoutes.mount(router, vertx, read, write);

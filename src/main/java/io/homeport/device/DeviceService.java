@@ -17,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,7 @@ public final class DeviceService implements Lifecycle {
   private final Duration tokenTtl;
   private final Duration certificateValidity;
   private final RevocationList revocationList;
+  private final List<GroupsListener> groupsListeners = new CopyOnWriteArrayList<>();
 
   public DeviceService(Vertx vertx, DeviceRepository devices, DeviceKeyring keyring, DeviceGroups groups,
       CertificateAuthority ca, byte[] caPin, EventPublisher events, Clock clock, Duration tokenTtl,
@@ -107,6 +110,11 @@ public final class DeviceService implements Lifecycle {
   /** The in-memory group membership, kept current by this service. */
   public DeviceGroups groups() {
     return groups;
+  }
+
+  /** Adds a listener that hears every replacement of a device's groups from now on. */
+  public void addGroupsListener(GroupsListener listener) {
+    groupsListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   public Future<WithToken> create(NewDevice request) {
@@ -204,7 +212,8 @@ public final class DeviceService implements Lifecycle {
         .compose(v -> {
           groups.set(id, checked);
           LOG.info("device {} groups now {}", id, checked);
-          return get(id);
+          return Future.join(groupsListeners.stream().map(l -> l.groupsChanged(id, checked)).toList())
+              .transform(ignored -> get(id)); // a listener's failure is its own to report
         });
   }
 

@@ -1,5 +1,7 @@
 package io.homeport.devicechannel;
 
+import io.homeport.addresslist.AddressListService;
+import io.homeport.addresslist.AddressListUpdate;
 import io.homeport.command.Command;
 import io.homeport.command.CommandResult;
 import io.homeport.command.CommandService;
@@ -7,8 +9,10 @@ import io.homeport.device.DeviceKeyring;
 import io.homeport.device.HostedAppliance;
 import io.homeport.device.DeviceService;
 import io.homeport.event.EventAddresses;
+import io.homeport.http.AddressListJson;
 import io.homeport.http.CommandJson;
 import io.homeport.http.JsonBodies;
+import io.homeport.http.QueryParams;
 import io.homeport.http.PermissionJson;
 import io.homeport.http.Replies;
 import io.homeport.http.SessionJson;
@@ -71,13 +75,16 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private final PermissionService permissions;
   private final RendezvousProcessor sessions;
   private final PendingSessions sessionNews;
+  private final AddressListService addressLists;
   private final LongPolls polls = new LongPolls();
   private final LongAdder handshakesSucceeded = new LongAdder();
   private final LongAdder handshakesFailed = new LongAdder();
   private HttpServer server;
 
   public DeviceChannelVerticle(Settings settings, DeviceService devices, DeviceKeyring keyring, CommandService commands,
-      PermissionService permissions, RendezvousProcessor sessions, PendingSessions sessionNews) {
+      PermissionService permissions, RendezvousProcessor sessions, PendingSessions sessionNews,
+      AddressListService addressLists) {
+    this.addressLists = addressLists;
     this.permissions = permissions;
     this.sessions = sessions;
     this.sessionNews = sessionNews;
@@ -107,6 +114,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
     new SessionRoutes(sessions, settings.clock(), DEVICE_ID, settings.sessionRequestWait()).mount(router);
     router.post("/device/v1/hello").handler(this::hello);
     router.post("/device/v1/commands/:id/result").handler(this::result);
+    router.get("/device/v1/address-list").handler(this::addressList);
     vertx.eventBus().<String>consumer(EventAddresses.WORK_AVAILABLE, msg -> polls.available(msg.body()));
     router.route().last().handler(Problems::notFound);
 
@@ -172,7 +180,25 @@ public final class DeviceChannelVerticle extends VerticleBase {
                   .put("port", settings.advertisedBeaconPort().getAsInt())
                   .put("altPort", settings.advertisedBeaconAltPort().getAsInt()))
               .put("deviceChannel", "https://" + hostForUrl(settings.publicHost()) + ":"
-                  + settings.advertisedChannelPort().getAsInt())));
+                  + settings.advertisedChannelPort().getAsInt()))
+          .put("addressList", AddressListJson.of(addressLists.effective(e.device().id()))));
+    });
+  }
+
+  /**
+   * The device's effective address list (DESIGN 4): {@code ?since=V} names the version it holds (absent
+   * or 0: none). 304 when V is current, else the changes since V or the whole list.
+   */
+  private void addressList(RoutingContext ctx) {
+    long since = QueryParams.of(ctx).wholeNumber("since", "the address-list version the device holds").orElse(0);
+    addressLists.updateSince(ctx.get(DEVICE_ID), since).onComplete(update -> {
+      if (update.failed()) {
+        ctx.fail(update.cause());
+      } else if (update.result() instanceof AddressListUpdate.Current) {
+        ctx.response().setStatusCode(304).end();
+      } else {
+        ctx.json(AddressListJson.of(update.result()));
+      }
     });
   }
 

@@ -62,6 +62,11 @@ public final class EventJson {
     } else if (event instanceof PluginEvent.Failed e) {
       data.put("jar", e.jar());
       data.put("reason", e.reason());
+    } else if (event instanceof AddressListEvent.Published e) {
+      data.put("scope", e.scope());
+      data.put("version", e.version());
+      data.put("urgent", e.urgent());
+      data.put("entries", e.entries());
     } else {
       throw new IllegalArgumentException("no wire form for " + event.getClass().getName());
     }

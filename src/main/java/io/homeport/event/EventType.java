@@ -21,7 +21,8 @@ public enum EventType {
   SESSION_ENDED("session.ended"),
   SESSION_REJECTED("session.rejected"),
   PLUGIN_LOADED("plugin.loaded"),
-  PLUGIN_FAILED("plugin.failed");
+  PLUGIN_FAILED("plugin.failed"),
+  ADDRESSLIST_PUBLISHED("addresslist.published");
 
   private final String wireName;
 

@@ -1,5 +1,6 @@
 package io.homeport.server;
 
+import io.homeport.addresslist.AddressListService;
 import io.homeport.api.ApiVerticle;
 import io.homeport.auth.AdminToken;
 import io.homeport.auth.ApiTokens;
@@ -192,6 +193,7 @@ public final class HomeportServer {
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
   private PermissionService permissions;
+  private AddressListService addressLists;
   private RendezvousProcessor sessions;
   private RelayVerticle relay;
   /** Where offers send devices for the relay: resolved once when the relay is up, never per offer. */
@@ -273,6 +275,8 @@ public final class HomeportServer {
               }, eventLog, clock, config.commandResultTimeout());
           tokenService = new TokenService(tokens, store.tokens(), clock, pki.jwtPublicKeyPem());
           permissions = new PermissionService(store.permissions(), store.devices());
+          addressLists = new AddressListService(store.addressLists(), store.devices(), deviceGroups, eventLog, clock);
+          devices.addGroupsListener(addressLists);
           sessions = new RendezvousProcessor(store.sessions(), store.permissions(),
               RendezvousProcessor.DeviceLookup.of(store.devices()),
               new RendezvousProcessor.Peers() {
@@ -293,7 +297,7 @@ public final class HomeportServer {
               config.relay().turn() == null ? io.homeport.rendezvous.TurnIssuer.NONE
                   : new io.homeport.relay.TurnCredentials(config.relay().turn().urls(), config.relay().turn().secret()));
           return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins))
-              .compose(x -> start(sessions));
+              .compose(x -> start(sessions)).compose(x -> start(addressLists));
         })
         .compose(v -> deploy(beacon = new BeaconVerticle(config, keyring, beaconCounters, presence, clock,
             waitingWork, lanEndpoints, natBehaviours, beaconIntakeThreads)))
@@ -306,7 +310,7 @@ public final class HomeportServer {
               (int) config.keepaliveInterval().toSeconds(),
               config.sessions().consentTimeout().compareTo(java.time.Duration.ofSeconds(60)) > 0
                   ? java.time.Duration.ofSeconds(60) : config.sessions().consentTimeout(), clock),
-              devices, keyring, commands, permissions, sessions, pendingSessions);
+              devices, keyring, commands, permissions, sessions, pendingSessions, addressLists);
           return deploy(deviceChannel);
         })
         .compose(v -> deploy(relay = new RelayVerticle(config.relay(), sessions, clock)))
@@ -318,7 +322,7 @@ public final class HomeportServer {
             new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands, sessions, relay))))
         .compose(v -> {
           api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, natBehaviours, beaconCounters, commands, plugins, tokenService,
-              permissions, sessions);
+              permissions, sessions, addressLists);
           api.extraRoutes(metrics::mount);
           metrics.registerSubscriberGauge(api::eventStreamSubscribers);
           return deploy(api);
@@ -456,6 +460,11 @@ public final class HomeportServer {
 
   public PluginService plugins() {
     return plugins;
+  }
+
+  /** Address lists: publications, and each device's effective list and version. */
+  public AddressListService addressLists() {
+    return addressLists;
   }
 
   /** The built-in relay. */

@@ -1,5 +1,6 @@
 package io.homeport.store;
 
+import io.homeport.addresslist.AddressListRepository;
 import io.homeport.auth.TokenRepository;
 import io.homeport.command.CommandRepository;
 import io.homeport.device.DeviceRepository;
@@ -24,6 +25,9 @@ public interface Store {
 
   /** The session log. */
   SessionRepository sessions();
+
+  /** Address lists and their history. */
+  AddressListRepository addressLists();
 
   /** The durable event log. */
   EventRepository events();

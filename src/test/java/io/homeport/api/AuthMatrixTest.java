@@ -44,7 +44,7 @@ class AuthMatrixTest {
           continue;
         }
         String method = op.substring(0, op.indexOf(' '));
-        String path = op.substring(method.length() + 1).replace("{id}", "no-such-id");
+        String path = op.substring(method.length() + 1).replace("{id}", "no-such-id").replace("{scope}", "group:no-such-group");
         for (Map.Entry<String, String> t : tokens.entrySet()) {
           HttpResponse<String> r = server.api(method, path, t.getValue(), method.equals("GET") ? null : "{}");
           String type = r.statusCode() == 401 ? new JsonObject(r.body()).getString("type") : null;

@@ -133,7 +133,7 @@ class OpenApiRoutesTest {
       String method = op.getKey().substring(0, op.getKey().indexOf(' '));
       // An id nobody has and a body with an unknown field: the roles let through get past the role check
       // to a 404 or 400 and change nothing (but for a harmless plugin reload); the others get 403.
-      String path = op.getKey().substring(method.length() + 1).replace("{id}", "no-such-id");
+      String path = op.getKey().substring(method.length() + 1).replace("{id}", "no-such-id").replace("{scope}", "group:no-such-group");
       for (Role role : Role.values()) {
         HttpResponse<String> r = server.api(method, path, tokens.get(role),
             method.equals("GET") ? null : "{\"no-such-field\":true}");
@@ -180,6 +180,21 @@ class OpenApiRoutesTest {
     call(mismatches, "GET", "/api/v1/devices/oas-2/commands?state=queued,woken&limit=5", admin, null, 200);
     call(mismatches, "DELETE", "/api/v1/commands/" + commandId, admin, null, 200);
     call(mismatches, "POST", "/api/v1/devices/oas-1/revoke", admin, null, 200);
+
+    call(mismatches, "PUT", "/api/v1/address-lists/global", admin, "{\"entries\":{\"vendor\":{\"url\":"
+        + "\"https://app.example\",\"trust\":\"webpki\"},\"pinned\":{\"url\":\"https://p.example:8443/x\",\"pins\":"
+        + "[\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"]},\"homeport:beacon\":{\"url\":\"udp://b.example:7400\"}},"
+        + "\"urgent\":true}", 200);
+    call(mismatches, "PUT", "/api/v1/address-lists/group:oas", admin, "{\"entries\":{}}", 200);
+    call(mismatches, "GET", "/api/v1/address-lists/global", admin, null, 200);
+    call(mismatches, "GET", "/api/v1/address-lists", admin, null, 200);
+    call(mismatches, "DELETE", "/api/v1/address-lists/group:oas", admin, null, 200);
+    call(mismatches, "GET", "/api/v1/devices/oas-2/address-list", admin, null, 200);
+    call(mismatches, "PUT", "/api/v1/address-lists/global", admin, "{\"entries\":{\"x\":{\"url\":\"http://a\"}}}", 400);
+    call(mismatches, "PUT", "/api/v1/address-lists/region:eu", admin, "{\"entries\":{}}", 404);
+    call(mismatches, "GET", "/api/v1/address-lists/group:never", admin, null, 404);
+    call(mismatches, "DELETE", "/api/v1/address-lists/nowhere", admin, null, 404);
+    call(mismatches, "GET", "/api/v1/devices/nobody/address-list", admin, null, 404);
 
     // problems, each with a documented status and type
     call(mismatches, "GET", "/api/v1/devices", null, null, 401);

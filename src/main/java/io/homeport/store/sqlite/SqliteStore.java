@@ -4,6 +4,7 @@ import io.homeport.command.CommandRepository;
 import io.homeport.auth.TokenRepository;
 import io.homeport.device.DeviceRepository;
 import io.homeport.event.EventRepository;
+import io.homeport.addresslist.AddressListRepository;
 import io.homeport.rendezvous.PermissionRepository;
 import io.homeport.rendezvous.SessionRepository;
 import io.homeport.store.Migrations;
@@ -118,6 +119,7 @@ public final class SqliteStore implements Store {
   private final SqliteEventRepository events;
   private final SqlitePermissionRepository permissions;
   private final SqliteSessionRepository sessions;
+  private final SqliteAddressListRepository addressLists;
 
   private SqliteStore(Pool pool, SQLiteDataSource sqlite, Options options, Path file, int schemaVersion,
       WriteTransactionCounter writeTransactions) {
@@ -130,6 +132,7 @@ public final class SqliteStore implements Store {
     this.devices = new SqliteDeviceRepository(pool, readers, writer);
     this.permissions = new SqlitePermissionRepository(pool);
     this.sessions = new SqliteSessionRepository(pool);
+    this.addressLists = new SqliteAddressListRepository(pool);
     this.commands = new SqliteCommandRepository(readers, writer);
     this.tokens = new SqliteTokenRepository(pool);
     this.events = new SqliteEventRepository(pool, writer);
@@ -321,6 +324,11 @@ public final class SqliteStore implements Store {
   @Override
   public PermissionRepository permissions() {
     return permissions;
+  }
+
+  @Override
+  public AddressListRepository addressLists() {
+    return addressLists;
   }
 
   @Override
