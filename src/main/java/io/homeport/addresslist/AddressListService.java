@@ -50,6 +50,8 @@ public final class AddressListService implements Lifecycle, GroupsListener {
   private final Map<AddressListScope, AddressListPublication> current = new ConcurrentHashMap<>();
   private final Map<String, Long> marks = new ConcurrentHashMap<>();
   private final List<AddressListListener> listeners = new CopyOnWriteArrayList<>();
+  /** The highest version published or marked: a device holding it is current without looking further. */
+  private final java.util.concurrent.atomic.AtomicLong newest = new java.util.concurrent.atomic.AtomicLong();
 
   public AddressListService(AddressListRepository lists, DeviceRepository devices, DeviceGroups groups,
       EventPublisher events, Clock clock) {
@@ -68,6 +70,7 @@ public final class AddressListService implements Lifecycle, GroupsListener {
       return lists.regroupMarks();
     }).map(loaded -> {
       marks.putAll(loaded);
+      loaded.values().forEach(mark -> newest.accumulateAndGet(mark, Math::max));
       LOG.info("loaded {} address lists and {} regrouping marks", current.size(), marks.size());
       return null;
     });
@@ -145,6 +148,20 @@ public final class AddressListService implements Lifecycle, GroupsListener {
   }
 
   /**
+   * Whether a newer list than {@code heldVersion} is published for the device: the keepalive answer's
+   * PENDING address-list flag. From memory, and without allocating when the device holds the newest
+   * version there is (nearly every keepalive).
+   */
+  public boolean newerThan(String deviceId, long heldVersion) {
+    return heldVersion < newest.get() && heldVersion < effectiveVersion(deviceId);
+  }
+
+  /** Whether the publication changes the device's list: it is global or names one of the device's groups. */
+  public boolean touches(AddressListPublication publication, String deviceId) {
+    return publication.scope().equals(AddressListScope.GLOBAL) || groups.of(deviceId).contains(publication.scope().group());
+  }
+
+  /**
    * What a device holding version {@code since} of its list needs: nothing when it is current, the
    * changes when its version can be recomputed for its groups, else the whole list (a version of 0, one
    * this server never served, or one older than the device's last regrouping).
@@ -171,6 +188,7 @@ public final class AddressListService implements Lifecycle, GroupsListener {
   public Future<Void> groupsChanged(String deviceId, Set<String> newGroups) {
     return lists.regrouped(deviceId).map(mark -> {
       marks.merge(deviceId, mark, Math::max);
+      newest.accumulateAndGet(mark, Math::max);
       LOG.info("device {} regrouped: its address list is now version {} or later", deviceId, mark);
       return (Void) null;
     }).onFailure(e -> LOG.warn("device {} regrouped, but its address-list version could not be renumbered; it gets "
@@ -194,6 +212,7 @@ public final class AddressListService implements Lifecycle, GroupsListener {
   /** Keeps the publication unless a newer one of its scope is known (concurrent publications may finish out of order). */
   private void remember(AddressListPublication publication) {
     current.merge(publication.scope(), publication, (old, neu) -> neu.version() > old.version() ? neu : old);
+    newest.accumulateAndGet(publication.version(), Math::max);
   }
 
   /** The scopes that make the device's list, lowest precedence first: global, then its groups in reverse name order. */

@@ -1,6 +1,8 @@
 package io.homeport.devicechannel;
 
+import io.homeport.addresslist.AddressListRules;
 import io.homeport.addresslist.AddressListService;
+import io.homeport.addresslist.ApplicationWakes;
 import io.homeport.addresslist.AddressListUpdate;
 import io.homeport.command.Command;
 import io.homeport.command.CommandResult;
@@ -76,6 +78,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private final RendezvousProcessor sessions;
   private final PendingSessions sessionNews;
   private final AddressListService addressLists;
+  private final ApplicationWakes applicationWakes;
   private final LongPolls polls = new LongPolls();
   private final LongAdder handshakesSucceeded = new LongAdder();
   private final LongAdder handshakesFailed = new LongAdder();
@@ -83,8 +86,9 @@ public final class DeviceChannelVerticle extends VerticleBase {
 
   public DeviceChannelVerticle(Settings settings, DeviceService devices, DeviceKeyring keyring, CommandService commands,
       PermissionService permissions, RendezvousProcessor sessions, PendingSessions sessionNews,
-      AddressListService addressLists) {
+      AddressListService addressLists, ApplicationWakes applicationWakes) {
     this.addressLists = addressLists;
+    this.applicationWakes = applicationWakes;
     this.permissions = permissions;
     this.sessions = sessions;
     this.sessionNews = sessionNews;
@@ -115,6 +119,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
     router.post("/device/v1/hello").handler(this::hello);
     router.post("/device/v1/commands/:id/result").handler(this::result);
     router.get("/device/v1/address-list").handler(this::addressList);
+    router.post("/device/v1/application-calls").handler(this::applicationCall);
     vertx.eventBus().<String>consumer(EventAddresses.WORK_AVAILABLE, msg -> polls.available(msg.body()));
     router.route().last().handler(Problems::notFound);
 
@@ -191,6 +196,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
    */
   private void addressList(RoutingContext ctx) {
     long since = QueryParams.of(ctx).wholeNumber("since", "the address-list version the device holds").orElse(0);
+    applicationWakes.addressListFetched(ctx.get(DEVICE_ID));
     addressLists.updateSince(ctx.get(DEVICE_ID), since).onComplete(update -> {
       if (update.failed()) {
         ctx.fail(update.cause());
@@ -201,6 +207,39 @@ public final class DeviceChannelVerticle extends VerticleBase {
       }
     });
   }
+
+  /**
+   * The device reports its call to an application server after an application wake (DESIGN 4): {@code
+   * {"applicationServer", "outcome": "succeeded" | "failed", "reason"?, "detail"?}}; both become events.
+   */
+  private void applicationCall(RoutingContext ctx) {
+    JsonObject body = JsonBodies.object(ctx);
+    JsonBodies.onlyFields(body, Set.of("applicationServer", "outcome", "reason", "detail"));
+    String server = JsonBodies.requiredString(body, "applicationServer");
+    try {
+      AddressListRules.checkId(server);
+    } catch (io.homeport.refusal.Refusal e) {
+      throw JsonBodies.invalid("applicationServer", e.getMessage());
+    }
+    String outcome = JsonBodies.requiredString(body, "outcome");
+    if (!outcome.equals("succeeded") && !outcome.equals("failed")) {
+      throw JsonBodies.invalid("outcome", "outcome must be 'succeeded' or 'failed'");
+    }
+    String reason = JsonBodies.optionalString(body, "reason");
+    if (outcome.equals("failed") && (reason == null || !CALL_FAILURE_REASON.matcher(reason).matches())) {
+      throw JsonBodies.invalid("reason", "a failed call needs a reason: 1-64 characters a-z, 0-9 and '-'");
+    }
+    String detail = JsonBodies.optionalString(body, "detail");
+    if (detail != null && detail.length() > MAX_CALL_DETAIL) {
+      throw JsonBodies.invalid("detail", "detail is at most " + MAX_CALL_DETAIL + " characters");
+    }
+    applicationWakes.reported(ctx.get(DEVICE_ID), server, outcome.equals("succeeded"), reason,
+        detail == null ? "" : detail);
+    ctx.response().setStatusCode(204).end();
+  }
+
+  private static final java.util.regex.Pattern CALL_FAILURE_REASON = java.util.regex.Pattern.compile("[a-z0-9-]{1,64}");
+  private static final int MAX_CALL_DETAIL = 500;
 
   /** Lets the request through only with a verified client certificate that is current for its device. */
   private void authenticated(RoutingContext ctx) {

@@ -3,7 +3,7 @@ package io.homeport.event;
 import java.time.Instant;
 import java.util.Objects;
 
-/** The {@code device.*} events: enrollment, presence and revocation. */
+/** The {@code device.*} events: enrollment, presence, revocation and application-server calls. */
 public sealed interface DeviceEvent extends DomainEvent {
 
   /** The device enrolled (or re-enrolled) and got this certificate. */
@@ -75,6 +75,43 @@ public sealed interface DeviceEvent extends DomainEvent {
     @Override
     public EventType type() {
       return EventType.DEVICE_REVOKED;
+    }
+  }
+
+  /** The device called the application server a wake named, and reported it done (DESIGN 4). */
+  record ApplicationWoken(String deviceId, Instant time, String applicationServer) implements DeviceEvent {
+    public ApplicationWoken {
+      Objects.requireNonNull(deviceId, "deviceId");
+      Objects.requireNonNull(time, "time");
+      Objects.requireNonNull(applicationServer, "applicationServer");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.DEVICE_APPLICATION_WOKEN;
+    }
+  }
+
+  /**
+   * An application wake came to nothing: the device reported why (the server not in its list, refused by
+   * its pins, unreachable, ...), or the wake expired unacknowledged ({@code wake-expired}).
+   *
+   * @param reason a short machine-readable reason
+   * @param detail what happened, for people; may be empty
+   */
+  record ApplicationFailed(String deviceId, Instant time, String applicationServer, String reason, String detail)
+      implements DeviceEvent {
+    public ApplicationFailed {
+      Objects.requireNonNull(deviceId, "deviceId");
+      Objects.requireNonNull(time, "time");
+      Objects.requireNonNull(applicationServer, "applicationServer");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(detail, "detail");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.DEVICE_APPLICATION_FAILED;
     }
   }
 }

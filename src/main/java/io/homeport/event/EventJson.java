@@ -27,6 +27,12 @@ public final class EventJson {
       if (e.deleted()) {
         data.put("deleted", true);
       }
+    } else if (event instanceof DeviceEvent.ApplicationWoken e) {
+      data.put("applicationServer", e.applicationServer());
+    } else if (event instanceof DeviceEvent.ApplicationFailed e) {
+      data.put("applicationServer", e.applicationServer());
+      data.put("reason", e.reason());
+      putIfPresent(data, "detail", e.detail().isEmpty() ? null : e.detail());
     } else if (event instanceof CommandEvent e) {
       data.put("commandId", e.commandId());
       data.put("action", e.action());

@@ -7,6 +7,8 @@ public enum EventType {
   DEVICE_OFFLINE("device.offline"),
   DEVICE_ADDRESS_CHANGED("device.address-changed"),
   DEVICE_REVOKED("device.revoked"),
+  DEVICE_APPLICATION_WOKEN("device.application-woken"),
+  DEVICE_APPLICATION_FAILED("device.application-failed"),
   COMMAND_QUEUED("command.queued"),
   COMMAND_WOKEN("command.woken"),
   COMMAND_DELIVERED("command.delivered"),

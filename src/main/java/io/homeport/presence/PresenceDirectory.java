@@ -38,6 +38,9 @@ public interface PresenceDirectory {
 
   int onlineCount();
 
+  /** The devices online now (a snapshot; for occasional fleet-wide work such as urgent address lists). */
+  java.util.List<String> onlineDevices();
+
   void addListener(PresenceListener listener);
 
   void removeListener(PresenceListener listener);

@@ -157,6 +157,24 @@ public final class PresenceTable implements PresenceDirectory {
     return online.get();
   }
 
+  @Override
+  public List<String> onlineDevices() {
+    List<String> out = new java.util.ArrayList<>(online.get());
+    for (Shard shard : shards) {
+      shard.lock.lock();
+      try {
+        for (int entry = 0; entry < shard.ids.size(); entry++) {
+          if (shard.isOnline(entry)) {
+            out.add(shard.ids.id(entry));
+          }
+        }
+      } finally {
+        shard.lock.unlock();
+      }
+    }
+    return out;
+  }
+
   /** Heap bytes of the tables (IPv6 mappings not counted), for the fleet bench. */
   public long arrayBytes() {
     long bytes = 0;

@@ -41,7 +41,10 @@ import io.homeport.rendezvous.PermissionService;
 import io.homeport.rendezvous.RendezvousProcessor;
 import io.homeport.rendezvous.SessionsVerticle;
 import io.homeport.relay.RelayVerticle;
+import io.homeport.wake.RequestedWakes;
 import io.homeport.wake.WaitingWork;
+import io.homeport.addresslist.ApplicationWakes;
+import io.homeport.stun.StunAttributes;
 import io.homeport.store.Store;
 import io.homeport.store.StoreFactory;
 import io.homeport.store.sqlite.SqliteStore;
@@ -175,8 +178,43 @@ public final class HomeportServer {
   private final PendingSessions pendingSessions = new PendingSessions();
   private final LanEndpoints lanEndpoints = new LanEndpoints();
   private final NatBehaviours natBehaviours = new NatBehaviours();
-  /** What waits for each device: due commands and session news, both answered from memory. */
-  private final WaitingWork waitingWork = WaitingWork.of(pendingCommands::hasDue, pendingSessions::hasNews);
+  private final RequestedWakes requestedWakes = new RequestedWakes();
+  /**
+   * What waits for each device, all answered from memory: due commands, session news, newer address
+   * lists, application wakes and urgent publications.
+   */
+  private final WaitingWork waitingWork = new WaitingWork() {
+    @Override
+    public boolean commands(String deviceId) {
+      return pendingCommands.hasDue(deviceId);
+    }
+
+    @Override
+    public boolean sessions(String deviceId) {
+      return pendingSessions.hasNews(deviceId);
+    }
+
+    @Override
+    public boolean newerAddressList(String deviceId, long heldVersion) {
+      AddressListService lists = addressLists;
+      return lists != null && lists.newerThan(deviceId, heldVersion);
+    }
+
+    @Override
+    public boolean urgentAddressList(String deviceId) {
+      return requestedWakes.urgentAddressList(deviceId);
+    }
+
+    @Override
+    public String applicationServer(String deviceId) {
+      return requestedWakes.applicationServer(deviceId);
+    }
+
+    @Override
+    public void acknowledged(String deviceId, StunAttributes.WakeReason reason, String applicationServer) {
+      requestedWakes.acknowledged(deviceId, reason, applicationServer);
+    }
+  };
   /** Parts started so far, the last started on top: {@link #stop} pops them. */
   private final Deque<Lifecycle> started = new ArrayDeque<>();
 
@@ -193,7 +231,8 @@ public final class HomeportServer {
   private BeaconVerticle beacon;
   private DeviceChannelVerticle deviceChannel;
   private PermissionService permissions;
-  private AddressListService addressLists;
+  private volatile AddressListService addressLists;
+  private ApplicationWakes applicationWakes;
   private RendezvousProcessor sessions;
   private RelayVerticle relay;
   /** Where offers send devices for the relay: resolved once when the relay is up, never per offer. */
@@ -277,6 +316,9 @@ public final class HomeportServer {
           permissions = new PermissionService(store.permissions(), store.devices());
           addressLists = new AddressListService(store.addressLists(), store.devices(), deviceGroups, eventLog, clock);
           devices.addGroupsListener(addressLists);
+          applicationWakes = new ApplicationWakes(vertx, requestedWakes, store.devices(), presence, addressLists,
+              deviceId -> vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId), eventLog, clock);
+          addressLists.addListener(applicationWakes);
           sessions = new RendezvousProcessor(store.sessions(), store.permissions(),
               RendezvousProcessor.DeviceLookup.of(store.devices()),
               new RendezvousProcessor.Peers() {
@@ -310,7 +352,7 @@ public final class HomeportServer {
               (int) config.keepaliveInterval().toSeconds(),
               config.sessions().consentTimeout().compareTo(java.time.Duration.ofSeconds(60)) > 0
                   ? java.time.Duration.ofSeconds(60) : config.sessions().consentTimeout(), clock),
-              devices, keyring, commands, permissions, sessions, pendingSessions, addressLists);
+              devices, keyring, commands, permissions, sessions, pendingSessions, addressLists, applicationWakes);
           return deploy(deviceChannel);
         })
         .compose(v -> deploy(relay = new RelayVerticle(config.relay(), sessions, clock)))
@@ -463,6 +505,11 @@ public final class HomeportServer {
   }
 
   /** Address lists: publications, and each device's effective list and version. */
+  /** Application wakes and the wakes of urgent publications. */
+  public ApplicationWakes applicationWakes() {
+    return applicationWakes;
+  }
+
   public AddressListService addressLists() {
     return addressLists;
   }

@@ -1,0 +1,131 @@
+package io.homeport.addresslist;
+
+import io.homeport.device.DeviceRepository;
+import io.homeport.device.DeviceState;
+import io.homeport.event.DeviceEvent;
+import io.homeport.event.EventPublisher;
+import io.homeport.presence.PresenceDirectory;
+import io.homeport.presence.Presence;
+import io.homeport.refusal.Refusal;
+import io.homeport.wake.RequestedWakes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wakes of DESIGN 4: application wakes (an operator or an application asks a device to call the
+ * application server it names; retransmitted until the device acknowledges or the wake's time is up)
+ * and the wakes of an urgent publication (every online device it changes is woken with reason
+ * address-list and fetches its list). The device reports how its call went; both outcomes are events.
+ */
+public final class ApplicationWakes implements AddressListListener {
+  private static final Logger LOG = LoggerFactory.getLogger(ApplicationWakes.class);
+  /** An application wake's time when the caller gives none. */
+  public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+  /** The longest an application wake is retransmitted: a device away longer is the caller's to retry. */
+  public static final Duration MAX_TTL = Duration.ofHours(24);
+
+  /** What the caller learns: the wake is held until {@code expiresAt}; {@code online} says whether it left at once. */
+  public record Requested(String deviceId, String applicationServer, Instant expiresAt, boolean online) {}
+
+  private final Vertx vertx;
+  private final RequestedWakes requested;
+  private final DeviceRepository devices;
+  private final PresenceDirectory presence;
+  private final AddressListService lists;
+  private final Consumer<String> wake;
+  private final EventPublisher events;
+  private final Clock clock;
+
+  /** @param wake asks the beacon to wake the device now (it sends the wake if the device is online) */
+  public ApplicationWakes(Vertx vertx, RequestedWakes requested, DeviceRepository devices, PresenceDirectory presence,
+      AddressListService lists, Consumer<String> wake, EventPublisher events, Clock clock) {
+    this.vertx = vertx;
+    this.requested = requested;
+    this.devices = devices;
+    this.presence = presence;
+    this.lists = lists;
+    this.wake = wake;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /**
+   * Asks the enrolled device to call {@code applicationServer}; replaces an earlier request for it.
+   *
+   * @return fails with {@code invalid-field} (id, ttl), {@code device-not-found}, {@code device-not-enrolled}
+   */
+  public Future<Requested> request(String deviceId, String applicationServer, Duration ttl) {
+    try {
+      AddressListRules.checkId(applicationServer);
+      if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+        throw new Refusal.Invalid("invalid-field", "ttl must be above 0 and at most " + MAX_TTL.toHours() + "h", "ttl");
+      }
+    } catch (Refusal e) {
+      return Future.failedFuture(e);
+    }
+    return devices.findById(deviceId).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new Refusal.NotFound("device-not-found", "no device with id '" + deviceId + "'"));
+      }
+      if (found.get().state() != DeviceState.ENROLLED) {
+        return Future.failedFuture(new Refusal.Conflict("device-not-enrolled",
+            "device '" + deviceId + "' is " + found.get().state().wireName() + ": only an enrolled device can be woken"));
+      }
+      Instant expiresAt = clock.instant().plus(ttl);
+      RequestedWakes.ApplicationWake w = requested.requestApplication(deviceId, applicationServer, expiresAt.toEpochMilli());
+      vertx.setTimer(Math.max(1, ttl.toMillis()), id -> expire(deviceId, w));
+      boolean online = presence.get(deviceId).map(Presence::online).orElse(false);
+      LOG.info("device {}: application wake for {} until {}{}", deviceId, applicationServer, expiresAt,
+          online ? "" : " (offline: sent when it comes online)");
+      wake.accept(deviceId);
+      return Future.succeededFuture(new Requested(deviceId, applicationServer, expiresAt, online));
+    });
+  }
+
+  private void expire(String deviceId, RequestedWakes.ApplicationWake w) {
+    if (requested.expire(deviceId, w)) {
+      LOG.info("device {}: application wake for {} expired unacknowledged", deviceId, w.applicationServer());
+      events.publish(new DeviceEvent.ApplicationFailed(deviceId, clock.instant(), w.applicationServer(), "wake-expired",
+          "the device did not acknowledge the wake before it expired"));
+    }
+  }
+
+  /**
+   * The device's report of its call to an application server.
+   *
+   * @param reason for a failure, a short machine-readable reason ({@code not-listed}, {@code tls-pin-mismatch}, ...)
+   */
+  public void reported(String deviceId, String applicationServer, boolean succeeded, String reason, String detail) {
+    if (succeeded) {
+      LOG.info("device {} called application server {}", deviceId, applicationServer);
+      events.publish(new DeviceEvent.ApplicationWoken(deviceId, clock.instant(), applicationServer));
+    } else {
+      LOG.warn("device {} could not call application server {}: {} {}", deviceId, applicationServer, reason, detail);
+      events.publish(new DeviceEvent.ApplicationFailed(deviceId, clock.instant(), applicationServer, reason, detail));
+    }
+  }
+
+  /** The device fetched its address list: an urgent wake has done its job. */
+  public void addressListFetched(String deviceId) {
+    requested.addressListFetched(deviceId);
+  }
+
+  /** An urgent publication: every online device whose list it changes is woken (reason address-list). */
+  @Override
+  public void published(AddressListPublication publication) {
+    vertx.runOnContext(v -> {
+      List<String> affected = presence.onlineDevices().stream().filter(d -> lists.touches(publication, d)).toList();
+      requested.urgentAddressList(affected);
+      affected.forEach(wake);
+      LOG.info("urgent address list {} version {}: waking {} online device(s)", publication.scope(),
+          publication.version(), affected.size());
+    });
+  }
+}
