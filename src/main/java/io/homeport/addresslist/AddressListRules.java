@@ -13,8 +13,9 @@ import java.util.Set;
 /**
  * What a list may hold (DESIGN 4), checked before anything is stored. Application-server ids have the
  * form of a device name, or are one of Homeport's own endpoints: {@value #BEACON} ({@code
- * udp://host:port}, no pins nor trust) and {@value #DEVICE_CHANNEL} (an https URL, pins or trust like
- * any application server). Every other entry has an {@code https://host[:port][/path]} URL and exactly
+ * udp://host:port}) and {@value #DEVICE_CHANNEL} (an https URL), neither with pins nor trust: the beacon's
+ * answers are authenticated with the device's beacon key and the device channel by the device CA, which
+ * devices trust for Homeport alone. Every other entry has an {@code https://host[:port][/path]} URL and exactly
  * one of pins (1-{@value #MAX_PINS} SHA-256 SPKI pins, base64) and WebPKI trust. Refusals are {@code
  * invalid-field} naming {@code entries} or {@code entries.<id>.<member>}.
  */
@@ -60,6 +61,13 @@ public final class AddressListRules {
       return;
     }
     checkUrl(entry.url(), "https", false, field + ".url");
+    if (DEVICE_CHANNEL.equals(id)) {
+      if (entry.webPki() || !entry.pins().isEmpty()) {
+        throw invalid(field, "'" + DEVICE_CHANNEL + "' takes neither pins nor trust: devices verify Homeport's "
+            + "device channel by the device CA");
+      }
+      return;
+    }
     if (entry.webPki() == !entry.pins().isEmpty()) {
       throw invalid(field, "entry '" + id + "' needs exactly one of 'pins' (SHA-256 SPKI pins, base64) and "
           + "'trust': 'webpki'");

@@ -125,6 +125,7 @@ public final class AddressBook {
     JsonObject stored = new JsonObject().put("version", newVersion).put("entries", json(next));
     if (file != null) {
       try {
+        Files.createDirectories(file.getParent());
         Path temporary = file.resolveSibling(FILE + ".tmp");
         Files.writeString(temporary, stored.encodePrettily() + "\n");
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

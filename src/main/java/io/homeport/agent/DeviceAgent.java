@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>NAT behaviour (DESIGN 5.1): once online, and again when its public IP address changes, the agent
  * learns its NAT's mapping behaviour and idle mapping lifetime ({@link NatDiscovery}), shortens its
  * keepalive interval to fit ({@link AdaptiveInterval}), and reports both in its keepalives.
+ *
+ * <p>Address lists (DESIGN 4): keepalives carry the version of the list the agent holds ({@link
+ * AddressBook}); a PENDING address-list flag or an address-list wake makes it fetch the changes. A list
+ * naming Homeport's own endpoints moves the agent there, and back when they do not answer ({@link
+ * HomeportEndpoints}).
  */
 public final class DeviceAgent extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
@@ -90,6 +95,11 @@ public final class DeviceAgent extends VerticleBase {
   private int keepaliveCeilingSeconds = Integer.MAX_VALUE;
   private AdaptiveInterval adaptive;
   private NatDiscovery natDiscovery;
+  private AddressBook addressBook = AddressBook.inMemory();
+  private ApplicationCalls applicationCalls;
+  private HomeportEndpoints endpoints;
+  /** The address-list fetch under way, null when none. */
+  private Future<Void> listFetch;
   private StunAttributes.Mapping natMapping = StunAttributes.Mapping.UNKNOWN;
   private int lifetimeAtLeastSeconds;
   private int lifetimeBelowSeconds;
@@ -147,6 +157,28 @@ public final class DeviceAgent extends VerticleBase {
   public DeviceAgent withKeepaliveCeiling(Duration ceiling) {
     this.keepaliveCeilingSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, ceiling.toSeconds()));
     return this;
+  }
+
+  /** Where the device's address list is kept (default: in memory, empty). Set before deployment. */
+  public DeviceAgent withAddressBook(AddressBook book) {
+    this.addressBook = java.util.Objects.requireNonNull(book, "book");
+    return this;
+  }
+
+  /** How application servers are called (default: the reference {@code ApplicationCaller}). Set before deployment. */
+  public DeviceAgent withApplicationCalls(ApplicationCalls calls) {
+    this.applicationCalls = java.util.Objects.requireNonNull(calls, "calls");
+    return this;
+  }
+
+  /** The address list the agent holds. */
+  public AddressBook addressBook() {
+    return addressBook;
+  }
+
+  /** The Homeport endpoints the agent uses now (its enrollment's, or those its address list moved it to). */
+  public synchronized HomeportEndpoints.Endpoints endpoints() {
+    return endpoints.current();
   }
 
   /** What the agent learned of its NAT so far, as its keepalives report it; null before anything is known. */
@@ -241,15 +273,22 @@ public final class DeviceAgent extends VerticleBase {
           + " s) is below the floor (" + keepaliveFloorSeconds + " s)"));
     }
     adaptive = new AdaptiveInterval(keepaliveFloorSeconds, keepaliveCeilingSeconds, intervalSeconds);
-    return vertx.executeBlocking(() -> new InetSocketAddress(InetAddress.getByName(bundle.beaconHost()), bundle.beaconPort()))
+    session.addressListVersion(addressBook.version());
+    endpoints = new HomeportEndpoints(HomeportEndpoints.of(bundle));
+    try {
+      endpoints.listChanged(addressBook.entries()); // a stored list that moved the device still holds
+    } catch (IllegalArgumentException e) {
+      LOG.warn("device {}: the stored address list names unusable Homeport endpoints ({}); using the enrolled ones",
+          bundle.deviceId(), e.getMessage());
+    }
+    commandHandler = handler != null ? handler : new EchoHandler(vertx);
+    if (applicationCalls == null) {
+      applicationCalls = (id, entry) -> Future.succeededFuture(
+          ApplicationCalls.Outcome.failure("unsupported", "this agent has no application-server caller"));
+    }
+    return resolve(endpoints.current())
         .compose(address -> {
-          server = address;
-          wakes = new WakeValidator(bundle.deviceId(), bundle.beaconKey(), address);
-          channel = new DeviceChannelClient(vertx, bundle);
-          commandHandler = handler != null ? handler : new EchoHandler(vertx);
-          natDiscovery = new NatDiscovery(vertx, bundle.deviceId(), session, address, bundle.beaconAltPort(),
-              question -> socket.send(Buffer.buffer(question.datagram()), bundle.beaconAltPort(),
-                  address.getAddress().getHostAddress()), natFindings());
+          use(endpoints.current(), address);
           socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(address.getAddress() instanceof java.net.Inet6Address));
           socket.handler(this::onDatagram);
           return socket.listen(0, address.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0");
@@ -267,6 +306,97 @@ public final class DeviceAgent extends VerticleBase {
           }
           vertx.setPeriodic(RESULT_RETRY_MILLIS, id -> retryUnsentResults());
         });
+  }
+
+  private Future<InetSocketAddress> resolve(HomeportEndpoints.Endpoints e) {
+    return vertx.executeBlocking(() -> new InetSocketAddress(InetAddress.getByName(e.beaconHost()), e.beaconPort()));
+  }
+
+  /** Talks to Homeport at these endpoints from now on: keepalives, wakes, the device channel, NAT discovery. */
+  private void use(HomeportEndpoints.Endpoints e, InetSocketAddress beacon) {
+    server = beacon;
+    WakeValidator previous = wakes;
+    wakes = new WakeValidator(bundle.deviceId(), bundle.beaconKey(), beacon);
+    if (previous != null) {
+      previous.carryServerTime(wakes);
+    }
+    if (channel != null) {
+      channel.close();
+    }
+    channel = new DeviceChannelClient(vertx, bundle, e.deviceChannel());
+    if (natDiscovery != null) {
+      natDiscovery.stop();
+    }
+    // the alternate port is known for the enrolled beacon only
+    int altPort = e.equals(HomeportEndpoints.of(bundle)) ? bundle.beaconAltPort() : 0;
+    natDiscovery = new NatDiscovery(vertx, bundle.deviceId(), session, beacon, altPort,
+        question -> socket.send(Buffer.buffer(question.datagram()), altPort, beacon.getAddress().getHostAddress()),
+        natFindings());
+  }
+
+  /** Moves to other endpoints (a fleet move, or back from one): resolved off the event loop, then a keepalive there. */
+  private void moveTo(HomeportEndpoints.Endpoints e, String why) {
+    LOG.info("device {}: moving to {} ({})", bundle.deviceId(), e, why);
+    resolve(e).onComplete(r -> {
+      if (r.failed()) {
+        LOG.warn("device {}: cannot resolve {}: {}", bundle.deviceId(), e.beaconHost(), r.cause().getMessage());
+        return;
+      }
+      synchronized (this) {
+        use(e, r.result());
+      }
+      mappedAddress = null; // another beacon: first contact again (NAT discovery included)
+      send();
+    });
+  }
+
+  /**
+   * Fetches the changes of the address list since the version held (the whole list when the changes do
+   * not apply), stores it, and follows the Homeport endpoints it names. One fetch at a time: a caller
+   * during a fetch gets that fetch.
+   */
+  private Future<Void> fetchAddressList(String why) {
+    if (listFetch != null) {
+      return listFetch;
+    }
+    long held = addressBook.version();
+    LOG.debug("device {}: fetching the address list since version {} ({})", bundle.deviceId(), held, why);
+    Future<Void> fetch = channel.addressList(held)
+        .compose(update -> update == null ? Future.succeededFuture(false) : store(update))
+        .compose(applied -> applied ? Future.succeededFuture(true)
+            : channel.addressList(0).compose(full -> full == null ? Future.succeededFuture(false) : store(full)))
+        .map(changed -> {
+          session.addressListVersion(addressBook.version());
+          if (changed) {
+            LOG.info("device {}: address list version {} ({} entries)", bundle.deviceId(), addressBook.version(),
+                addressBook.entries().size());
+            followListedEndpoints();
+          }
+          return (Void) null;
+        });
+    listFetch = fetch;
+    fetch.onComplete(r -> {
+      listFetch = null;
+      if (r.failed()) {
+        LOG.warn("device {}: address list not fetched: {}", bundle.deviceId(), r.cause().getMessage());
+      }
+    });
+    return fetch;
+  }
+
+  /** Applies an update to the address book off the event loop (it writes the bundle directory); false when it did not apply. */
+  private Future<Boolean> store(io.vertx.core.json.JsonObject update) {
+    return vertx.executeBlocking(() -> addressBook.apply(update));
+  }
+
+  private void followListedEndpoints() {
+    try {
+      endpoints.listChanged(addressBook.entries()).ifPresent(e -> moveTo(e, "named by address list version "
+          + addressBook.version()));
+    } catch (IllegalArgumentException e) {
+      LOG.warn("device {}: the address list names unusable Homeport endpoints ({}); staying at {}", bundle.deviceId(),
+          e.getMessage(), endpoints.current());
+    }
   }
 
   @Override
@@ -299,6 +429,13 @@ public final class DeviceAgent extends VerticleBase {
     answerTimer = -1;
     unanswered++;
     immediateRetries = 0;
+    java.util.Optional<HomeportEndpoints.Endpoints> other = endpoints.unanswered();
+    if (other.isPresent()) {
+      LOG.warn("device {}: no answer from {} after {} keepalives", bundle.deviceId(), server,
+          HomeportEndpoints.FALLBACK_AFTER);
+      moveTo(other.get(), "the current endpoints do not answer");
+      return;
+    }
     long backoff = Math.min(intervalSeconds * 1000L, 1000L << Math.min(unanswered - 1, 20));
     if (state != AgentState.UNANSWERED) {
       LOG.warn("device {}: keepalive unanswered; retrying with backoff up to {}s", bundle.deviceId(), intervalSeconds);
@@ -353,7 +490,11 @@ public final class DeviceAgent extends VerticleBase {
       LOG.info("device {}: wake {} ({})", bundle.deviceId(), Long.toUnsignedString(valid.wakeId()),
           valid.reason().name().toLowerCase(java.util.Locale.ROOT));
       toServer(session.nextKeepalive(valid.wakeId()));
-      inquire("wake");
+      switch (valid.reason()) {
+        case ADDRESS_LIST -> fetchAddressList("wake");
+        case APPLICATION -> callApplicationServer(valid.applicationServerId());
+        default -> inquire("wake");
+      }
     } else if (verdict instanceof WakeValidator.Duplicate duplicate) {
       // the server did not get our acknowledgement: acknowledge again, do not act twice
       LOG.debug("device {}: wake {} again; acknowledging", bundle.deviceId(), Long.toUnsignedString(duplicate.wakeId()));
@@ -362,6 +503,43 @@ public final class DeviceAgent extends VerticleBase {
       wakesDropped.incrementAndGet();
       LOG.warn("device {}: dropped a wake from {}: {}", bundle.deviceId(), source, invalid.reason());
     }
+  }
+
+  /**
+   * After an application wake: looks the server up in the address list (fetching the list when the id
+   * is not there; an unlisted server is never called), calls it, and reports how it went.
+   */
+  private void callApplicationServer(String applicationServerId) {
+    java.util.Optional<AddressBook.Entry> known = addressBook.entry(applicationServerId);
+    Future<java.util.Optional<AddressBook.Entry>> entry = known.isPresent() ? Future.succeededFuture(known)
+        : fetchAddressList("application server " + applicationServerId + " not in the list")
+            .map(v -> addressBook.entry(applicationServerId));
+    entry.onComplete(found -> {
+      if (found.failed() || found.result().isEmpty()) {
+        String detail = found.failed() ? "the address list could not be fetched: " + found.cause().getMessage()
+            : "not in address list version " + addressBook.version();
+        LOG.warn("device {}: application server {} not called: {}", bundle.deviceId(), applicationServerId, detail);
+        reportApplicationCall(applicationServerId, false, "not-listed", detail);
+        return;
+      }
+      applicationCalls.call(applicationServerId, found.result().get()).onComplete(outcome -> {
+        if (outcome.succeeded() && outcome.result().succeeded()) {
+          reportApplicationCall(applicationServerId, true, null, null);
+        } else {
+          String reason = outcome.succeeded() ? outcome.result().reason() : "call-failed";
+          String detail = outcome.succeeded() ? outcome.result().detail() : outcome.cause().getMessage();
+          LOG.warn("device {}: call to application server {} failed: {} ({})", bundle.deviceId(), applicationServerId,
+              reason, detail);
+          reportApplicationCall(applicationServerId, false, reason, detail);
+        }
+      });
+    });
+  }
+
+  private void reportApplicationCall(String applicationServerId, boolean succeeded, String reason, String detail) {
+    channel.applicationCall(applicationServerId, succeeded, reason, detail)
+        .onFailure(e -> LOG.warn("device {}: could not report the call to application server {}: {}", bundle.deviceId(),
+            applicationServerId, e.getMessage()));
   }
 
   /** Calls hello and works through the delivered commands; one inquiry at a time, repeated while work arrives. */
@@ -469,6 +647,10 @@ public final class DeviceAgent extends VerticleBase {
 
   private void onAccepted(KeepaliveSession.Accepted accepted) {
     cancelTimers();
+    endpoints.answered();
+    if (accepted.pending().contains(StunAttributes.Pending.ADDRESS_LIST)) {
+      fetchAddressList("pending flag");
+    }
     if (accepted.serverTimeMillis() > 0) {
       wakes.serverTime(accepted.serverTimeMillis(), clock.millis());
     }

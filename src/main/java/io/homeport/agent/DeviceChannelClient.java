@@ -24,7 +24,12 @@ public final class DeviceChannelClient {
   private final URI base;
 
   public DeviceChannelClient(Vertx vertx, DeviceBundle bundle) {
-    this.base = URI.create(bundle.deviceChannelUrl());
+    this(vertx, bundle, URI.create(bundle.deviceChannelUrl()));
+  }
+
+  /** A client of the device channel at {@code base} (an address list moved the device there), same identity. */
+  public DeviceChannelClient(Vertx vertx, DeviceBundle bundle, URI base) {
+    this.base = base;
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setSsl(true)
         .setDefaultHost(base.getHost().replace("[", "").replace("]", ""))
@@ -138,6 +143,33 @@ public final class DeviceChannelClient {
         .recover(e -> Future.failedFuture(new DeviceChannelException(0, e.getMessage())))
         .compose(r -> expect(r, 200))
         .mapEmpty();
+  }
+
+  /** Where this client calls. */
+  public URI base() {
+    return base;
+  }
+
+  /**
+   * The device's address list since the version it holds: the whole list or the changes (see {@link
+   * AddressBook#apply}), or null when the held version is current (304).
+   */
+  public Future<JsonObject> addressList(long since) {
+    return client.get("/device/v1/address-list").addQueryParam("since", Long.toString(since)).timeout(15_000).send()
+        .recover(e -> Future.failedFuture(new DeviceChannelException(0, e.getMessage())))
+        .compose(r -> r.statusCode() == 304 ? Future.succeededFuture(null) : expect(r, 200));
+  }
+
+  /** Reports how a call to an application server went, after an application wake. */
+  public Future<Void> applicationCall(String applicationServer, boolean succeeded, String reason, String detail) {
+    JsonObject body = new JsonObject().put("applicationServer", applicationServer)
+        .put("outcome", succeeded ? "succeeded" : "failed");
+    if (!succeeded) {
+      body.put("reason", reason).put("detail", detail == null ? "" : detail);
+    }
+    return client.post("/device/v1/application-calls").timeout(15_000).sendJsonObject(body)
+        .recover(e -> Future.failedFuture(new DeviceChannelException(0, e.getMessage())))
+        .compose(r -> r.statusCode() == 204 ? Future.succeededFuture() : expect(r, 204).mapEmpty());
   }
 
   public Future<Void> close() {

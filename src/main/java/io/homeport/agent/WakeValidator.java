@@ -48,6 +48,11 @@ public final class WakeValidator {
   }
 
   /** Learns the server clock from an authenticated keepalive answer. */
+  /** Hands the server clock offset learned so far to a validator for another beacon of the same Homeport. */
+  public void carryServerTime(WakeValidator next) {
+    next.serverClockOffset = serverClockOffset;
+  }
+
   public void serverTime(long serverTimeMillis, long localNowMillis) {
     serverClockOffset = serverTimeMillis - localNowMillis;
   }

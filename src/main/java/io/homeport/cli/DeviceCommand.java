@@ -1,5 +1,6 @@
 package io.homeport.cli;
 
+import io.homeport.agent.AddressBook;
 import io.homeport.agent.ApplianceRouter;
 import io.homeport.agent.CommandHandler;
 import io.homeport.agent.ConsentPolicy;
@@ -163,7 +164,7 @@ final class DeviceCommand implements Runnable {
         default -> ConsentPolicy.allowListFile(vertx, Path.of(consent));
       };
       DeviceAgent agent = new DeviceAgent(bundle, Clock.systemUTC(), handler, pollInterval, hosted)
-          .withSessions(dataPath, policy).withKeepaliveFloor(floor);
+          .withSessions(dataPath, policy).withKeepaliveFloor(floor).withAddressBook(AddressBook.load(bundleDir));
       vertx.deployVerticle(ceiling == null ? agent : agent.withKeepaliveCeiling(ceiling))
           .await(30, TimeUnit.SECONDS);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "agent-shutdown"));
@@ -253,7 +254,7 @@ final class DeviceCommand implements Runnable {
       Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
       DeviceAgent agent = new DeviceAgent(bundle, Clock.systemUTC(), null, Duration.ZERO)
           .withSessions(new PeerDataPath(List.of(), List.of(listened), PeerChannel.Settings.DEFAULTS,
-              Clock.systemUTC()), ConsentPolicy.REJECT_ALL);
+              Clock.systemUTC()), ConsentPolicy.REJECT_ALL).withAddressBook(AddressBook.load(bundleDir));
       try {
         vertx.deployVerticle(agent).await(30, TimeUnit.SECONDS);
       } catch (Exception e) {

@@ -47,7 +47,7 @@ class AddressListsApiTest {
     JsonObject entries = new JsonObject().put("vendor", WEBPKI)
         .put("oven", new JsonObject().put("url", "https://oven.example:8443/v1").put("pins", new JsonArray().add(PIN)))
         .put("homeport:beacon", new JsonObject().put("url", "udp://beacon2.example:7400"))
-        .put("homeport:device-channel", new JsonObject().put("url", "https://dc2.example:7443").put("trust", "webpki"));
+        .put("homeport:device-channel", new JsonObject().put("url", "https://dc2.example:7443"));
 
     // when the operator publishes group:lab urgently, reads it, and empties it
     HttpResponse<String> put = server.api("PUT", "/api/v1/address-lists/group:lab", operator,

@@ -79,8 +79,11 @@ public final class TestServer implements AutoCloseable {
    * channel ports (so enrolled devices can find it again).
    */
   public void restart() throws Exception {
-    int beaconPort = server.beaconPort();
-    int channelPort = server.deviceChannelPort();
+    restartOn(server.beaconPort(), server.deviceChannelPort());
+  }
+
+  /** Stops the server and starts it again on the same data directory with these beacon and device-channel ports. */
+  public void restartOn(int beaconPort, int channelPort) throws Exception {
     server.stop().await(30, TimeUnit.SECONDS);
     config = config.withListeners(new Endpoint("127.0.0.1", beaconPort, 0), new Endpoint("127.0.0.1", channelPort, 0));
     startServer();
