@@ -40,7 +40,7 @@ class EventFilterTest {
     // when patterns select among them
     // then each selects what its syntax says
     assertThat(matching("device.*")).containsExactly("device.enrolled", "device.online", "device.offline",
-        "device.address-changed", "device.revoked");
+        "device.address-changed", "device.revoked", "device.application-woken", "device.application-failed");
     assertThat(matching("command.succeeded")).containsExactly("command.succeeded");
     assertThat(matching("*.failed")).containsExactly("command.failed", "plugin.failed");
     assertThat(matching("command.time*,plugin.l*")).containsExactly("command.timed-out", "plugin.loaded");

@@ -361,7 +361,7 @@ class StunAttributesTest {
     void wake() {
       assertBadValue(() -> StunAttributes.readWake(raw(StunAttributes.WAKE, "0000000000000001")));
       assertBadValue(() -> StunAttributes.readWake(raw(StunAttributes.WAKE, "0000000000000001 00")));
-      assertBadValue(() -> StunAttributes.readWake(raw(StunAttributes.WAKE, "0000000000000001 04 61")));
+      assertBadValue(() -> StunAttributes.readWake(raw(StunAttributes.WAKE, "0000000000000001 05 61")));
       assertBadValue(() -> StunAttributes.readWake(raw(StunAttributes.WAKE, "0000000000000001 01 " + "61".repeat(256))));
       assertBadValue(() -> StunAttributes.readWake(raw(StunAttributes.WAKE, "0000000000000001 01 c3")));
     }
