@@ -52,6 +52,10 @@ public final class AddressListService implements Lifecycle, GroupsListener {
   private final List<AddressListListener> listeners = new CopyOnWriteArrayList<>();
   /** The highest version published or marked: a device holding it is current without looking further. */
   private final java.util.concurrent.atomic.AtomicLong newest = new java.util.concurrent.atomic.AtomicLong();
+  /** Device-channel fetches by what they were answered: 304, changes, the whole list (for the metrics). */
+  private final java.util.concurrent.atomic.LongAdder notModified = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder deltas = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder fullLists = new java.util.concurrent.atomic.LongAdder();
 
   public AddressListService(AddressListRepository lists, DeviceRepository devices, DeviceGroups groups,
       EventPublisher events, Clock clock) {
@@ -156,6 +160,25 @@ public final class AddressListService implements Lifecycle, GroupsListener {
     return heldVersion < newest.get() && heldVersion < effectiveVersion(deviceId);
   }
 
+  /** The highest version published (or taken by a regrouping) so far. */
+  public long newestVersion() {
+    return newest.get();
+  }
+
+  /**
+   * Device-channel fetches so far by answer: {@code not-modified}, {@code delta} or {@code full}.
+   *
+   * @throws IllegalArgumentException for another answer
+   */
+  public long fetches(String answer) {
+    return switch (answer) {
+      case "not-modified" -> notModified.sum();
+      case "delta" -> deltas.sum();
+      case "full" -> fullLists.sum();
+      default -> throw new IllegalArgumentException("no such answer: " + answer);
+    };
+  }
+
   /** Whether the publication changes the device's list: it is global or names one of the device's groups. */
   public boolean touches(AddressListPublication publication, String deviceId) {
     return publication.scope().equals(AddressListScope.GLOBAL) || groups.of(deviceId).contains(publication.scope().group());
@@ -171,12 +194,15 @@ public final class AddressListService implements Lifecycle, GroupsListener {
     List<AddressListPublication> touching = touching(scopes);
     long version = version(deviceId, touching);
     if (since == version) {
+      notModified.increment();
       return Future.succeededFuture(new AddressListUpdate.Current(version));
     }
     Map<String, AddressListEntry> now = overlay(touching);
     if (since <= 0 || since > version || since < marks.getOrDefault(deviceId, 0L)) {
+      fullLists.increment();
       return Future.succeededFuture(new AddressListUpdate.Full(new EffectiveAddressList(version, now)));
     }
+    deltas.increment();
     List<Future<Map<String, AddressListEntry>>> then = scopes.stream().map(scope -> lists.entriesAt(scope, since))
         .toList();
     return Future.all(then).map(all -> delta(overlayLayers(then.stream().map(Future::result).toList()), now, version,

@@ -42,6 +42,13 @@ public final class ApplicationWakes implements AddressListListener {
   private final Consumer<String> wake;
   private final EventPublisher events;
   private final Clock clock;
+  /** Application wakes by outcome, for the metrics. */
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> outcomes = java.util.Map.of(
+      "requested", new java.util.concurrent.atomic.LongAdder(), "succeeded", new java.util.concurrent.atomic.LongAdder(),
+      "failed", new java.util.concurrent.atomic.LongAdder(), "expired", new java.util.concurrent.atomic.LongAdder());
+
+  /** The outcomes {@link #count} knows. */
+  public static final List<String> OUTCOMES = List.of("requested", "succeeded", "failed", "expired");
 
   /** @param wake asks the beacon to wake the device now (it sends the wake if the device is online) */
   public ApplicationWakes(Vertx vertx, RequestedWakes requested, DeviceRepository devices, PresenceDirectory presence,
@@ -85,12 +92,14 @@ public final class ApplicationWakes implements AddressListListener {
       LOG.info("device {}: application wake for {} until {}{}", deviceId, applicationServer, expiresAt,
           online ? "" : " (offline: sent when it comes online)");
       wake.accept(deviceId);
+      outcomes.get("requested").increment();
       return Future.succeededFuture(new Requested(deviceId, applicationServer, expiresAt, online));
     });
   }
 
   private void expire(String deviceId, RequestedWakes.ApplicationWake w) {
     if (requested.expire(deviceId, w)) {
+      outcomes.get("expired").increment();
       LOG.info("device {}: application wake for {} expired unacknowledged", deviceId, w.applicationServer());
       events.publish(new DeviceEvent.ApplicationFailed(deviceId, clock.instant(), w.applicationServer(), "wake-expired",
           "the device did not acknowledge the wake before it expired"));
@@ -103,6 +112,7 @@ public final class ApplicationWakes implements AddressListListener {
    * @param reason for a failure, a short machine-readable reason ({@code not-listed}, {@code tls-pin-mismatch}, ...)
    */
   public void reported(String deviceId, String applicationServer, boolean succeeded, String reason, String detail) {
+    outcomes.get(succeeded ? "succeeded" : "failed").increment();
     if (succeeded) {
       LOG.info("device {} called application server {}", deviceId, applicationServer);
       events.publish(new DeviceEvent.ApplicationWoken(deviceId, clock.instant(), applicationServer));
@@ -110,6 +120,11 @@ public final class ApplicationWakes implements AddressListListener {
       LOG.warn("device {} could not call application server {}: {} {}", deviceId, applicationServer, reason, detail);
       events.publish(new DeviceEvent.ApplicationFailed(deviceId, clock.instant(), applicationServer, reason, detail));
     }
+  }
+
+  /** Application wakes so far with this outcome (one of {@link #OUTCOMES}). */
+  public long count(String outcome) {
+    return outcomes.get(outcome).sum();
   }
 
   /** The device fetched its address list: an urgent wake has done its job. */

@@ -25,6 +25,8 @@ import io.homeport.http.Problems;
 import io.homeport.plugin.PluginService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.homeport.addresslist.AddressListService;
+import io.homeport.addresslist.ApplicationWakes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -71,7 +73,8 @@ public final class HomeportMetrics extends VerticleBase {
   /** What the meters read. */
   public record Sources(BeaconCounters beaconCounters, PresenceDirectory presence, BeaconVerticle beacon,
       DeviceChannelVerticle deviceChannel, PluginService plugins, CommandService commands,
-      RendezvousProcessor sessions, RelayVerticle relay) {}
+      RendezvousProcessor sessions, RelayVerticle relay, AddressListService addressLists,
+      ApplicationWakes applicationWakes) {}
 
   private final PrometheusMeterRegistry registry;
   private final MetricsSettings settings;
@@ -236,6 +239,23 @@ public final class HomeportMetrics extends VerticleBase {
       meters.add(FunctionCounter.builder("homeport.relay.dropped", relay, r -> r.dropped(why))
           .description("Datagrams the relay dropped, by reason")
           .tag("reason", why.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+          .register(registry));
+    }
+    AddressListService lists = sources.addressLists();
+    meters.add(Gauge.builder("homeport.address.list.version", lists, AddressListService::newestVersion)
+        .description("The newest address-list version published (or taken by a regrouping)")
+        .register(registry));
+    for (String answer : List.of("not-modified", "delta", "full")) {
+      meters.add(FunctionCounter.builder("homeport.address.list.fetches", lists, l -> l.fetches(answer))
+          .description("Address-list fetches by devices, by answer: not-modified (304), delta or the full list")
+          .tag("answer", answer)
+          .register(registry));
+    }
+    for (String outcome : ApplicationWakes.OUTCOMES) {
+      meters.add(FunctionCounter.builder("homeport.application.wakes", sources.applicationWakes(), w -> w.count(outcome))
+          .description("Application wakes by outcome: requested, succeeded or failed (as the device reported), "
+              + "expired (never acknowledged)")
+          .tag("outcome", outcome)
           .register(registry));
     }
     PluginService plugins = sources.plugins();

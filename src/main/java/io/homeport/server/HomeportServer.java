@@ -361,7 +361,8 @@ public final class HomeportServer {
         .onSuccess(endpoint -> relayEndpoint = endpoint)
         .compose(v -> deploy(metrics = new HomeportMetrics(MetricsVertx.registry(vertx), config.metrics(), tokens,
             tokenService::isRevoked,
-            new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands, sessions, relay))))
+            new HomeportMetrics.Sources(beaconCounters, presence, beacon, deviceChannel, plugins, commands, sessions, relay,
+                addressLists, applicationWakes))))
         .compose(v -> {
           api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, natBehaviours, beaconCounters, commands, plugins, tokenService,
               permissions, sessions, addressLists);
