@@ -97,6 +97,10 @@ class AddressListDistributionTest {
           () -> inKitchen.addressBook().version() == second);
       System.out.printf("urgent list held after %d ms%n", (System.nanoTime() - started) / 1_000_000);
       assertThat(inKitchen.addressBook().entries()).containsOnlyKeys("vendor", "cloud");
+      // and the metrics count the fetch that was answered with the changes
+      String metrics = server.api("GET", "/metrics", server.adminToken(), null).body();
+      assertThat(metrics).containsPattern("homeport_address_list_fetches_total\\{answer=\"delta\"[^}]*} [1-9]")
+          .contains("homeport_address_list_version " + (double) second);
 
       // and the agent outside the group never gets the group's entries, nor a new version
       Thread.sleep(INTERVAL.plus(SLACK).toMillis()); // one more keepalive round: a wrong pending flag would show
