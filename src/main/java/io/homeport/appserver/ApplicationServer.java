@@ -248,7 +248,7 @@ public final class ApplicationServer implements Lifecycle {
       device = deviceTrust.authorize(peer);
     } catch (CertificateException e) {
       LOG.info("refused a call from {}: {}", ctx.request().remoteAddress(), e.getMessage());
-      new Problem(403, "certificate-not-accepted", "Certificate not accepted",
+      new Problem(403, "certificate-revoked", "Certificate not accepted",
           "the client certificate is not a current device certificate of the Homeport device CA").send(ctx);
       return;
     }
