@@ -126,6 +126,16 @@ public final class DeviceChannelClient {
   }
 
   public Future<Void> result(String commandId, CommandResult result) {
+    return client.post("/device/v1/commands/" + commandId + "/result")
+        .timeout(15_000)
+        .sendJsonObject(resultBody(result))
+        .recover(e -> Future.failedFuture(new DeviceChannelException(0, e.getMessage())))
+        .compose(r -> expect(r, 200))
+        .mapEmpty();
+  }
+
+  /** A command result as the device posts it, to the device channel and to application servers alike. */
+  static JsonObject resultBody(CommandResult result) {
     JsonObject body = new JsonObject().put("status", result.status().wireName());
     if (result.code() != null) {
       body.put("code", result.code());
@@ -137,12 +147,7 @@ public final class DeviceChannelClient {
       body.put("payload", java.util.Base64.getEncoder().encodeToString(result.payload()))
           .put("contentType", result.payloadType());
     }
-    return client.post("/device/v1/commands/" + commandId + "/result")
-        .timeout(15_000)
-        .sendJsonObject(body)
-        .recover(e -> Future.failedFuture(new DeviceChannelException(0, e.getMessage())))
-        .compose(r -> expect(r, 200))
-        .mapEmpty();
+    return body;
   }
 
   /** Where this client calls. */

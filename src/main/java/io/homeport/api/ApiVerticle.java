@@ -48,6 +48,7 @@ public final class ApiVerticle extends VerticleBase {
   private final PermissionRoutes permissionRoutes;
   private final SessionRoutes sessionRoutes;
   private final AddressListRoutes addressListRoutes;
+  private final PkiRoutes pkiRoutes;
   private volatile EventStreamRoutes eventStream;
   private HttpServer server;
   private Router router;
@@ -70,6 +71,7 @@ public final class ApiVerticle extends VerticleBase {
     this.permissionRoutes = new PermissionRoutes(permissions, devices.groups());
     this.sessionRoutes = new SessionRoutes(sessions, devices.groups());
     this.addressListRoutes = new AddressListRoutes(addressLists, devices.groups());
+    this.pkiRoutes = new PkiRoutes(devices);
   }
 
   @Override
@@ -93,6 +95,7 @@ public final class ApiVerticle extends VerticleBase {
     sessionRoutes.mount(router, read, write);
     addressListRoutes.mount(router, read, write);
     beaconRoutes.mount(router, read);
+    pkiRoutes.mount(router, Authorize.roles(Role.ADMIN, Role.OPERATOR, Role.INTEGRATOR, Role.APPLICATION));
     pluginRoutes.mount(router, read, Authorize.roles(Role.ADMIN));
     commandRoutes.mount(router, vertx, read, write);
     router.route().last().handler(Problems::notFound);

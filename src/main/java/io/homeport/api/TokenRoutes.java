@@ -19,7 +19,8 @@ import java.util.Set;
  * Token administration: minting scoped tokens, listing and revoking them, and the public key set.
  */
 final class TokenRoutes {
-  private static final Set<String> MINT_FIELDS = Set.of("role", "subject", "devices", "groups", "expiresIn");
+  private static final Set<String> MINT_FIELDS = Set.of("role", "subject", "devices", "groups", "applicationServers",
+      "expiresIn");
   private static final int MAX_GROUPS = 100;
   private static final Duration DEFAULT_TTL = Duration.ofDays(90);
 
@@ -41,7 +42,7 @@ final class TokenRoutes {
     JsonObject body = JsonBodies.object(ctx);
     JsonBodies.onlyFields(body, MINT_FIELDS);
     Role role = Role.fromClaim(JsonBodies.requiredString(body, "role"))
-        .orElseThrow(() -> JsonBodies.invalid("role", "'role' must be admin, operator or integrator"));
+        .orElseThrow(() -> JsonBodies.invalid("role", "'role' must be admin, operator, integrator or application"));
     String subject = JsonBodies.requiredString(body, "subject");
     if (subject.length() > 128) {
       throw JsonBodies.invalid("subject", "'subject' must be at most 128 characters");
@@ -68,6 +69,16 @@ final class TokenRoutes {
       list.forEach(v -> names.add((String) v));
       groups = List.copyOf(DeviceGroups.check(names, MAX_GROUPS, "groups"));
     }
+    List<String> applicationServers = null;
+    Object a = body.getValue("applicationServers");
+    if (a != null) {
+      if (!(a instanceof JsonArray list) || list.stream().anyMatch(v -> !(v instanceof String))) {
+        throw JsonBodies.invalid("applicationServers", "'applicationServers' must be a list of application-server ids");
+      }
+      List<String> ids = new ArrayList<>();
+      list.forEach(v -> ids.add((String) v));
+      applicationServers = TokenService.checkApplicationServers(ids);
+    }
     Duration ttl = DEFAULT_TTL;
     String expiresIn = JsonBodies.optionalString(body, "expiresIn");
     if (expiresIn != null) {
@@ -80,7 +91,7 @@ final class TokenRoutes {
         throw JsonBodies.invalid("expiresIn", "'expiresIn' must be from 1s to 3650d");
       }
     }
-    tokens.mint(role, subject, devices, groups, ttl).onComplete(m -> {
+    tokens.mint(role, subject, devices, groups, applicationServers, ttl).onComplete(m -> {
       if (m.failed()) {
         ctx.fail(m.cause());
       } else {
@@ -119,6 +130,7 @@ final class TokenRoutes {
         .put("subject", r.subject())
         .put("devices", r.devices() == null ? null : new JsonArray(r.devices()))
         .put("groups", r.groups() == null ? null : new JsonArray(r.groups()))
+        .put("applicationServers", r.applicationServers() == null ? null : new JsonArray(r.applicationServers()))
         .put("createdAt", r.createdAt().toString())
         .put("expiresAt", r.expiresAt() == null ? null : r.expiresAt().toString())
         .put("revokedAt", r.revokedAt() == null ? null : r.revokedAt().toString());

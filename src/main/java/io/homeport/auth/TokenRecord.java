@@ -10,10 +10,12 @@ import java.util.Objects;
  * @param id the token's {@code jti}
  * @param devices the devices an integrator token is limited to; null for all devices
  * @param groups the device groups an integrator token is limited to; null when not limited to groups
+ * @param applicationServers the application-server ids an application token may wake devices for; null for other roles
  * @param expiresAt null for a token that does not expire
  * @param revokedAt null while valid
  */
-public record TokenRecord(String id, Role role, String subject, List<String> devices, List<String> groups, Instant createdAt,
+public record TokenRecord(String id, Role role, String subject, List<String> devices, List<String> groups,
+    List<String> applicationServers, Instant createdAt,
     Instant expiresAt, Instant revokedAt) {
   public TokenRecord {
     Objects.requireNonNull(id, "id");
@@ -22,5 +24,6 @@ public record TokenRecord(String id, Role role, String subject, List<String> dev
     Objects.requireNonNull(createdAt, "createdAt");
     devices = devices == null ? null : List.copyOf(devices);
     groups = groups == null ? null : List.copyOf(groups);
+    applicationServers = applicationServers == null ? null : List.copyOf(applicationServers);
   }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Reach and control devices behind NAT without port forwarding.",
-    subcommands = {ServeCommand.class, DeviceCommand.class, AdminCommand.class, BenchCommand.class, ApplianceCommand.class})
+    subcommands = {ServeCommand.class, DeviceCommand.class, AdminCommand.class, BenchCommand.class, ApplianceCommand.class,
+        AppserverCommand.class})
 public final class Homeport implements Runnable {
 
   @CommandLine.Spec

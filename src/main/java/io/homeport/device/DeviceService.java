@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +83,11 @@ public final class DeviceService implements Lifecycle {
   /** The device CA's revocation list, issued anew on every revocation, deletion and re-enrollment. */
   public RevocationList revocationList() {
     return revocationList;
+  }
+
+  /** The device CA's certificate: what application servers verify device certificates with (DESIGN 4). */
+  public X509Certificate caCertificate() {
+    return ca.caCertificate();
   }
 
   /** Fills the in-memory keyring and group membership from the store. */

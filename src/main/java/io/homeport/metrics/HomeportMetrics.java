@@ -159,17 +159,19 @@ public final class HomeportMetrics extends VerticleBase {
     Route route = router.get(PATH);
     if (settings.access() == MetricsSettings.Access.TOKEN) {
       route.handler(tokens.authenticationHandler()).handler(new RejectRevokedTokens(isRevoked))
-          .handler(HomeportMetrics::anyRole);
+          .handler(HomeportMetrics::readers);
     }
     route.handler(PrometheusScrapingHandler.create(registry));
   }
 
-  /** Any valid API token may read the metrics, whatever its role, as for the read routes of the API. */
-  private static void anyRole(RoutingContext ctx) {
-    if (ctx.user() != null && Role.fromClaim(ctx.user().principal().getString("role")).isPresent()) {
+  /** Tokens of the roles that read the API may read the metrics, as for the read routes of the API. */
+  private static void readers(RoutingContext ctx) {
+    Role role = ctx.user() == null ? null : Role.fromClaim(ctx.user().principal().getString("role")).orElse(null);
+    if (role != null && role.readsOperatorApi()) {
       ctx.next();
     } else {
-      new Problem(403, "forbidden", "Forbidden", "the token carries no known role").send(ctx);
+      new Problem(403, "forbidden", "Forbidden", role == null ? "the token carries no known role"
+          : "the metrics need a token of role admin, operator or integrator; the token has role " + role.claim()).send(ctx);
     }
   }
 

@@ -6,7 +6,10 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 
-/** SHA-256 certificate fingerprints (over the DER encoding) and their base64url text form. */
+/**
+ * SHA-256 certificate fingerprints (over the DER encoding) and their base64url text form; SPKI pins
+ * (SHA-256 over the SubjectPublicKeyInfo, standard base64, as address lists carry them).
+ */
 public final class Fingerprints {
   private Fingerprints() {}
 
@@ -40,5 +43,10 @@ public final class Fingerprints {
   /** The CA pin as text: base64url of the certificate's SHA-256. */
   public static String sha256Base64Url(X509Certificate certificate) {
     return base64Url(sha256(certificate));
+  }
+
+  /** The SPKI pin of a certificate's key: SHA-256 over its SubjectPublicKeyInfo (DER), standard base64 with padding. */
+  public static String spkiPin(X509Certificate certificate) {
+    return Base64.getEncoder().encodeToString(sha256(certificate.getPublicKey().getEncoded()));
   }
 }

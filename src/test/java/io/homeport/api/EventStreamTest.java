@@ -100,7 +100,8 @@ class EventStreamTest {
   }
 
   @Test
-  @DisplayName("Verifies that admin, operator and integrator may subscribe and a token without a known role may not")
+  @DisplayName("Verifies that admin, operator and integrator may subscribe and application tokens and a token without a "
+      + "known role may not")
   void roles() throws Exception {
     // given tokens of every role and one whose role claim is unknown
     ApiTokens tokens = server.server().tokens();
@@ -108,10 +109,14 @@ class EventStreamTest {
         new JWTOptions().setAlgorithm("ES256").setIssuer(ApiTokens.ISSUER).setSubject("guest").setExpiresInSeconds(300));
 
     // when each subscribes
-    // then the three roles are upgraded and the unknown role is refused with 403
+    // then the three reading roles are upgraded, the application role and the unknown role are refused with 403
     for (Role role : Role.values()) {
       RawWebSocket.Response r = handshake("", Map.of("Authorization", "Bearer " + tokens.mint(role, "r", 300)));
-      assertThat(r.status()).as(role.claim()).isEqualTo(101);
+      if (role.readsOperatorApi()) {
+        assertThat(r.status()).as(role.claim()).isEqualTo(101);
+      } else {
+        assertProblem(r, 403, "forbidden");
+      }
     }
     assertProblem(handshake("", Map.of("Authorization", "Bearer " + guest)), 403, "forbidden");
   }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The OpenAPI document on its own: parses, is structurally valid OpenAPI 3.1, and lists every problem type. */
 class OpenApiDocumentTest {
   static final OpenApiSpec SPEC = OpenApiSpec.load();
-  static final Set<String> ROLES = Set.of("admin", "operator", "integrator");
+  static final Set<String> ROLES = Set.of("admin", "operator", "integrator", "application");
   static final String PROBLEM_PREFIX = "urn:homeport:problem:";
 
   @Test

@@ -99,10 +99,16 @@ class OpenApiRoutesTest {
   }
 
   @Test
-  @DisplayName("Verifies that GET /api/v1/openapi.yaml answers the document as application/yaml to any role, and 401 without a token")
+  @DisplayName("Verifies that GET /api/v1/openapi.yaml answers the document as application/yaml to any reading role, "
+      + "403 to an application token and 401 without a token")
   void servesTheDocument() throws Exception {
     String packaged = new String(OpenApiRoute.load(), StandardCharsets.UTF_8);
+    assertProblem(server.api("GET", "/api/v1/openapi.yaml", server.server().tokens().mint(Role.APPLICATION, "app", 300),
+        null), 403, "forbidden");
     for (Role role : Role.values()) {
+      if (!role.readsOperatorApi()) {
+        continue;
+      }
       String token = server.server().tokens().mint(role, "openapi-" + role.claim(), 300);
       HttpResponse<String> r = server.api("GET", "/api/v1/openapi.yaml", token, null);
       assertThat(r.statusCode()).as(role.claim()).isEqualTo(200);

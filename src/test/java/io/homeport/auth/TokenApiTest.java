@@ -71,6 +71,45 @@ class TokenApiTest {
   }
 
   @Test
+  @DisplayName("Verifies that an admin mints application tokens with their applicationServers claim, shown in the "
+      + "token list, and that a missing, misplaced or malformed claim is a 400 problem naming it")
+  void applicationTokens(@TempDir Path dir) throws Exception {
+    try (TestServer server = TestServer.start(dir.resolve("data"))) {
+      // when an admin mints an application token for two application servers (one named twice)
+      JsonObject minted = server.admin("POST", "/api/v1/tokens", "{\"role\":\"application\",\"subject\":\"acme-cloud\","
+          + "\"applicationServers\":[\"acme-eu\",\"acme.us\",\"acme-eu\"],\"expiresIn\":\"30d\"}", 201);
+      // then the token carries the claim, once each, and the token list shows it
+      assertThat(minted.getString("role")).isEqualTo("application");
+      assertThat(minted.getJsonArray("applicationServers")).containsExactly("acme-eu", "acme.us");
+      String payload = new String(Base64.getUrlDecoder().decode(minted.getString("token").split("\\.")[1]),
+          StandardCharsets.UTF_8);
+      assertThat(new JsonObject(payload).getJsonArray("applicationServers")).containsExactly("acme-eu", "acme.us");
+      JsonObject listed = server.admin("GET", "/api/v1/tokens", null, 200).getJsonArray("items").stream()
+          .map(JsonObject.class::cast).filter(t -> t.getString("id").equals(minted.getString("id"))).findFirst().orElseThrow();
+      assertThat(listed.getJsonArray("applicationServers")).containsExactly("acme-eu", "acme.us");
+      assertThat(listed.getValue("devices")).isNull();
+
+      // and the claim is refused where it is missing, misplaced or malformed, nothing minted
+      int before = server.admin("GET", "/api/v1/tokens", null, 200).getJsonArray("items").size();
+      for (String body : new String[] {
+          "{\"role\":\"application\",\"subject\":\"a\"}",
+          "{\"role\":\"operator\",\"subject\":\"a\",\"applicationServers\":[\"acme-eu\"]}",
+          "{\"role\":\"integrator\",\"subject\":\"a\",\"applicationServers\":[\"acme-eu\"]}",
+          "{\"role\":\"application\",\"subject\":\"a\",\"applicationServers\":[]}",
+          "{\"role\":\"application\",\"subject\":\"a\",\"applicationServers\":\"acme-eu\"}",
+          "{\"role\":\"application\",\"subject\":\"a\",\"applicationServers\":[\"-bad\"]}",
+          "{\"role\":\"application\",\"subject\":\"a\",\"applicationServers\":[\"homeport:beacon\"]}",
+          "{\"role\":\"application\",\"subject\":\"a\",\"applicationServers\":[\"" + "x".repeat(65) + "\"]}",
+          "{\"role\":\"application\",\"subject\":\"a\",\"applicationServers\":[\"acme\"],\"devices\":[\"d\"]}"}) {
+        JsonObject problem = assertProblem(server.api("POST", "/api/v1/tokens", server.adminToken(), body), 400,
+            "invalid-field");
+        assertThat(problem.getString("field")).as(body).isIn("applicationServers", "devices");
+      }
+      assertThat(server.admin("GET", "/api/v1/tokens", null, 200).getJsonArray("items")).hasSize(before);
+    }
+  }
+
+  @Test
   @DisplayName("Verifies that /api/v1/jwks.json publishes the key that verifies the server's tokens")
   void jwks(@TempDir Path dir) throws Exception {
     try (TestServer server = TestServer.start(dir.resolve("data"))) {

@@ -76,8 +76,13 @@ class MetricsTest {
     // then both are refused with the API's problem
     assertProblem(none, 401, "unauthenticated");
     assertProblem(forged, 401, "unauthenticated");
-    // and any role's token may read them, in the Prometheus text format
+    // and any reading role's token may read them, in the Prometheus text format (an application token may not)
+    assertProblem(server.api("GET", "/metrics", server.server().tokens().mint(Role.APPLICATION, "app", 300), null),
+        403, "forbidden");
     for (Role role : Role.values()) {
+      if (!role.readsOperatorApi()) {
+        continue;
+      }
       String token = server.server().tokens().mint(role, "scraper-" + role.claim(), 300);
       HttpResponse<String> ok = server.api("GET", "/metrics", token, null);
       assertThat(ok.statusCode()).as(role.claim()).isEqualTo(200);

@@ -24,9 +24,10 @@ import java.util.Optional;
 
 /** {@link TokenRepository} on the embedded SQLite database. */
 final class SqliteTokenRepository implements TokenRepository {
-  private static final String COLUMNS = "id, role, subject, devices, device_groups, created_at, expires_at, revoked_at";
+  private static final String COLUMNS = "id, role, subject, devices, device_groups, application_servers, created_at, "
+      + "expires_at, revoked_at";
   private static final String INSERT = "INSERT INTO api_tokens (" + COLUMNS + ") VALUES (#{id}, #{role}, #{subject}, "
-      + "#{devices}, #{groups}, #{createdAt}, #{expiresAt}, NULL)";
+      + "#{devices}, #{groups}, #{applicationServers}, #{createdAt}, #{expiresAt}, NULL)";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM api_tokens WHERE id = #{id}";
   private static final String LIST = "SELECT " + COLUMNS + " FROM api_tokens ORDER BY created_at DESC, id "
       + "LIMIT #{limit} OFFSET #{offset}";
@@ -47,6 +48,7 @@ final class SqliteTokenRepository implements TokenRepository {
     p.put("subject", t.subject());
     p.put("devices", t.devices() == null ? null : new JsonArray(t.devices()).encode());
     p.put("groups", t.groups() == null ? null : new JsonArray(t.groups()).encode());
+    p.put("applicationServers", t.applicationServers() == null ? null : new JsonArray(t.applicationServers()).encode());
     p.put("createdAt", millis(t.createdAt()));
     p.put("expiresAt", millis(t.expiresAt()));
     return update(pool, INSERT, p).mapEmpty();
@@ -80,6 +82,7 @@ final class SqliteTokenRepository implements TokenRepository {
   private static TokenRecord toRecord(Row row) {
     return new TokenRecord(row.getString("id"), Role.fromClaim(row.getString("role")).orElseThrow(),
         row.getString("subject"), list(row.getString("devices")), list(row.getString("device_groups")),
+        list(row.getString("application_servers")),
         instant(row, "created_at"), instant(row, "expires_at"), instant(row, "revoked_at"));
   }
 }

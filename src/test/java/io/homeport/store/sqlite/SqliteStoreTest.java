@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteStoreTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
-  /** The schema version the shipped migrations produce: V1 devices, V2 commands, V3 plugin commands, V4 events, V5 API tokens, V6 device groups, V7 drops an unused index, V8 permission lists, V9 the session log, V10 the relay's byte count per session, V11 address lists. */
-  private static final int LATEST = 11;
+  /** The schema version the shipped migrations produce: V1 devices, V2 commands, V3 plugin commands, V4 events, V5 API tokens, V6 device groups, V7 drops an unused index, V8 permission lists, V9 the session log, V10 the relay's byte count per session, V11 address lists, V12 the application servers of application tokens. */
+  private static final int LATEST = 12;
 
   @TempDir Path dir;
 
@@ -124,7 +124,8 @@ class SqliteStoreTest {
         Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("SELECT version, description, applied_at FROM schema_version ORDER BY version")) {
       List<String> descriptions = List.of("devices", "commands", "plugins", "events", "api tokens", "device groups",
-          "drop unused not before index", "permission lists", "sessions", "session relay bytes", "address lists");
+          "drop unused not before index", "permission lists", "sessions", "session relay bytes", "address lists",
+          "application tokens");
       for (int version = 1; version <= LATEST; version++) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getInt(1)).isEqualTo(version);
