@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every call completes with an {@link Outcome}, never a failed future: what went wrong is its reason.
  */
-public final class ApplicationCaller {
+public final class ApplicationCaller implements ApplicationCalls {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationCaller.class);
   /** How long one HTTP exchange (the connection included) may take by default. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
@@ -107,6 +107,7 @@ public final class ApplicationCaller {
    * @param entry the device's address-list entry for that id
    * @return the outcome; never a failed future
    */
+  @Override
   public Future<Outcome> call(String applicationServerId, AddressBook.Entry entry) {
     URI url;
     WebClient client;

@@ -283,8 +283,7 @@ public final class DeviceAgent extends VerticleBase {
     }
     commandHandler = handler != null ? handler : new EchoHandler(vertx);
     if (applicationCalls == null) {
-      applicationCalls = (id, entry) -> Future.succeededFuture(
-          ApplicationCalls.Outcome.failure("unsupported", "this agent has no application-server caller"));
+      applicationCalls = new ApplicationCaller(vertx, bundle, commandHandler);
     }
     return resolve(endpoints.current())
         .compose(address -> {
@@ -523,7 +522,7 @@ public final class DeviceAgent extends VerticleBase {
         return;
       }
       applicationCalls.call(applicationServerId, found.result().get()).onComplete(outcome -> {
-        if (outcome.succeeded() && outcome.result().succeeded()) {
+        if (outcome.succeeded() && outcome.result().success()) {
           reportApplicationCall(applicationServerId, true, null, null);
         } else {
           String reason = outcome.succeeded() ? outcome.result().reason() : "call-failed";

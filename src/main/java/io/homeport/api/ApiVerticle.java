@@ -49,6 +49,7 @@ public final class ApiVerticle extends VerticleBase {
   private final SessionRoutes sessionRoutes;
   private final AddressListRoutes addressListRoutes;
   private final PkiRoutes pkiRoutes;
+  private final ApplicationWakeRoutes applicationWakeRoutes;
   private volatile EventStreamRoutes eventStream;
   private HttpServer server;
   private Router router;
@@ -57,7 +58,8 @@ public final class ApiVerticle extends VerticleBase {
   public ApiVerticle(Endpoint endpoint, Duration streamStallTimeout, ApiTokens tokens, DeviceService devices, PresenceDirectory presence,
       io.homeport.presence.NatBehaviours natBehaviours,
       BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService,
-      PermissionService permissions, RendezvousProcessor sessions, AddressListService addressLists) {
+      PermissionService permissions, RendezvousProcessor sessions, AddressListService addressLists,
+      io.homeport.addresslist.ApplicationWakes applicationWakes) {
     this.endpoint = endpoint;
     this.streamStallTimeout = streamStallTimeout;
     this.tokens = tokens;
@@ -72,6 +74,7 @@ public final class ApiVerticle extends VerticleBase {
     this.sessionRoutes = new SessionRoutes(sessions, devices.groups());
     this.addressListRoutes = new AddressListRoutes(addressLists, devices.groups());
     this.pkiRoutes = new PkiRoutes(devices);
+    this.applicationWakeRoutes = new ApplicationWakeRoutes(applicationWakes, devices.groups());
   }
 
   @Override
@@ -94,6 +97,7 @@ public final class ApiVerticle extends VerticleBase {
     permissionRoutes.mount(router, read, write);
     sessionRoutes.mount(router, read, write);
     addressListRoutes.mount(router, read, write);
+    applicationWakeRoutes.mount(router);
     beaconRoutes.mount(router, read);
     pkiRoutes.mount(router, Authorize.roles(Role.ADMIN, Role.OPERATOR, Role.INTEGRATOR, Role.APPLICATION));
     pluginRoutes.mount(router, read, Authorize.roles(Role.ADMIN));

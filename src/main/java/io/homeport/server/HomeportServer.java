@@ -365,7 +365,7 @@ public final class HomeportServer {
                 addressLists, applicationWakes))))
         .compose(v -> {
           api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, natBehaviours, beaconCounters, commands, plugins, tokenService,
-              permissions, sessions, addressLists);
+              permissions, sessions, addressLists, applicationWakes);
           api.extraRoutes(metrics::mount);
           metrics.registerSubscriberGauge(api::eventStreamSubscribers);
           return deploy(api);
