@@ -34,4 +34,20 @@ abstract class OneWayTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     checkServerTrusted(chain, authType);
   }
+
+  /**
+   * A trust manager that verifies servers only, known by a pin rather than by issuers it could name:
+   * client chains are refused and no issuers are advertised.
+   */
+  abstract static class ServerOnly extends OneWayTrustManager {
+    @Override
+    public final void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      throw new CertificateException("this trust manager only verifies the server");
+    }
+
+    @Override
+    public final X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
 }

@@ -12,7 +12,7 @@ import java.util.Objects;
  * leaf must be issued by that certificate, be within its validity and carry serverAuth. The pinned
  * certificate then becomes the device's CA. Host names are not matched (see {@link CaTrustManager}).
  */
-public final class PinnedCaTrustManager extends OneWayTrustManager {
+public final class PinnedCaTrustManager extends OneWayTrustManager.ServerOnly {
   private final byte[] caSha256;
   private final Clock clock;
 
@@ -45,16 +45,5 @@ public final class PinnedCaTrustManager extends OneWayTrustManager {
       throw new CertificateException("server certificate chain does not contain the pinned CA");
     }
     PathValidation.validate(chain, pinned, PathValidation.SERVER_AUTH, clock.instant());
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    throw new CertificateException("this trust manager only verifies the server");
-  }
-
-  /** Empty: the CA is known only by its pin. */
-  @Override
-  public X509Certificate[] getAcceptedIssuers() {
-    return new X509Certificate[0];
   }
 }

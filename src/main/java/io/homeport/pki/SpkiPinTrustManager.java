@@ -14,7 +14,7 @@ import java.util.List;
  * the key, wherever DNS points). A mismatch is reported as {@link PinMismatch}, so callers can tell it
  * from other handshake failures.
  */
-public final class SpkiPinTrustManager extends OneWayTrustManager {
+public final class SpkiPinTrustManager extends OneWayTrustManager.ServerOnly {
   private static final int PIN_BYTES = 32;
 
   /** The server's key matched none of the pins. */
@@ -58,16 +58,5 @@ public final class SpkiPinTrustManager extends OneWayTrustManager {
     }
     throw new PinMismatch("the server's key (SPKI pin " + Base64.getEncoder().encodeToString(presented)
         + ") matches none of the " + pins.size() + " pinned");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    throw new CertificateException("this trust manager only verifies the server");
-  }
-
-  /** Empty: the server is known only by its pins. */
-  @Override
-  public X509Certificate[] getAcceptedIssuers() {
-    return new X509Certificate[0];
   }
 }

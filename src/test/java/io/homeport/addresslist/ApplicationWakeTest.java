@@ -90,6 +90,16 @@ class ApplicationWakeTest {
         .map(e -> new JsonObject(e.data())).findFirst();
   }
 
+  private static void awaitEvent(String type, String deviceId) throws InterruptedException {
+    TestServer.await(type + " of " + deviceId, Duration.ofSeconds(5), () -> {
+      try {
+        return event(type, deviceId).isPresent();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
+
   private static boolean resultRecorded(String requestId) {
     return acme.results().stream().anyMatch(r -> r.requestId().equals(requestId));
   }
@@ -113,13 +123,7 @@ class ApplicationWakeTest {
     System.out.printf("application server reached %d ms after the wake request%n", (System.nanoTime() - started) / 1_000_000);
     assertThat(acme.calls()).anyMatch(c -> c.deviceId().equals("kettle-1"));
     // and the device's report is an event
-    TestServer.await("device.application-woken", Duration.ofSeconds(5), () -> {
-      try {
-        return event("device.application-woken", "kettle-1").isPresent();
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    awaitEvent("device.application-woken", "kettle-1");
     assertThat(event("device.application-woken", "kettle-1").orElseThrow().getString("applicationServer"))
         .isEqualTo("acme");
   }
@@ -155,13 +159,7 @@ class ApplicationWakeTest {
     assertThat(wake("kettle-3", "acme", acmeToken).statusCode()).isEqualTo(202);
 
     // then it reports the refusal, and acme saw nothing
-    TestServer.await("device.application-failed", Duration.ofSeconds(5), () -> {
-      try {
-        return event("device.application-failed", "kettle-3").isPresent();
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    awaitEvent("device.application-failed", "kettle-3");
     assertThat(event("device.application-failed", "kettle-3").orElseThrow().getString("reason"))
         .isEqualTo("tls-pin-mismatch");
     assertThat(acme.calls().stream().filter(c -> c.deviceId().equals("kettle-3"))).isEmpty();
