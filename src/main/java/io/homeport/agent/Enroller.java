@@ -38,10 +38,31 @@ public final class Enroller {
   }
 
   /**
+   * Enrolls and writes what the device keeps into {@code bundleDir}: the bundle, and the initial address
+   * list the enrollment answer carries (so the device knows its application servers before its first
+   * keepalive).
+   */
+  public static DeviceBundle enrollInto(URI serverUrl, String token, java.nio.file.Path bundleDir)
+      throws IOException, InterruptedException {
+    Enrolled enrolled = send(serverUrl, token, null);
+    enrolled.bundle().save(bundleDir);
+    if (enrolled.addressList() != null) {
+      AddressBook.load(bundleDir).apply(enrolled.addressList().copy().put("full", true));
+    }
+    return enrolled.bundle();
+  }
+
+  private record Enrolled(DeviceBundle bundle, JsonObject addressList) {}
+
+  /**
    * @param csrDeviceId the device id to put in the CSR; null for the one the token names (other
    *     values exist to test that the server refuses them)
    */
   static DeviceBundle enroll(URI serverUrl, String token, String csrDeviceId) throws IOException, InterruptedException {
+    return send(serverUrl, token, csrDeviceId).bundle();
+  }
+
+  private static Enrolled send(URI serverUrl, String token, String csrDeviceId) throws IOException, InterruptedException {
     EnrollmentTokens.Parsed parsed;
     try {
       parsed = EnrollmentTokens.parse(token);
@@ -72,10 +93,10 @@ public final class Enroller {
     }
     JsonObject endpoints = body.getJsonObject("endpoints");
     JsonObject beacon = endpoints.getJsonObject("beacon");
-    return new DeviceBundle(body.getString("deviceId"), beacon.getString("host"), beacon.getInteger("port"),
+    return new Enrolled(new DeviceBundle(body.getString("deviceId"), beacon.getString("host"), beacon.getInteger("port"),
         beacon.getInteger("altPort", 0),
         endpoints.getString("deviceChannel"), body.getInteger("keepaliveInterval"), Pem.encodePrivateKey(keys.getPrivate()),
         body.getString("certificateChain"), body.getString("caCertificate"),
-        Base64.getDecoder().decode(body.getString("beaconKey")));
+        Base64.getDecoder().decode(body.getString("beaconKey"))), body.getJsonObject("addressList"));
   }
 }

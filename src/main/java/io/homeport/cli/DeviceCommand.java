@@ -52,8 +52,7 @@ final class DeviceCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try {
-        DeviceBundle bundle = Enroller.enroll(server, token);
-        bundle.save(out);
+        DeviceBundle bundle = Enroller.enrollInto(server, token, out);
         System.out.printf("enrolled device %s; bundle written to %s%n", bundle.deviceId(), out.toAbsolutePath());
         return 0;
       } catch (Enroller.EnrollmentRefused e) {

@@ -117,6 +117,22 @@ class AddressListDistributionTest {
   }
 
   @Test
+  @DisplayName("Verifies that `device enroll` stores the list the enrollment answer carries, so a new device knows its "
+      + "application servers before its first keepalive")
+  void enrollmentStoresTheInitialList() throws Exception {
+    try (TestServer server = TestServer.start(dir.resolve("data"))) {
+      // given a published global list
+      long version = publish(server, "global", entries("vendor", "https://vendor.example/api"), false);
+      // when a device enrolls into a bundle directory
+      io.homeport.agent.Enroller.enrollInto(server.deviceChannel(), server.createDevice("new-1"), dir.resolve("new-1"));
+      // then the directory holds the list at its version
+      AddressBook stored = AddressBook.load(dir.resolve("new-1"));
+      assertThat(stored.version()).isEqualTo(version);
+      assertThat(stored.entry("vendor")).isPresent();
+    }
+  }
+
+  @Test
   @DisplayName("Verifies that a list naming new Homeport endpoints moves online agents there: unreachable, they "
       + "return to the old ones and a command reaches them there; once the server runs on the new ports, they move "
       + "and a command reaches them at the new beacon")
