@@ -1,17 +1,17 @@
 package io.homeport.store.sqlite;
 
 import io.homeport.refusal.Refusal;
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
-import static io.homeport.store.sqlite.SqlSupport.queryOne;
+import static io.homeport.store.sql.SqlRows.queryAll;
+import static io.homeport.store.sql.SqlRows.queryOne;
 
-import static io.homeport.store.sqlite.SqlSupport.bytes;
-import static io.homeport.store.sqlite.SqlSupport.first;
-import static io.homeport.store.sqlite.SqlSupport.instant;
-import static io.homeport.store.sqlite.SqlSupport.millis;
+import static io.homeport.store.sql.SqlRows.bytes;
+import static io.homeport.store.sql.SqlRows.first;
+import static io.homeport.store.sql.SqlRows.instant;
+import static io.homeport.store.sql.SqlRows.millis;
 import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
-import static io.homeport.store.sqlite.SqlSupport.update;
+import static io.homeport.store.sql.SqlRows.update;
 
-import io.homeport.store.sqlite.SqlSupport.Columns;
+import io.homeport.store.sql.SqlRows.Columns;
 
 import io.homeport.device.Device;
 import io.homeport.device.DeviceState;

@@ -1,8 +1,8 @@
 package io.homeport.store.sqlite;
 
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
+import static io.homeport.store.sql.SqlRows.queryAll;
 
-import static io.homeport.store.sqlite.SqlSupport.instant;
+import static io.homeport.store.sql.SqlRows.instant;
 
 import io.homeport.event.StoredEvent;
 import io.homeport.event.EventRepository;
