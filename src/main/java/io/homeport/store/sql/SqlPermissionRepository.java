@@ -19,8 +19,8 @@ import java.util.Optional;
 
 /**
  * {@link PermissionRepository} on either SQL store, through its pool: lists change when an operator or a
- * device edits one, far from any hot path. A replacement is one transaction starting with its delete (on
- * SQLite a writing transaction must start with a write, see {@code SqliteStore}). A list's {@code maxDuration} is a column
+ * device edits one, far from any hot path. A replacement is one transaction starting with a write of the
+ * list's own row (on SQLite a writing transaction must start with a write, see {@code SqliteStore}). A list's {@code maxDuration} is a column
  * of whole seconds (V9).
  */
 public final class SqlPermissionRepository implements PermissionRepository {
@@ -28,9 +28,15 @@ public final class SqlPermissionRepository implements PermissionRepository {
       "SELECT mode, max_duration_seconds FROM permission_lists WHERE device_id = #{deviceId}";
   private static final String SELECT_ENTRIES =
       "SELECT allowed_id FROM permission_entries WHERE device_id = #{deviceId} ORDER BY position";
-  private static final String DELETE_LIST = "DELETE FROM permission_lists WHERE device_id = #{deviceId}";
-  private static final String INSERT_LIST = "INSERT INTO permission_lists (device_id, mode, max_duration_seconds) "
-      + "VALUES (#{deviceId}, #{mode}, #{maxDurationSeconds})";
+  /**
+   * The list's own row, written first: on PostgreSQL its row lock then queues a concurrent replacement of
+   * the same list until this one commits, so the next one's delete sees these entries (deleting the row
+   * first would let both delete nothing and the second fail on the first's new row).
+   */
+  private static final String UPSERT_LIST = "INSERT INTO permission_lists (device_id, mode, max_duration_seconds) "
+      + "VALUES (#{deviceId}, #{mode}, #{maxDurationSeconds}) ON CONFLICT (device_id) DO UPDATE "
+      + "SET mode = excluded.mode, max_duration_seconds = excluded.max_duration_seconds";
+  private static final String DELETE_ENTRIES = "DELETE FROM permission_entries WHERE device_id = #{deviceId}";
   private static final String INSERT_ENTRY = "INSERT INTO permission_entries (device_id, position, allowed_id) "
       + "VALUES (#{deviceId}, #{position}, #{allowedId})";
 
@@ -61,8 +67,8 @@ public final class SqlPermissionRepository implements PermissionRepository {
     }
     List<String> allow = list.allow();
     return pool.<Void>withTransaction(conn -> {
-      Future<Integer> chain = update(conn, DELETE_LIST, Map.of("deviceId", deviceId))
-          .compose(n -> update(conn, INSERT_LIST, listParams(deviceId, list)));
+      Future<Integer> chain = update(conn, UPSERT_LIST, listParams(deviceId, list))
+          .compose(n -> update(conn, DELETE_ENTRIES, Map.of("deviceId", deviceId)));
       for (int i = 0; i < allow.size(); i++) {
         Map<String, Object> entry = Map.of("deviceId", deviceId, "position", i, "allowedId", allow.get(i));
         chain = chain.compose(n -> update(conn, INSERT_ENTRY, entry));
