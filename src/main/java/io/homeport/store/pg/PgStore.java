@@ -96,6 +96,22 @@ public final class PgStore implements Store {
         });
   }
 
+  /**
+   * Connect options for {@code postgresql://user@host:port/database} (as {@code store.url} holds it) and
+   * the password given apart (null for none).
+   *
+   * @throws io.homeport.store.StoreException when the url is not one PostgreSQL's client reads
+   */
+  public static PgConnectOptions connectOptions(String url, String password) {
+    PgConnectOptions options;
+    try {
+      options = PgConnectOptions.fromUri(url);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException("store.url is not a PostgreSQL URL the client reads: " + e.getMessage(), e);
+    }
+    return password == null ? options : options.setPassword(password);
+  }
+
   /** {@code user@host:port/database}: where the store is, without the password. */
   static String describe(PgConnectOptions connect) {
     return connect.getUser() + "@" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
