@@ -30,11 +30,16 @@ public final class PgTestSchema {
 
   private String schema;
 
-  /** Creates a fresh schema (dropping none: {@link #drop} does) and opens a migrated store in it. */
-  public Future<Store> openStore(Vertx vertx) {
+  /** Creates a fresh, empty schema (dropping none: {@link #drop} does). */
+  public Future<Void> create(Vertx vertx) {
     requireServer(vertx);
     schema = "hp_" + UUID.randomUUID().toString().replace("-", "");
-    return admin(vertx, "CREATE SCHEMA " + schema).compose(v -> reopenStore(vertx));
+    return admin(vertx, "CREATE SCHEMA " + schema);
+  }
+
+  /** Creates a fresh schema and opens a migrated store in it. */
+  public Future<Store> openStore(Vertx vertx) {
+    return create(vertx).compose(v -> reopenStore(vertx));
   }
 
   /** Opens a store on the schema the last {@link #openStore} created, keeping its content. */
@@ -49,8 +54,10 @@ public final class PgTestSchema {
     return new PgConnectOptions(SERVER).setProperties(properties);
   }
 
-  public String name() {
-    return schema;
+  /** The schema as {@code store.url} names it: its connections' {@code search_path} is a property of the url. */
+  public String url() {
+    return "postgresql://" + SERVER.getUser() + "@" + SERVER.getHost() + ":" + SERVER.getPort() + "/"
+        + SERVER.getDatabase() + "?search_path=" + schema;
   }
 
   /** Drops the schema and everything in it; nothing when none was created. */
