@@ -58,7 +58,7 @@ final class PgCommandRepository implements CommandRepository {
 
   private static final String SELECT_DUE = CommandStatements.selectDue("commands");
   private static final String SELECT_TO_OFFER = CommandStatements.selectToOffer("commands");
-  static final String DELIVER = CommandStatements.deliver("commands", " FOR UPDATE SKIP LOCKED");
+  private static final String DELIVER = CommandStatements.deliver("commands", " FOR UPDATE SKIP LOCKED");
   private static final String MARK_WOKEN = CommandStatements.markWoken("commands");
 
   private final Pool pool;
