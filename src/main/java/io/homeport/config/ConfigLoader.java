@@ -3,6 +3,8 @@ package io.homeport.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ public final class ConfigLoader {
       "beacon.bind", "beacon.port", "beacon.publicPort", "beacon.altPort", "beacon.keepaliveInterval", "beacon.offlineGrace",
       "deviceChannel.bind", "deviceChannel.port", "deviceChannel.publicPort",
       "api.bind", "api.port",
-      "store.url",
+      "store.url", "store.passwordFile", "store.poolSize",
       "enrollment.tokenTtl", "enrollment.certificateValidity",
       "commands.resultTimeout",
       "plugins.directory",
@@ -67,8 +69,15 @@ public final class ConfigLoader {
         values.put(key, value);
       }
     }
-    return build(values);
+    return build(values, env);
   }
+
+  /**
+   * The PostgreSQL password's environment variable. It is no setting of the file on purpose: a password
+   * belongs in the environment or in a file of its own ({@code store.passwordFile}), not in the
+   * configuration.
+   */
+  public static final String STORE_PASSWORD_ENV = "HOMEPORT_STORE_PASSWORD";
 
   /** {@code beacon.keepaliveInterval -> HOMEPORT_BEACON_KEEPALIVE_INTERVAL}. */
   public static String envName(String key) {
@@ -103,7 +112,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static HomeportConfig build(Map<String, Object> v) {
+  private static HomeportConfig build(Map<String, Object> v, Map<String, String> env) {
     Duration interval = get(v, "beacon.keepaliveInterval", ConfigLoader::positiveDuration);
     Duration grace = get(v, "beacon.offlineGrace", ConfigLoader::positiveDuration);
     if (grace.compareTo(interval) <= 0) {
@@ -112,11 +121,6 @@ public final class ConfigLoader {
     }
     if (interval.toSeconds() < 1 || interval.toMillis() % 1000 != 0) {
       throw new ConfigException("beacon.keepaliveInterval must be a whole number of seconds, at least 1s");
-    }
-    String storeUrl = get(v, "store.url", s -> s == null ? "" : s.toString().trim());
-    if (!storeUrl.isEmpty()) {
-      throw new ConfigException("store.url: only the embedded store (empty value) is supported in this release, got '"
-          + storeUrl + "'");
     }
     return new HomeportConfig(
         get(v, "dataDir", s -> Path.of(nonEmpty(s))),
@@ -127,7 +131,7 @@ public final class ConfigLoader {
         grace,
         endpoint(v, "deviceChannel"),
         new Endpoint(get(v, "api.bind", ConfigLoader::bindAddress), get(v, "api.port", ConfigLoader::port), 0),
-        storeUrl,
+        store(v, env),
         get(v, "enrollment.tokenTtl", ConfigLoader::positiveDuration),
         get(v, "enrollment.certificateValidity", ConfigLoader::positiveDuration),
         get(v, "commands.resultTimeout", ConfigLoader::positiveDuration),
@@ -210,6 +214,58 @@ public final class ConfigLoader {
       throw new ConfigException("auth.externalIssuer must differ from Homeport's own issuer '" + issuer + "'");
     }
     return issuer.isEmpty() ? null : new HomeportConfig.ExternalIssuer(issuer, Path.of(file));
+  }
+
+  /**
+   * {@code store.url} empty (SQLite) or {@code postgresql://user@host[:port]/database}, the password from
+   * {@link #STORE_PASSWORD_ENV} or {@code store.passwordFile} (its first line), never from the url.
+   */
+  private static HomeportConfig.StoreSettings store(Map<String, Object> v, Map<String, String> env) {
+    String url = get(v, "store.url", s -> s == null ? "" : s.toString().trim());
+    int poolSize = get(v, "store.poolSize", o -> (int) positiveLong(o, 1000));
+    String passwordFile = get(v, "store.passwordFile", s -> s == null ? "" : s.toString().trim());
+    String password = env.get(STORE_PASSWORD_ENV);
+    if (url.isEmpty()) {
+      return new HomeportConfig.StoreSettings("", null, poolSize);
+    }
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new ConfigException("store.url is not a URL: " + e.getMessage());
+    }
+    if (!"postgresql".equals(uri.getScheme())) {
+      throw new ConfigException("store.url must be empty (the embedded SQLite database) or a PostgreSQL URL "
+          + "postgresql://user@host:port/database, got scheme '" + uri.getScheme() + "'");
+    }
+    if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2 || uri.getUserInfo() == null) {
+      throw new ConfigException("store.url must name user, host and database: postgresql://user@host:port/database");
+    }
+    if (uri.getUserInfo().contains(":")) {
+      // the url is logged and shown; say so without repeating it
+      throw new ConfigException("store.url must not contain a password: give it in " + STORE_PASSWORD_ENV
+          + " or in the file named by store.passwordFile");
+    }
+    if (password != null && !passwordFile.isEmpty()) {
+      throw new ConfigException("the PostgreSQL password is given twice, in " + STORE_PASSWORD_ENV
+          + " and in store.passwordFile: give one");
+    }
+    if (!passwordFile.isEmpty()) {
+      password = readPassword(Path.of(passwordFile));
+    }
+    return new HomeportConfig.StoreSettings(url, password, poolSize);
+  }
+
+  private static String readPassword(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      if (lines.isEmpty() || lines.get(0).isEmpty()) {
+        throw new ConfigException("store.passwordFile " + file + " is empty");
+      }
+      return lines.get(0);
+    } catch (IOException e) {
+      throw new ConfigException("store.passwordFile " + file + " cannot be read: " + e.getMessage());
+    }
   }
 
   private static MetricsSettings metrics(Map<String, Object> v) {

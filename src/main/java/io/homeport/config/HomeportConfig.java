@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param beaconAltPort the second UDP port devices compare mapped addresses through (NAT mapping
  *     discovery); bound on the beacon's address, 0 for an ephemeral one
- * @param storeUrl empty for the embedded SQLite database in {@code dataDir}
+ * @param store the durable store: the embedded SQLite database in {@code dataDir}, or PostgreSQL
  * @param metrics where {@code /metrics} is served and who may read it
  */
 public record HomeportConfig(
@@ -23,7 +23,7 @@ public record HomeportConfig(
     Duration offlineGrace,
     Endpoint deviceChannel,
     Endpoint api,
-    String storeUrl,
+    StoreSettings store,
     Duration enrollmentTokenTtl,
     Duration certificateValidity,
     Duration commandResultTimeout,
@@ -47,6 +47,39 @@ public record HomeportConfig(
     public ExternalIssuer {
       Objects.requireNonNull(issuer, "issuer");
       Objects.requireNonNull(jwksFile, "jwksFile");
+    }
+  }
+
+  /**
+   * Where the durable state is kept.
+   *
+   * @param url empty for the embedded SQLite database in {@code dataDir}, else {@code
+   *     postgresql://user@host:port/database} (without a password)
+   * @param password the PostgreSQL password (from {@code HOMEPORT_STORE_PASSWORD} or {@code
+   *     store.passwordFile}), null for none; never shown by {@link #toString()}
+   * @param poolSize connections the PostgreSQL store opens at most
+   */
+  public record StoreSettings(String url, String password, int poolSize) {
+    public static final int DEFAULT_POOL_SIZE = 8;
+    public static final StoreSettings EMBEDDED = new StoreSettings("", null, DEFAULT_POOL_SIZE);
+
+    public StoreSettings {
+      Objects.requireNonNull(url, "url");
+      if (poolSize < 1) {
+        throw new IllegalArgumentException("poolSize must be >= 1: " + poolSize);
+      }
+    }
+
+    /** True for the embedded SQLite database (no url). */
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+
+    /** Shows whether a password is set, never the password. */
+    @Override
+    public String toString() {
+      return "StoreSettings[url=" + url + ", password=" + (password == null ? "none" : "***") + ", poolSize="
+          + poolSize + "]";
     }
   }
 
@@ -138,6 +171,7 @@ public record HomeportConfig(
     Objects.requireNonNull(beacon, "beacon");
     Objects.requireNonNull(deviceChannel, "deviceChannel");
     Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(store, "store");
     metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
     Objects.requireNonNull(events, "events");
     sessions = sessions == null ? Sessions.DEFAULTS : sessions;
@@ -152,47 +186,47 @@ public record HomeportConfig(
   /** A copy with every listener on loopback and an ephemeral port, for tests and benchmarks. */
   public HomeportConfig withEphemeralLoopbackPorts() {
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
-    return new HomeportConfig(dataDir, publicHosts, any, 0, keepaliveInterval, offlineGrace, any, any, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, any, 0, keepaliveInterval, offlineGrace, any, any, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
         pluginsDirectory, metrics, events, sessions, new Relay(any, relay.maxSessionBytes(), relay.turn()), externalIssuer);
   }
 
   public HomeportConfig withDataDir(Path dir) {
-    return new HomeportConfig(dir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
         pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withPluginsDirectory(Path dir) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withKeepalive(Duration interval, Duration grace) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, interval, grace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, interval, grace, deviceChannel, api, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
         pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withMetrics(MetricsSettings settings) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events, sessions, relay, externalIssuer);
   }
 
   /** A copy with these beacon and device-channel endpoints (a restart on the ports a first start bound). */
   public HomeportConfig withListeners(Endpoint newBeacon, Endpoint newDeviceChannel) {
     return new HomeportConfig(dataDir, publicHosts, newBeacon, beaconAltPort, keepaliveInterval, offlineGrace, newDeviceChannel, api,
-        storeUrl, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
+        store, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
   }
 
   public HomeportConfig withSessions(Sessions settings) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, settings, relay,
         externalIssuer);
   }
 
   public HomeportConfig withExternalIssuer(ExternalIssuer issuer) {
-    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, storeUrl,
+    return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, issuer);
   }
 }

@@ -47,6 +47,7 @@ import io.homeport.addresslist.ApplicationWakes;
 import io.homeport.stun.StunAttributes;
 import io.homeport.store.Store;
 import io.homeport.store.StoreFactory;
+import io.homeport.store.pg.PgStore;
 import io.homeport.store.sqlite.SqliteStore;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -89,7 +90,8 @@ public final class HomeportServer {
   }
 
   /**
-   * Assembles a server. Every part has a default: the embedded SQLite store in the data directory, the
+   * Assembles a server. Every part has a default: the store {@code store.url} names (the embedded SQLite
+   * database in the data directory when it is empty, else PostgreSQL), the
    * local presence table, the local durable event log, the system clock and the plugin registry on
    * {@code plugins.directory}; each can be replaced before {@link #build}.
    */
@@ -97,8 +99,7 @@ public final class HomeportServer {
     private final Vertx vertx;
     private final HomeportConfig config;
     private Clock clock = Clock.systemUTC();
-    private StoreFactory store = (vertx, config) ->
-        SqliteStore.open(vertx, config.dataDir().toAbsolutePath().resolve(DATABASE_FILE)).map(Store.class::cast);
+    private StoreFactory store = Builder::configuredStore;
     private PresenceDirectory presence;
     private EventLogFactory eventLog = EventLog::new;
     private PluginRegistry plugins;
@@ -115,7 +116,18 @@ public final class HomeportServer {
       return this;
     }
 
-    /** Opens another store (PostgreSQL, a wrapper for tests) instead of the embedded SQLite file. */
+    /** The default store: PostgreSQL for a {@code postgresql://} url, else the SQLite file in the data directory. */
+    private static Future<Store> configuredStore(Vertx vertx, HomeportConfig config) {
+      HomeportConfig.StoreSettings settings = config.store();
+      if (settings.embedded()) {
+        return SqliteStore.open(vertx, config.dataDir().toAbsolutePath().resolve(DATABASE_FILE)).map(Store.class::cast);
+      }
+      // composed, so that a url the client refuses fails the start like an unreachable database
+      return Future.succeededFuture(settings).compose(s ->
+          PgStore.open(vertx, PgStore.connectOptions(s.url(), s.password()), s.poolSize()).map(Store.class::cast));
+    }
+
+    /** Opens another store (a wrapper for tests) instead of the one {@code store.url} names. */
     public Builder store(StoreFactory store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;

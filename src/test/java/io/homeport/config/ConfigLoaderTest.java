@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -26,7 +27,8 @@ class ConfigLoaderTest {
     assertThat(c.keepaliveInterval()).isEqualTo(Duration.ofSeconds(25));
     assertThat(c.offlineGrace()).isEqualTo(Duration.ofSeconds(90));
     assertThat(c.enrollmentTokenTtl()).isEqualTo(Duration.ofHours(24));
-    assertThat(c.storeUrl()).isEmpty();
+    assertThat(c.store().embedded()).isTrue();
+    assertThat(c.store().poolSize()).isEqualTo(8);
   }
 
   @Test
@@ -44,6 +46,54 @@ class ConfigLoaderTest {
     assertThat(c.offlineGrace()).isEqualTo(Duration.ofSeconds(40));
     assertThat(c.publicHosts()).containsExactly("hp.example.org", "198.18.0.1");
     assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/homeport"));
+  }
+
+  @Test
+  @DisplayName("Verifies that a postgresql:// store url is accepted with its password from the environment, never shown")
+  void postgresqlStore() {
+    // given a PostgreSQL url, a pool size and the password in the environment
+    Map<String, String> env = Map.of("HOMEPORT_STORE_URL", "postgresql://homeport@db.example.org:5433/homeport",
+        "HOMEPORT_STORE_POOL_SIZE", "12", "HOMEPORT_STORE_PASSWORD", "s3cret-pw");
+    // when the configuration is loaded
+    HomeportConfig c = ConfigLoader.load(null, env);
+    // then the store is PostgreSQL with that password, and neither the settings nor the config show it
+    assertThat(c.store().embedded()).isFalse();
+    assertThat(c.store().url()).isEqualTo("postgresql://homeport@db.example.org:5433/homeport");
+    assertThat(c.store().password()).isEqualTo("s3cret-pw");
+    assertThat(c.store().poolSize()).isEqualTo(12);
+    assertThat(c.store().toString()).doesNotContain("s3cret-pw").contains("***");
+    assertThat(c.toString()).doesNotContain("s3cret-pw");
+  }
+
+  @Test
+  @DisplayName("Verifies that the PostgreSQL password is read from store.passwordFile, and refused when given twice")
+  void passwordFile(@TempDir Path dir) throws Exception {
+    // given a password file
+    Path file = dir.resolve("pg-password");
+    Files.writeString(file, "from-file\n");
+    Map<String, String> env = Map.of("HOMEPORT_STORE_URL", "postgresql://homeport@127.0.0.1/homeport",
+        "HOMEPORT_STORE_PASSWORD_FILE", file.toString());
+    // when it is named by the setting
+    HomeportConfig c = ConfigLoader.load(null, env);
+    // then its first line is the password; with the environment variable as well, nothing is chosen
+    assertThat(c.store().password()).isEqualTo("from-file");
+    Map<String, String> both = new HashMap<>(env);
+    both.put("HOMEPORT_STORE_PASSWORD", "other");
+    assertThatThrownBy(() -> ConfigLoader.load(null, both)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("HOMEPORT_STORE_PASSWORD").hasMessageContaining("store.passwordFile");
+  }
+
+  @Test
+  @DisplayName("Verifies that a store url other than postgresql://, or one holding a password, is refused naming store.url")
+  void badStoreUrls() {
+    // given urls of another database, without a database, and with a password
+    // when each is loaded, then each is refused naming the setting (and never repeating the password)
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOMEPORT_STORE_URL", "mysql://root@db/homeport")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("store.url").hasMessageContaining("postgresql://");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOMEPORT_STORE_URL", "postgresql://root@db")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("store.url");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOMEPORT_STORE_URL", "postgresql://root:hunter2@db/h")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("store.url").hasMessageNotContaining("hunter2");
   }
 
   @Test

@@ -12,6 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The database-independent parts of the migration runner: script splitting and loading. */
 class MigrationsTest {
@@ -63,10 +65,11 @@ class MigrationsTest {
     assertThatThrownBy(() -> Migrations.of("t", List.of(v2))).isInstanceOf(IllegalArgumentException.class);
   }
 
-  @Test
-  void verifiesThatTheSqliteIndexNamesEveryScriptOfItsFolder() throws Exception {
-    // given the SQLite migration folder as built into the test class path
-    URL folder = getClass().getClassLoader().getResource("db/migration/sqlite/");
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void verifiesThatEachDialectsIndexNamesEveryScriptOfItsFolder(String dialect) throws Exception {
+    // given the dialect's migration folder as built into the test class path
+    URL folder = getClass().getClassLoader().getResource("db/migration/" + dialect + "/");
     assertThat(folder).isNotNull();
     assertThat(folder.getProtocol()).isEqualTo("file");
     List<Integer> onDisk;
@@ -80,7 +83,7 @@ class MigrationsTest {
     }
 
     // when the migrations are loaded through the index
-    Migrations loaded = Migrations.loadBlocking(getClass().getClassLoader(), "sqlite");
+    Migrations loaded = Migrations.loadBlocking(getClass().getClassLoader(), dialect);
 
     // then every script file is listed, so none is silently skipped
     assertThat(loaded.migrations()).extracting(Migration::version).containsExactlyElementsOf(onDisk);

@@ -1,6 +1,7 @@
 package io.homeport.store.sqlite;
 
 import io.homeport.store.StoreException;
+import io.homeport.store.sql.SqlRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,10 +53,10 @@ final class JdbcSession {
   }
 
   /** Runs a query or an {@code UPDATE ... RETURNING} and maps every row it gives, in its order. */
-  <T> List<T> query(String sql, Map<String, Object> params, Function<SqlSupport.Columns, T> mapper)
+  <T> List<T> query(String sql, Map<String, Object> params, Function<SqlRows.Columns, T> mapper)
       throws SQLException {
     try (ResultSet rows = bind(sql, params).executeQuery()) {
-      SqlSupport.Columns columns = column -> {
+      SqlRows.Columns columns = column -> {
         try {
           return rows.getObject(column);
         } catch (SQLException e) {

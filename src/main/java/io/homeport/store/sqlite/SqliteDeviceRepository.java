@@ -1,17 +1,41 @@
 package io.homeport.store.sqlite;
 
-import io.homeport.refusal.Refusal;
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
-import static io.homeport.store.sqlite.SqlSupport.queryOne;
+import static io.homeport.store.sql.DeviceSql.ALL_GROUPS;
+import static io.homeport.store.sql.DeviceSql.DELETE_APPLIANCES;
+import static io.homeport.store.sql.DeviceSql.DELETE_DEVICE;
+import static io.homeport.store.sql.DeviceSql.DELETE_GROUPS;
+import static io.homeport.store.sql.DeviceSql.DELETE_UNUSED_TOKENS;
+import static io.homeport.store.sql.DeviceSql.DEVICE_EXISTS;
+import static io.homeport.store.sql.DeviceSql.INSERT_APPLIANCE;
+import static io.homeport.store.sql.DeviceSql.INSERT_DEVICE;
+import static io.homeport.store.sql.DeviceSql.INSERT_GROUP;
+import static io.homeport.store.sql.DeviceSql.INSERT_TOKEN;
+import static io.homeport.store.sql.DeviceSql.INSERT_TOKEN_FOR_ACTIVE_DEVICE;
+import static io.homeport.store.sql.DeviceSql.LIST_DEVICES;
+import static io.homeport.store.sql.DeviceSql.LIST_ENROLLED;
+import static io.homeport.store.sql.DeviceSql.RECORD_REVOKED_SERIAL;
+import static io.homeport.store.sql.DeviceSql.REVOKED_IDS;
+import static io.homeport.store.sql.DeviceSql.REVOKED_SERIALS;
+import static io.homeport.store.sql.DeviceSql.SELECT_APPLIANCES;
+import static io.homeport.store.sql.DeviceSql.SELECT_DEVICE;
+import static io.homeport.store.sql.DeviceSql.SELECT_DEVICE_BY_NAME;
+import static io.homeport.store.sql.DeviceSql.SELECT_GROUPS;
+import static io.homeport.store.sql.DeviceSql.SELECT_TOKEN;
+import static io.homeport.store.sql.DeviceSql.SET_ENROLLED;
+import static io.homeport.store.sql.DeviceSql.SET_NAME;
+import static io.homeport.store.sql.DeviceSql.SET_REVOKED;
+import static io.homeport.store.sql.DeviceSql.USE_TOKEN;
+import static io.homeport.store.sql.DeviceSql.applianceParams;
+import static io.homeport.store.sql.DeviceSql.deviceParams;
+import static io.homeport.store.sql.DeviceSql.duplicateOr;
+import static io.homeport.store.sql.DeviceSql.enrollmentParams;
+import static io.homeport.store.sql.DeviceSql.notEnrollable;
+import static io.homeport.store.sql.DeviceSql.removalParams;
+import static io.homeport.store.sql.DeviceSql.tokenParams;
 
-import static io.homeport.store.sqlite.SqlSupport.bytes;
-import static io.homeport.store.sqlite.SqlSupport.first;
-import static io.homeport.store.sqlite.SqlSupport.instant;
-import static io.homeport.store.sqlite.SqlSupport.millis;
-import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
-import static io.homeport.store.sqlite.SqlSupport.update;
-
-import io.homeport.store.sqlite.SqlSupport.Columns;
+import static io.homeport.store.sql.SqlRows.queryAll;
+import static io.homeport.store.sql.SqlRows.queryOne;
+import static io.homeport.store.sql.SqlRows.update;
 
 import io.homeport.device.Device;
 import io.homeport.device.DeviceState;
@@ -19,7 +43,9 @@ import io.homeport.device.Enrollment;
 import io.homeport.device.EnrollmentToken;
 import io.homeport.device.HostedAppliance;
 import io.homeport.device.DeviceRepository;
+import io.homeport.refusal.Refusal;
 import io.homeport.store.StoreException;
+import io.homeport.store.sql.DeviceSql;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
@@ -38,8 +64,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,78 +71,11 @@ import org.slf4j.LoggerFactory;
  * {@link DeviceRepository} on SQLite, through vertx-jdbc-client and SQL templates.
  *
  * <p>Every method that writes runs in one transaction whose first statement is a write (see
- * {@link SqliteStore}); conditions are checked by the writes themselves ({@code UPDATE ... WHERE} with
- * the condition, constraint violations), so two concurrent callers cannot both pass a check.
+ * {@link SqliteStore}); the statements, and how a write checks its own conditions, are {@link DeviceSql}'s.
  */
 final class SqliteDeviceRepository implements DeviceRepository {
 
   private static final Logger LOG = LoggerFactory.getLogger(SqliteDeviceRepository.class);
-
-  private static final String DEVICE_COLUMNS =
-      "id, name, vendor, metadata, state, created_at, enrolled_at, revoked_at, "
-          + "certificate_serial, certificate_not_after, beacon_key";
-  private static final String TOKEN_COLUMNS = "token_hash, device_id, created_at, expires_at, used_at";
-
-  private static final String INSERT_DEVICE =
-      "INSERT INTO devices (" + DEVICE_COLUMNS + ") VALUES (#{id}, #{name}, #{vendor}, #{metadata}, #{state}, "
-          + "#{createdAt}, #{enrolledAt}, #{revokedAt}, #{certificateSerial}, #{certificateNotAfter}, #{beaconKey})";
-  private static final String INSERT_TOKEN =
-      "INSERT INTO enrollment_tokens (" + TOKEN_COLUMNS + ") "
-          + "VALUES (#{tokenHash}, #{deviceId}, #{createdAt}, #{expiresAt}, #{usedAt})";
-  private static final String INSERT_TOKEN_FOR_ACTIVE_DEVICE =
-      "INSERT INTO enrollment_tokens (" + TOKEN_COLUMNS + ") "
-          + "SELECT #{tokenHash}, #{deviceId}, #{createdAt}, #{expiresAt}, #{usedAt} "
-          + "WHERE EXISTS (SELECT 1 FROM devices WHERE id = #{deviceId} AND state <> 'REVOKED')";
-  private static final String SELECT_DEVICE = "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE id = #{id}";
-  private static final String SELECT_DEVICE_BY_NAME = "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE name = #{name}";
-  private static final String LIST_DEVICES =
-      "SELECT " + DEVICE_COLUMNS + " FROM devices ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}";
-  private static final String LIST_ENROLLED =
-      "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE state = 'ENROLLED' ORDER BY created_at, id";
-  private static final String SELECT_TOKEN =
-      "SELECT " + TOKEN_COLUMNS + " FROM enrollment_tokens WHERE token_hash = #{tokenHash}";
-  private static final String USE_TOKEN =
-      "UPDATE enrollment_tokens SET used_at = #{at} "
-          + "WHERE token_hash = #{tokenHash} AND device_id = #{deviceId} AND used_at IS NULL AND expires_at > #{at} "
-          + "AND EXISTS (SELECT 1 FROM devices WHERE id = #{deviceId} AND state IN ('PENDING', 'ENROLLED'))";
-  /** Records the device's current certificate, unless it is {@code #{keep}} (the one being installed). */
-  private static final String RECORD_REVOKED_SERIAL =
-      "INSERT INTO revoked_certificates (serial, device_id, revoked_at) "
-          + "SELECT certificate_serial, id, #{at} FROM devices "
-          + "WHERE id = #{deviceId} AND certificate_serial IS NOT NULL AND certificate_serial <> #{keep} "
-          + "ON CONFLICT (serial) DO NOTHING";
-  /** Returns the updated row, which saves the enrollment a read of it. */
-  private static final String SET_ENROLLED =
-      "UPDATE devices SET state = 'ENROLLED', enrolled_at = #{at}, certificate_serial = #{certificateSerial}, "
-          + "certificate_not_after = #{certificateNotAfter}, beacon_key = #{beaconKey} WHERE id = #{deviceId} "
-          + "RETURNING " + DEVICE_COLUMNS;
-  private static final String SET_NAME =
-      "UPDATE devices SET name = #{name} WHERE id = #{deviceId} RETURNING " + DEVICE_COLUMNS;
-  private static final String SET_REVOKED =
-      "UPDATE devices SET state = 'REVOKED', revoked_at = #{at} WHERE id = #{deviceId} AND state <> 'REVOKED'";
-  private static final String DELETE_UNUSED_TOKENS =
-      "DELETE FROM enrollment_tokens WHERE device_id = #{deviceId} AND used_at IS NULL";
-  private static final String DELETE_DEVICE = "DELETE FROM devices WHERE id = #{deviceId}";
-  private static final String DELETE_APPLIANCES = "DELETE FROM device_appliances WHERE device_id = #{deviceId}";
-  private static final String INSERT_APPLIANCE = "INSERT INTO device_appliances (device_id, plugin, appliance_type, "
-      + "address, reported_at) VALUES (#{deviceId}, #{plugin}, #{type}, #{address}, #{at}) ON CONFLICT DO NOTHING";
-  private static final String SELECT_APPLIANCES = "SELECT plugin, appliance_type, address FROM device_appliances "
-      + "WHERE device_id = #{deviceId} ORDER BY plugin, appliance_type, address";
-  private static final String DELETE_GROUPS = "DELETE FROM device_groups WHERE device_id = #{deviceId}";
-  private static final String INSERT_GROUP =
-      "INSERT INTO device_groups (device_id, group_name) VALUES (#{deviceId}, #{group}) ON CONFLICT DO NOTHING";
-  private static final String SELECT_GROUPS =
-      "SELECT group_name FROM device_groups WHERE device_id = #{deviceId} ORDER BY group_name";
-  private static final String ALL_GROUPS = "SELECT device_id, group_name FROM device_groups ORDER BY device_id, group_name";
-  private static final String DEVICE_EXISTS = "SELECT id FROM devices WHERE id = #{deviceId}";
-  private static final String REVOKED_IDS = "SELECT id FROM devices WHERE state = 'REVOKED' ORDER BY id";
-  private static final String REVOKED_SERIALS = "SELECT serial FROM revoked_certificates ORDER BY revoked_at, serial";
-
-  /** SQLite's message for a violated UNIQUE or PRIMARY KEY constraint names table and column. */
-  private static final Pattern UNIQUE_VIOLATION = Pattern.compile("UNIQUE constraint failed: (\\w+)\\.(\\w+)");
-
-  /** A serial no certificate has: {@code certificate_serial <> #{keep}} then keeps every serial. */
-  private static final String NO_SERIAL = "";
 
   private final Pool pool;
   private final JdbcReaders readers;
@@ -193,27 +150,8 @@ final class SqliteDeviceRepository implements DeviceRepository {
           }
           return null;
         })
-        .recover(e -> Future.failedFuture(duplicateOr(e, device.id(), device.name())))
+        .recover(e -> Future.failedFuture(duplicateOr(SqliteDialect.INSTANCE, e, device.id(), device.name())))
         .onSuccess(v -> LOG.debug("created device {}", device.id()));
-  }
-
-  /** Maps a violated unique constraint to {@link Refusal.Duplicate}, anything else to itself. */
-  private static Throwable duplicateOr(Throwable failure, String id, String name) {
-    Matcher m = UNIQUE_VIOLATION.matcher(String.valueOf(sqlMessage(failure)));
-    if (!m.find()) {
-      return failure;
-    }
-    String column = m.group(1) + "." + m.group(2);
-    switch (column) {
-      case "devices.id":
-        return new Refusal.Duplicate("id", "a device with id '" + id + "' already exists");
-      case "devices.name":
-        return new Refusal.Duplicate("name", "a device named '" + name + "' already exists");
-      case "enrollment_tokens.token_hash":
-        return new Refusal.Duplicate("tokenHash", "this enrollment token is already stored");
-      default:
-        return new Refusal.Duplicate(m.group(2), "unique value already taken: " + column);
-    }
   }
 
   // ----------------------------------------------------------------------------------------- reads
@@ -226,18 +164,18 @@ final class SqliteDeviceRepository implements DeviceRepository {
   }
 
   private static Optional<Device> findDevice(JdbcSession session, String id) throws SQLException {
-    return session.query(SELECT_DEVICE, Map.of("id", id), SqliteDeviceRepository::toDevice).stream().findFirst();
+    return session.query(SELECT_DEVICE, Map.of("id", id), DeviceSql::toDevice).stream().findFirst();
   }
 
   private static Future<Optional<Device>> findDevice(SqlClient client, String id) {
-    return queryOne(client, SELECT_DEVICE, SqliteDeviceRepository::toDevice, Map.of("id", id));
+    return queryOne(client, SELECT_DEVICE, DeviceSql::toDevice, Map.of("id", id));
   }
 
   @Override
   public Future<Optional<Device>> findByName(String name) {
     Objects.requireNonNull(name, "name");
     return readers.read(session -> session.query(SELECT_DEVICE_BY_NAME, Map.of("name", name),
-        SqliteDeviceRepository::toDevice).stream().findFirst());
+        DeviceSql::toDevice).stream().findFirst());
   }
 
   @Override
@@ -249,12 +187,12 @@ final class SqliteDeviceRepository implements DeviceRepository {
     if (limit == 0) {
       return Future.succeededFuture(List.of());
     }
-    return queryAll(pool, LIST_DEVICES, SqliteDeviceRepository::toDevice, Map.of("offset", offset, "limit", limit));
+    return queryAll(pool, LIST_DEVICES, DeviceSql::toDevice, Map.of("offset", offset, "limit", limit));
   }
 
   @Override
   public Future<List<Device>> listEnrolled() {
-    return queryAll(pool, LIST_ENROLLED, SqliteDeviceRepository::toDevice, Map.of());
+    return queryAll(pool, LIST_ENROLLED, DeviceSql::toDevice, Map.of());
   }
 
   @Override
@@ -264,7 +202,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   }
 
   private static Optional<EnrollmentToken> findToken(JdbcSession session, String tokenHash) throws SQLException {
-    return session.query(SELECT_TOKEN, Map.of("tokenHash", tokenHash), SqliteDeviceRepository::toToken).stream()
+    return session.query(SELECT_TOKEN, Map.of("tokenHash", tokenHash), DeviceSql::toToken).stream()
         .findFirst();
   }
 
@@ -279,8 +217,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
           }
           Future<Integer> chain = Future.succeededFuture(0);
           for (HostedAppliance a : appliances) {
-            chain = chain.compose(n -> update(conn, INSERT_APPLIANCE, Map.of("deviceId", deviceId, "plugin", a.plugin(),
-                "type", a.type(), "address", a.address(), "at", millis(at))));
+            chain = chain.compose(n -> update(conn, INSERT_APPLIANCE, applianceParams(deviceId, a, at)));
           }
           return chain.<Void>mapEmpty();
         }));
@@ -289,7 +226,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   @Override
   public Future<List<HostedAppliance>> appliances(String deviceId) {
     Objects.requireNonNull(deviceId, "deviceId");
-    return queryAll(pool, SELECT_APPLIANCES, row -> new HostedAppliance(row.getString("plugin"), row.getString("appliance_type"), row.getString("address")), Map.of("deviceId", deviceId));
+    return queryAll(pool, SELECT_APPLIANCES, DeviceSql::toAppliance, Map.of("deviceId", deviceId));
   }
 
   @Override
@@ -298,8 +235,8 @@ final class SqliteDeviceRepository implements DeviceRepository {
     Map<String, Object> p = new HashMap<>();
     p.put("deviceId", deviceId);
     p.put("name", name);
-    return serialized(() -> queryOne(pool, SET_NAME, SqliteDeviceRepository::toDevice, p))
-        .recover(e -> Future.failedFuture(duplicateOr(e, deviceId, name)))
+    return serialized(() -> queryOne(pool, SET_NAME, DeviceSql::toDevice, p))
+        .recover(e -> Future.failedFuture(duplicateOr(SqliteDialect.INSTANCE, e, deviceId, name)))
         .compose(renamed -> renamed.map(Future::succeededFuture).orElseGet(() ->
             Future.failedFuture(new Refusal.NotFound("device " + deviceId + " does not exist"))));
   }
@@ -359,7 +296,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     Objects.requireNonNull(token, "token");
     // one statement: the token is inserted only if the device exists and is not revoked
     return serialized(() -> update(pool, INSERT_TOKEN_FOR_ACTIVE_DEVICE, tokenParams(token)))
-        .recover(e -> Future.failedFuture(duplicateOr(e, token.deviceId(), null)))
+        .recover(e -> Future.failedFuture(duplicateOr(SqliteDialect.INSTANCE, e, token.deviceId(), null)))
         .compose(inserted -> {
           if (inserted == 1) {
             LOG.debug("added an enrollment token for device {}", token.deviceId());
@@ -378,20 +315,13 @@ final class SqliteDeviceRepository implements DeviceRepository {
   public Future<Device> enroll(Enrollment enrollment) {
     Objects.requireNonNull(enrollment, "enrollment");
     String deviceId = enrollment.deviceId();
-    Map<String, Object> p = new HashMap<>();
-    p.put("tokenHash", enrollment.tokenHash());
-    p.put("deviceId", deviceId);
-    p.put("at", millis(enrollment.at()));
-    p.put("keep", enrollment.certificateSerial());
-    p.put("certificateSerial", enrollment.certificateSerial());
-    p.put("certificateNotAfter", millis(enrollment.certificateNotAfter()));
-    p.put("beaconKey", enrollment.beaconKey().clone());
+    Map<String, Object> p = enrollmentParams(enrollment);
     return writer.write(session -> {
           if (session.update(USE_TOKEN, p) != 1) {
             throw whyNotEnrollable(session, enrollment);
           }
           session.update(RECORD_REVOKED_SERIAL, p);
-          return session.query(SET_ENROLLED, p, SqliteDeviceRepository::toDevice).stream().findFirst()
+          return session.query(SET_ENROLLED, p, DeviceSql::toDevice).stream().findFirst()
               .orElseThrow(() -> new StoreException("device " + deviceId + " vanished"));
         })
         .onSuccess(d -> LOG.debug("enrolled device {} with certificate {}", deviceId, d.certificateSerial()));
@@ -399,27 +329,11 @@ final class SqliteDeviceRepository implements DeviceRepository {
 
   /** Explains why the conditional token update matched no row; runs inside the failing write. */
   private static Refusal.Conflict whyNotEnrollable(JdbcSession session, Enrollment enrollment) throws SQLException {
-    String deviceId = enrollment.deviceId();
-    Optional<EnrollmentToken> token = findToken(session, enrollment.tokenHash());
-    Optional<Device> device = findDevice(session, deviceId);
-    String reason;
-    if (token.isEmpty()) {
-      reason = "the enrollment token is not known (never issued, or deleted when the device was revoked or deleted)";
-    } else if (!token.get().deviceId().equals(deviceId)) {
-      reason = "the enrollment token was issued for another device";
-    } else if (device.isEmpty()) {
-      reason = "the device does not exist";
-    } else if (device.get().state() == DeviceState.REVOKED) {
-      reason = "the device is revoked";
-    } else if (token.get().isUsed()) {
-      reason = "the enrollment token was already used at " + token.get().usedAt();
-    } else if (token.get().isExpiredAt(enrollment.at())) {
-      reason = "the enrollment token expired at " + token.get().expiresAt();
-    } else {
-      reason = "the device is not enrollable";
-    }
-    LOG.debug("enrollment of {} refused: {} (token hash {})", deviceId, reason, enrollment.tokenHash());
-    return new Refusal.Conflict("cannot enroll device " + deviceId + ": " + reason);
+    Refusal.Conflict refusal = notEnrollable(enrollment, findToken(session, enrollment.tokenHash()),
+        findDevice(session, enrollment.deviceId()));
+    LOG.debug("enrollment of {} refused: {} (token hash {})", enrollment.deviceId(), refusal.getMessage(),
+        enrollment.tokenHash());
+    return refusal;
   }
 
   // ---------------------------------------------------------------------------------------- revoke
@@ -428,10 +342,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   public Future<Optional<Device>> revoke(String id, Instant at) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(at, "at");
-    Map<String, Object> p = new HashMap<>();
-    p.put("deviceId", id);
-    p.put("at", millis(at));
-    p.put("keep", NO_SERIAL);
+    Map<String, Object> p = removalParams(id, at);
     return writeTransaction(conn -> update(conn, SET_REVOKED, p)
         .compose(revoked -> {
           if (revoked == 0) {
@@ -451,10 +362,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
   public Future<Optional<Device>> delete(String id, Instant at) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(at, "at");
-    Map<String, Object> p = new HashMap<>();
-    p.put("deviceId", id);
-    p.put("at", millis(at));
-    p.put("keep", NO_SERIAL);
+    Map<String, Object> p = removalParams(id, at);
     // the revocation record is written first (a no-op for an unknown device), so the transaction
     // starts with a write; a device revoked earlier keeps its first revocation time
     return writeTransaction(conn -> update(conn, RECORD_REVOKED_SERIAL, p)
@@ -463,61 +371,5 @@ final class SqliteDeviceRepository implements DeviceRepository {
             ? Future.succeededFuture(device)
             : update(conn, DELETE_DEVICE, p).map(n -> device)))
         .onSuccess(d -> d.ifPresent(device -> LOG.debug("deleted device {}", id)));
-  }
-
-  // --------------------------------------------------------------------------------------- helpers
-
-  private static Map<String, Object> deviceParams(Device d) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("id", d.id());
-    p.put("name", d.name());
-    p.put("vendor", d.vendor());
-    p.put("metadata", d.metadataJson());
-    p.put("state", d.state().name());
-    p.put("createdAt", millis(d.createdAt()));
-    p.put("enrolledAt", millis(d.enrolledAt()));
-    p.put("revokedAt", millis(d.revokedAt()));
-    p.put("certificateSerial", d.certificateSerial());
-    p.put("certificateNotAfter", millis(d.certificateNotAfter()));
-    p.put("beaconKey", d.beaconKey() == null ? null : d.beaconKey().clone());
-    return p;
-  }
-
-  private static Map<String, Object> tokenParams(EnrollmentToken t) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("tokenHash", t.tokenHash());
-    p.put("deviceId", t.deviceId());
-    p.put("createdAt", millis(t.createdAt()));
-    p.put("expiresAt", millis(t.expiresAt()));
-    p.put("usedAt", millis(t.usedAt()));
-    return p;
-  }
-
-  static Device toDevice(Row row) {
-    return toDevice(row::getValue);
-  }
-
-  static Device toDevice(Columns row) {
-    return new Device(
-        (String) row.value("id"),
-        (String) row.value("name"),
-        (String) row.value("vendor"),
-        (String) row.value("metadata"),
-        DeviceState.valueOf((String) row.value("state")),
-        instant(row, "created_at"),
-        instant(row, "enrolled_at"),
-        instant(row, "revoked_at"),
-        (String) row.value("certificate_serial"),
-        instant(row, "certificate_not_after"),
-        bytes(row, "beacon_key"));
-  }
-
-  static EnrollmentToken toToken(Columns row) {
-    return new EnrollmentToken(
-        (String) row.value("token_hash"),
-        (String) row.value("device_id"),
-        instant(row, "created_at"),
-        instant(row, "expires_at"),
-        instant(row, "used_at"));
   }
 }

@@ -1,18 +1,15 @@
 package io.homeport.store.sqlite;
 
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
-
-import static io.homeport.store.sqlite.SqlSupport.instant;
+import static io.homeport.store.sql.SqlRows.queryAll;
 
 import io.homeport.event.StoredEvent;
 import io.homeport.event.EventRepository;
 import io.homeport.store.StoreException;
+import io.homeport.store.sql.EventStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,15 +27,7 @@ final class SqliteEventRepository implements EventRepository {
   private static final String INSERT =
       "INSERT INTO events (type, time, device_id, data) VALUES (#{type}, #{time}, #{deviceId}, #{data})";
   private static final String NEWEST_IDS = "SELECT id FROM events ORDER BY id DESC LIMIT #{n}";
-  private static final String READ_AFTER =
-      "SELECT id, type, time, device_id, data FROM events WHERE id > #{after} ORDER BY id LIMIT #{limit}";
   private static final String LATEST_ID = "SELECT seq FROM sqlite_sequence WHERE name = 'events'";
-  private static final String PRUNE_OLDER =
-      "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time < #{cutoff} ORDER BY time LIMIT #{limit})";
-  private static final String PRUNE_TO_COUNT =
-      "DELETE FROM events WHERE id IN (SELECT id FROM events "
-          + "WHERE id <= (SELECT id FROM events ORDER BY id DESC LIMIT 1 OFFSET #{keep}) "
-          + "ORDER BY id LIMIT #{limit})";
 
   private final Pool pool;
   private final GroupCommitWriter writer;
@@ -54,12 +43,7 @@ final class SqliteEventRepository implements EventRepository {
     List<Map<String, Object>> rows = new ArrayList<>(events.size());
     for (StoredEvent e : events) {
       Objects.requireNonNull(e, "events contains null");
-      Map<String, Object> p = new HashMap<>(4);
-      p.put("type", e.type());
-      p.put("time", e.time().toEpochMilli());
-      p.put("deviceId", e.deviceId());
-      p.put("data", e.data());
-      rows.add(p);
+      rows.add(EventStatements.params(e));
     }
     if (rows.isEmpty()) {
       return Future.succeededFuture(List.of());
@@ -93,7 +77,7 @@ final class SqliteEventRepository implements EventRepository {
     if (limit == 0) {
       return Future.succeededFuture(List.of());
     }
-    return queryAll(pool, READ_AFTER, SqliteEventRepository::event, Map.of("after", afterId, "limit", limit));
+    return queryAll(pool, EventStatements.READ_AFTER, EventStatements::toEvent, Map.of("after", afterId, "limit", limit));
   }
 
   @Override
@@ -113,7 +97,7 @@ final class SqliteEventRepository implements EventRepository {
     if (limit == 0) {
       return Future.succeededFuture(0);
     }
-    return writer.write(session -> session.update(PRUNE_OLDER, Map.of("cutoff", cutoff.toEpochMilli(), "limit", limit)));
+    return writer.write(session -> session.update(EventStatements.PRUNE_OLDER, Map.of("cutoff", cutoff.toEpochMilli(), "limit", limit)));
   }
 
   @Override
@@ -125,11 +109,6 @@ final class SqliteEventRepository implements EventRepository {
     if (limit == 0) {
       return Future.succeededFuture(0);
     }
-    return writer.write(session -> session.update(PRUNE_TO_COUNT, Map.of("keep", keep, "limit", limit)));
-  }
-
-  private static StoredEvent event(Row row) {
-    return new StoredEvent(row.getLong("id"), row.getString("type"), instant(row, "time"),
-        row.getString("device_id"), row.getString("data"));
+    return writer.write(session -> session.update(EventStatements.PRUNE_TO_COUNT, Map.of("keep", keep, "limit", limit)));
   }
 }

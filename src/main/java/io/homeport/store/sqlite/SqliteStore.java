@@ -10,6 +10,10 @@ import io.homeport.rendezvous.SessionRepository;
 import io.homeport.store.Migrations;
 import io.homeport.store.Store;
 import io.homeport.store.StoreException;
+import io.homeport.store.sql.SqlAddressListRepository;
+import io.homeport.store.sql.SqlPermissionRepository;
+import io.homeport.store.sql.SqlSessionRepository;
+import io.homeport.store.sql.SqlTokenRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
@@ -115,11 +119,11 @@ public final class SqliteStore implements Store {
   private final WriteTransactionCounter writeTransactions;
   private final SqliteDeviceRepository devices;
   private final SqliteCommandRepository commands;
-  private final SqliteTokenRepository tokens;
+  private final SqlTokenRepository tokens;
   private final SqliteEventRepository events;
-  private final SqlitePermissionRepository permissions;
-  private final SqliteSessionRepository sessions;
-  private final SqliteAddressListRepository addressLists;
+  private final SqlPermissionRepository permissions;
+  private final SqlSessionRepository sessions;
+  private final SqlAddressListRepository addressLists;
 
   private SqliteStore(Pool pool, SQLiteDataSource sqlite, Options options, Path file, int schemaVersion,
       WriteTransactionCounter writeTransactions) {
@@ -130,11 +134,11 @@ public final class SqliteStore implements Store {
     this.schemaVersion = schemaVersion;
     this.writeTransactions = writeTransactions;
     this.devices = new SqliteDeviceRepository(pool, readers, writer);
-    this.permissions = new SqlitePermissionRepository(pool);
-    this.sessions = new SqliteSessionRepository(pool);
-    this.addressLists = new SqliteAddressListRepository(pool);
+    this.permissions = new SqlPermissionRepository(pool, SqliteDialect.INSTANCE);
+    this.sessions = new SqlSessionRepository(pool, SqliteDialect.INSTANCE);
+    this.addressLists = new SqlAddressListRepository(pool, SqliteDialect.INSTANCE);
     this.commands = new SqliteCommandRepository(readers, writer);
-    this.tokens = new SqliteTokenRepository(pool);
+    this.tokens = new SqlTokenRepository(pool);
     this.events = new SqliteEventRepository(pool, writer);
   }
 

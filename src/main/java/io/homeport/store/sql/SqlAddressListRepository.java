@@ -1,11 +1,11 @@
-package io.homeport.store.sqlite;
+package io.homeport.store.sql;
 
-import static io.homeport.store.sqlite.SqlSupport.instant;
-import static io.homeport.store.sqlite.SqlSupport.millis;
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
-import static io.homeport.store.sqlite.SqlSupport.queryOne;
-import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
-import static io.homeport.store.sqlite.SqlSupport.update;
+import static io.homeport.store.sql.SqlRows.flag;
+import static io.homeport.store.sql.SqlRows.instant;
+import static io.homeport.store.sql.SqlRows.millis;
+import static io.homeport.store.sql.SqlRows.queryAll;
+import static io.homeport.store.sql.SqlRows.queryOne;
+import static io.homeport.store.sql.SqlRows.update;
 
 import io.homeport.addresslist.AddressListEntry;
 import io.homeport.addresslist.AddressListPublication;
@@ -25,14 +25,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@link AddressListRepository} on SQLite, through the pool: lists are published by operators, far from
- * any hot path. A publication or a regrouping starts with the counter's increment (the rule of {@link
- * SqliteStore}: a writing transaction starts with a write), which also makes versions follow the commit
- * order. Scopes are stored by their wire name (V11).
+ * {@link AddressListRepository} on either SQL store, through its pool: lists are published by operators,
+ * far from any hot path. A publication or a regrouping starts with the counter's increment, {@code UPDATE
+ * ... RETURNING}: on SQLite a writing transaction must start with a write (see {@code SqliteStore}), on
+ * PostgreSQL the counter row's lock, held to the commit, queues concurrent transactions there; either way
+ * versions follow the commit order. Scopes are stored by their wire name (V11).
  */
-final class SqliteAddressListRepository implements AddressListRepository {
-  private static final String NEXT_VERSION = "UPDATE address_list_counter SET last_version = last_version + 1 WHERE id = 1";
-  private static final String LAST_VERSION = "SELECT last_version FROM address_list_counter WHERE id = 1";
+public final class SqlAddressListRepository implements AddressListRepository {
+  private static final String NEXT_VERSION =
+      "UPDATE address_list_counter SET last_version = last_version + 1 WHERE id = 1 RETURNING last_version";
   private static final String INSERT_PUBLICATION = "INSERT INTO address_list_publications "
       + "(version, scope, published_at, urgent) VALUES (#{version}, #{scope}, #{publishedAt}, #{urgent})";
   private static final String INSERT_ENTRY = "INSERT INTO address_list_entries (version, server_id, url, pins, web_pki) "
@@ -48,9 +49,11 @@ final class SqliteAddressListRepository implements AddressListRepository {
   private static final String SELECT_MARKS = "SELECT device_id, version FROM address_list_regroupings";
 
   private final Pool pool;
+  private final SqlDialect dialect;
 
-  SqliteAddressListRepository(Pool pool) {
+  public SqlAddressListRepository(Pool pool, SqlDialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
   }
 
   @Override
@@ -61,7 +64,7 @@ final class SqliteAddressListRepository implements AddressListRepository {
     Map<String, AddressListEntry> list = Map.copyOf(entries);
     return pool.withTransaction(conn -> nextVersion(conn).compose(version -> {
       Future<Integer> chain = update(conn, INSERT_PUBLICATION, Map.of("version", version, "scope", scope.wireName(),
-          "publishedAt", millis(at), "urgent", urgent ? 1 : 0));
+          "publishedAt", millis(at), "urgent", dialect.flag(urgent)));
       for (Map.Entry<String, AddressListEntry> e : list.entrySet()) {
         Map<String, Object> row = entryParams(version, e.getKey(), e.getValue());
         chain = chain.compose(n -> update(conn, INSERT_ENTRY, row));
@@ -88,7 +91,7 @@ final class SqliteAddressListRepository implements AddressListRepository {
     Objects.requireNonNull(deviceId, "deviceId");
     return pool.<Long>withTransaction(conn -> nextVersion(conn).compose(version ->
             update(conn, UPSERT_MARK, Map.of("deviceId", deviceId, "version", version)).map(n -> version)))
-        .recover(e -> Future.failedFuture(String.valueOf(sqlMessage(e)).contains("FOREIGN KEY constraint failed")
+        .recover(e -> Future.failedFuture(dialect.isForeignKeyViolation(e)
             ? new Refusal.NotFound("device " + deviceId + " does not exist")
             : e));
   }
@@ -105,8 +108,7 @@ final class SqliteAddressListRepository implements AddressListRepository {
 
   /** Increments the counter (the transaction's first statement, a write) and reads the version it reached. */
   private static Future<Long> nextVersion(SqlClient conn) {
-    return update(conn, NEXT_VERSION, Map.of())
-        .compose(n -> queryOne(conn, LAST_VERSION, row -> row.getLong("last_version"), Map.of()))
+    return queryOne(conn, NEXT_VERSION, row -> row.getLong("last_version"), Map.of())
         .map(v -> v.orElseThrow(() -> new StoreException("address_list_counter has no row (V11 not applied?)")));
   }
 
@@ -114,10 +116,10 @@ final class SqliteAddressListRepository implements AddressListRepository {
     long version = head.getLong("version");
     return entries(pool, SELECT_ENTRIES, Map.of("version", version)).map(entries -> new AddressListPublication(
         AddressListScope.parse(head.getString("scope")), version, instant(head, "published_at"),
-        head.getLong("urgent") == 1, entries));
+        flag(head, "urgent"), entries));
   }
 
-  private static Future<Map<String, AddressListEntry>> entries(SqlClient client, String sql, Map<String, Object> params) {
+  private Future<Map<String, AddressListEntry>> entries(SqlClient client, String sql, Map<String, Object> params) {
     return queryAll(client, sql, row -> Map.entry(row.getString("server_id"), toEntry(row)), params).map(rows -> {
       Map<String, AddressListEntry> out = new HashMap<>();
       rows.forEach(e -> out.put(e.getKey(), e.getValue()));
@@ -128,16 +130,16 @@ final class SqliteAddressListRepository implements AddressListRepository {
   private static AddressListEntry toEntry(Row row) {
     String pins = row.getString("pins");
     return new AddressListEntry(row.getString("url"), pins == null ? List.of() : Arrays.asList(pins.split(" ")),
-        row.getLong("web_pki") == 1);
+        flag(row, "web_pki"));
   }
 
-  private static Map<String, Object> entryParams(long version, String serverId, AddressListEntry entry) {
+  private Map<String, Object> entryParams(long version, String serverId, AddressListEntry entry) {
     Map<String, Object> p = new HashMap<>();
     p.put("version", version);
     p.put("serverId", serverId);
     p.put("url", entry.url());
     p.put("pins", entry.pins().isEmpty() ? null : String.join(" ", entry.pins()));
-    p.put("webPki", entry.webPki() ? 1 : 0);
+    p.put("webPki", dialect.flag(entry.webPki()));
     return p;
   }
 }

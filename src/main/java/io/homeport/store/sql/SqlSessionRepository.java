@@ -1,11 +1,10 @@
-package io.homeport.store.sqlite;
+package io.homeport.store.sql;
 
-import static io.homeport.store.sqlite.SqlSupport.bytes;
-import static io.homeport.store.sqlite.SqlSupport.instant;
-import static io.homeport.store.sqlite.SqlSupport.millis;
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
-import static io.homeport.store.sqlite.SqlSupport.queryOne;
-import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
+import static io.homeport.store.sql.SqlRows.bytes;
+import static io.homeport.store.sql.SqlRows.instant;
+import static io.homeport.store.sql.SqlRows.millis;
+import static io.homeport.store.sql.SqlRows.queryAll;
+import static io.homeport.store.sql.SqlRows.queryOne;
 
 import io.homeport.refusal.Refusal;
 import io.homeport.rendezvous.EndReport;
@@ -29,16 +28,17 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * {@link SessionRepository} on SQLite, through the pool: a session is written a handful of times in its
- * life (request, judgement, extensions, end, two reports), far from the command path's load.
+ * {@link SessionRepository} on either SQL store, through its pool: a session is written a handful of times
+ * in its life (request, judgement, extensions, end, two reports), far from the command path's load.
  *
  * <p>Every write is one statement, so it needs no transaction; {@link #update} is a single {@code UPDATE
- * ... WHERE id = ? AND state = ?}, which makes the state check and the write one atomic step (SQLite runs
- * one writer at a time, and the loser of two concurrent transitions finds the state changed and updates
- * no row). Instants and {@link Session#permitted()} are kept to the millisecond (epoch millis, V9): finer
+ * ... WHERE id = ? AND state = ?}, which makes the state check and the write one atomic step: SQLite runs
+ * one writer at a time, and PostgreSQL makes the second of two concurrent updates of the row wait for the
+ * first and check its condition again on the committed row, so the loser finds the state changed and
+ * updates no row. Instants and {@link Session#permitted()} are kept to the millisecond (epoch millis, V9): finer
  * parts are dropped on the way in.
  */
-final class SqliteSessionRepository implements SessionRepository {
+public final class SqlSessionRepository implements SessionRepository {
   /** Every column of {@code sessions}, {@code id} first; each is also the name of its template parameter. */
   private static final List<String> COLUMNS = List.of("id", "requester_id", "requester_name", "peer", "target_id",
       "target_name", "mode", "state", "reason", "ended_by", "operator", "requested_at", "consent_deadline",
@@ -63,22 +63,25 @@ final class SqliteSessionRepository implements SessionRepository {
       + ")" + ORDER;
   private static final String DEVICE = "(requester_id = #{device} OR target_id = #{device})";
   private static final String STATE = "state = #{state}";
-  private static final String VISIBLE = "(requester_id IN (SELECT value FROM json_each(#{visible})) "
-      + "OR target_id IN (SELECT value FROM json_each(#{visible})))";
-  /** SQLite's message when an insert meets an existing id. */
-  private static final String DUPLICATE_ID = "UNIQUE constraint failed: sessions.id";
+  private static final String DUPLICATE_ID = "sessions.id";
 
   private final Pool pool;
+  private final SqlDialect dialect;
+  /** The devices of {@link SessionQuery#visibleTo()}, given as a JSON array. */
+  private final String visible;
 
-  SqliteSessionRepository(Pool pool) {
+  public SqlSessionRepository(Pool pool, SqlDialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
+    String devices = dialect.jsonArrayElements("visible");
+    this.visible = "(requester_id IN (" + devices + ") OR target_id IN (" + devices + "))";
   }
 
   @Override
   public Future<Void> insert(Session session) {
     Objects.requireNonNull(session, "session");
-    return SqlSupport.update(pool, INSERT, params(session)).<Void>mapEmpty()
-        .recover(e -> Future.failedFuture(String.valueOf(sqlMessage(e)).contains(DUPLICATE_ID)
+    return SqlRows.update(pool, INSERT, params(session)).<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(dialect.uniqueViolation(e).filter(DUPLICATE_ID::equals).isPresent()
             ? new Refusal.Duplicate("id", "a session with id '" + session.id() + "' already exists")
             : e));
   }
@@ -89,13 +92,13 @@ final class SqliteSessionRepository implements SessionRepository {
     Objects.requireNonNull(expected, "expected");
     Map<String, Object> p = params(updated);
     p.put("expected", expected.name());
-    return SqlSupport.update(pool, UPDATE, p).map(rows -> rows == 1);
+    return SqlRows.update(pool, UPDATE, p).map(rows -> rows == 1);
   }
 
   @Override
   public Future<Optional<Session>> find(String id) {
     Objects.requireNonNull(id, "id");
-    return queryOne(pool, FIND, SqliteSessionRepository::toSession, Map.of("id", id));
+    return queryOne(pool, FIND, SqlSessionRepository::toSession, Map.of("id", id));
   }
 
   @Override
@@ -112,19 +115,19 @@ final class SqliteSessionRepository implements SessionRepository {
       p.put("state", query.state().name());
     }
     if (query.visibleTo() != null) {
-      conditions.add(VISIBLE);
+      conditions.add(visible);
       p.put("visible", new JsonArray(List.copyOf(query.visibleTo())).encode());
     }
     p.put("offset", query.offset());
     p.put("limit", query.limit());
     String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     return queryAll(pool, SELECT + where + ORDER + " LIMIT #{limit} OFFSET #{offset}",
-        SqliteSessionRepository::toSession, p);
+        SqlSessionRepository::toSession, p);
   }
 
   @Override
   public Future<List<Session>> live() {
-    return queryAll(pool, LIVE, SqliteSessionRepository::toSession, Map.of());
+    return queryAll(pool, LIVE, SqlSessionRepository::toSession, Map.of());
   }
 
   /** The session's values by column name (a map that takes nulls). */

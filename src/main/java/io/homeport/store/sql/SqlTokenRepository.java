@@ -1,12 +1,12 @@
-package io.homeport.store.sqlite;
+package io.homeport.store.sql;
 
-import static io.homeport.store.sqlite.SqlSupport.queryOne;
+import static io.homeport.store.sql.SqlRows.queryOne;
 
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
+import static io.homeport.store.sql.SqlRows.queryAll;
 
-import static io.homeport.store.sqlite.SqlSupport.instant;
-import static io.homeport.store.sqlite.SqlSupport.millis;
-import static io.homeport.store.sqlite.SqlSupport.update;
+import static io.homeport.store.sql.SqlRows.instant;
+import static io.homeport.store.sql.SqlRows.millis;
+import static io.homeport.store.sql.SqlRows.update;
 
 import io.homeport.auth.Role;
 import io.homeport.auth.TokenRecord;
@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** {@link TokenRepository} on the embedded SQLite database. */
-final class SqliteTokenRepository implements TokenRepository {
+/** {@link TokenRepository} on either SQL store (its SQL is common to SQLite and PostgreSQL). */
+public final class SqlTokenRepository implements TokenRepository {
   private static final String COLUMNS = "id, role, subject, devices, device_groups, application_servers, created_at, "
       + "expires_at, revoked_at";
   private static final String INSERT = "INSERT INTO api_tokens (" + COLUMNS + ") VALUES (#{id}, #{role}, #{subject}, "
@@ -36,7 +36,7 @@ final class SqliteTokenRepository implements TokenRepository {
 
   private final Pool pool;
 
-  SqliteTokenRepository(Pool pool) {
+  public SqlTokenRepository(Pool pool) {
     this.pool = pool;
   }
 
@@ -57,12 +57,12 @@ final class SqliteTokenRepository implements TokenRepository {
   @Override
   public Future<Optional<TokenRecord>> findById(String id) {
     Objects.requireNonNull(id, "id");
-    return queryOne(pool, SELECT, SqliteTokenRepository::toRecord, Map.of("id", id));
+    return queryOne(pool, SELECT, SqlTokenRepository::toRecord, Map.of("id", id));
   }
 
   @Override
   public Future<List<TokenRecord>> list(int offset, int limit) {
-    return queryAll(pool, LIST, SqliteTokenRepository::toRecord, Map.of("offset", offset, "limit", limit));
+    return queryAll(pool, LIST, SqlTokenRepository::toRecord, Map.of("offset", offset, "limit", limit));
   }
 
   @Override

@@ -1,9 +1,8 @@
-package io.homeport.store.sqlite;
+package io.homeport.store.sql;
 
-import static io.homeport.store.sqlite.SqlSupport.queryAll;
-import static io.homeport.store.sqlite.SqlSupport.queryOne;
-import static io.homeport.store.sqlite.SqlSupport.sqlMessage;
-import static io.homeport.store.sqlite.SqlSupport.update;
+import static io.homeport.store.sql.SqlRows.queryAll;
+import static io.homeport.store.sql.SqlRows.queryOne;
+import static io.homeport.store.sql.SqlRows.update;
 
 import io.homeport.refusal.Refusal;
 import io.homeport.rendezvous.PermissionList;
@@ -19,33 +18,41 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@link PermissionRepository} on SQLite, through the pool: lists change when an operator or a device
- * edits one, far from any hot path. A replacement starts with its delete (the rule of {@link
- * SqliteStore}: a writing transaction starts with a write). A list's {@code maxDuration} is a column
+ * {@link PermissionRepository} on either SQL store, through its pool: lists change when an operator or a
+ * device edits one, far from any hot path. A replacement is one transaction starting with a write of the
+ * list's own row (on SQLite a writing transaction must start with a write, see {@code SqliteStore}). A list's {@code maxDuration} is a column
  * of whole seconds (V9).
  */
-final class SqlitePermissionRepository implements PermissionRepository {
+public final class SqlPermissionRepository implements PermissionRepository {
   private static final String SELECT_LIST =
       "SELECT mode, max_duration_seconds FROM permission_lists WHERE device_id = #{deviceId}";
   private static final String SELECT_ENTRIES =
       "SELECT allowed_id FROM permission_entries WHERE device_id = #{deviceId} ORDER BY position";
-  private static final String DELETE_LIST = "DELETE FROM permission_lists WHERE device_id = #{deviceId}";
-  private static final String INSERT_LIST = "INSERT INTO permission_lists (device_id, mode, max_duration_seconds) "
-      + "VALUES (#{deviceId}, #{mode}, #{maxDurationSeconds})";
+  /**
+   * The list's own row, written first: on PostgreSQL its row lock then queues a concurrent replacement of
+   * the same list until this one commits, so the next one's delete sees these entries (deleting the row
+   * first would let both delete nothing and the second fail on the first's new row).
+   */
+  private static final String UPSERT_LIST = "INSERT INTO permission_lists (device_id, mode, max_duration_seconds) "
+      + "VALUES (#{deviceId}, #{mode}, #{maxDurationSeconds}) ON CONFLICT (device_id) DO UPDATE "
+      + "SET mode = excluded.mode, max_duration_seconds = excluded.max_duration_seconds";
+  private static final String DELETE_ENTRIES = "DELETE FROM permission_entries WHERE device_id = #{deviceId}";
   private static final String INSERT_ENTRY = "INSERT INTO permission_entries (device_id, position, allowed_id) "
       + "VALUES (#{deviceId}, #{position}, #{allowedId})";
 
   private final Pool pool;
+  private final SqlDialect dialect;
 
-  SqlitePermissionRepository(Pool pool) {
+  public SqlPermissionRepository(Pool pool, SqlDialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
   }
 
   @Override
   public Future<Optional<PermissionList>> find(String deviceId) {
     Objects.requireNonNull(deviceId, "deviceId");
     Map<String, Object> p = Map.of("deviceId", deviceId);
-    return queryOne(pool, SELECT_LIST, SqlitePermissionRepository::toHead, p)
+    return queryOne(pool, SELECT_LIST, SqlPermissionRepository::toHead, p)
         .compose(head -> head.isEmpty() ? Future.succeededFuture(Optional.<PermissionList>empty())
             : queryAll(pool, SELECT_ENTRIES, row -> row.getString("allowed_id"), p)
                 .map(allow -> Optional.of(new PermissionList(head.get().mode(), allow, head.get().maxDuration()))));
@@ -60,14 +67,14 @@ final class SqlitePermissionRepository implements PermissionRepository {
     }
     List<String> allow = list.allow();
     return pool.<Void>withTransaction(conn -> {
-      Future<Integer> chain = update(conn, DELETE_LIST, Map.of("deviceId", deviceId))
-          .compose(n -> update(conn, INSERT_LIST, listParams(deviceId, list)));
+      Future<Integer> chain = update(conn, UPSERT_LIST, listParams(deviceId, list))
+          .compose(n -> update(conn, DELETE_ENTRIES, Map.of("deviceId", deviceId)));
       for (int i = 0; i < allow.size(); i++) {
         Map<String, Object> entry = Map.of("deviceId", deviceId, "position", i, "allowedId", allow.get(i));
         chain = chain.compose(n -> update(conn, INSERT_ENTRY, entry));
       }
       return chain.mapEmpty();
-    }).recover(e -> Future.failedFuture(String.valueOf(sqlMessage(e)).contains("FOREIGN KEY constraint failed")
+    }).recover(e -> Future.failedFuture(dialect.isForeignKeyViolation(e)
         ? new Refusal.NotFound("device " + deviceId + " or a device its list names does not exist")
         : e));
   }
