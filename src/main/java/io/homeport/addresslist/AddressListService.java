@@ -80,6 +80,14 @@ public final class AddressListService implements Lifecycle, GroupsListener {
     });
   }
 
+  /** Reads the newest publication of every scope again (another node of a cluster published one). */
+  public Future<Void> reload() {
+    return lists.latest().map(latest -> {
+      latest.forEach(this::remember);
+      return null;
+    });
+  }
+
   /** Adds a listener that hears every urgent publication from now on. */
   public void addListener(AddressListListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));

@@ -46,7 +46,7 @@ final class CommandRoutes {
     router.get("/api/v1/devices/:id/commands").handler(read).handler(this::list);
     router.get("/api/v1/commands/:id").handler(read).handler(this::get);
     router.delete("/api/v1/commands/:id").handler(write).handler(this::cancel);
-    vertx.eventBus().<LoggedEvent>consumer(EventAddresses.EVENTS, this::releaseWaitersOfFinishedCommand);
+    vertx.eventBus().<LoggedEvent>localConsumer(EventAddresses.EVENTS, this::releaseWaitersOfFinishedCommand);
   }
 
   /** The one reader of published events here: a command event with a final state ends the waits for it. */

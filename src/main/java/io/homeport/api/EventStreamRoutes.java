@@ -146,7 +146,7 @@ public final class EventStreamRoutes {
           + "it reads again or goes away");
     }
     vertx.setPeriodic(REVOCATION_CHECK_MILLIS, t -> closeRevoked());
-    vertx.eventBus().<LoggedEvent>consumer(EventAddresses.EVENTS, this::fanOutPublishedEvent);
+    vertx.eventBus().<LoggedEvent>localConsumer(EventAddresses.EVENTS, this::fanOutPublishedEvent);
     router.get(PATH).handler(new EventStreamHandshake(auth, isRevoked, log, groups,
         accepted -> home.run(() -> subscribe(accepted))));
   }

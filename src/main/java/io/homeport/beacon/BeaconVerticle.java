@@ -102,13 +102,13 @@ public final class BeaconVerticle extends VerticleBase {
             vertx.eventBus().publish(EventAddresses.WAKE_SENT, deviceId);
           }
         });
-    vertx.eventBus().<String>consumer(EventAddresses.WAKE_REQUEST, msg -> wakes.request(msg.body()));
-    vertx.eventBus().<String>consumer(EventAddresses.WAKE_STOP, msg -> wakes.calledIn(msg.body()));
+    vertx.eventBus().<String>localConsumer(EventAddresses.WAKE_REQUEST, msg -> wakes.request(msg.body()));
+    vertx.eventBus().<String>localConsumer(EventAddresses.WAKE_STOP, msg -> wakes.calledIn(msg.body()));
     long grace = config.offlineGrace().toMillis();
     long forget = Math.max(grace, nonces.maxLifetimeMillis());
     vertx.setPeriodic(Math.max(100, Math.min(1000, grace / 4)), id -> presence.sweep(clock.millis(), grace, forget));
     presence.addListener(wakeOnOnline);
-    vertx.eventBus().<LoggedEvent>consumer(EventAddresses.EVENTS, msg -> {
+    vertx.eventBus().<LoggedEvent>localConsumer(EventAddresses.EVENTS, msg -> {
       if (msg.body().event() instanceof DeviceEvent.Revoked revoked) {
         wakes.stop(revoked.deviceId());
         presence.remove(revoked.deviceId());

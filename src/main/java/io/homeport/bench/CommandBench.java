@@ -163,7 +163,7 @@ public final class CommandBench {
       List<DeviceAgent> agents = startAgents(agentVertx, bundles);
 
       MessageConsumer<LoggedEvent> consumer =
-          serverVertx.eventBus().consumer(EventAddresses.EVENTS, msg -> onEvent(msg.body().event()));
+          serverVertx.eventBus().<io.homeport.event.LoggedEvent>localConsumer(EventAddresses.EVENTS, msg -> onEvent(msg.body().event()));
       await(consumer.completion(), STARTUP_TIMEOUT, "event-bus subscription");
       Context context = serverVertx.getOrCreateContext(); // creates run on an event loop, as the API's do
 

@@ -1,5 +1,6 @@
 package io.homeport.cli;
 
+import io.homeport.cluster.HazelcastClusters;
 import io.homeport.config.ConfigException;
 import io.homeport.config.HomeportConfig;
 import io.homeport.metrics.MetricsVertx;
@@ -29,7 +30,21 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("homeport: configuration error: " + e.getMessage());
       return 2;
     }
-    Vertx vertx = MetricsVertx.create(new VertxOptions().setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    Vertx vertx;
+    if (cfg.cluster().enabled()) {
+      try {
+        vertx = MetricsVertx.createClustered(options, HazelcastClusters.manager(cfg.cluster()),
+            HazelcastClusters.nodeName(cfg.cluster())).await(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.error("could not join the cluster {} as {}: {}", cfg.cluster().members(),
+            HazelcastClusters.nodeName(cfg.cluster()), e.getMessage(), e);
+        return 1;
+      }
+      LOG.info("cluster mode: node {} joined {}", HazelcastClusters.nodeName(cfg.cluster()), cfg.cluster().members());
+    } else {
+      vertx = MetricsVertx.create(options);
+    }
     HomeportServer server;
     try {
       server = HomeportServer.start(vertx, cfg).await(60, TimeUnit.SECONDS);

@@ -308,6 +308,14 @@ public final class CommandService {
     dueSignal.due(deviceId);
   }
 
+  /**
+   * Another node of a cluster queued or re-queued commands for the device: look at the store now
+   * rather than at the next sweep, so the node its keepalives reach wakes it at once.
+   */
+  public void queuedElsewhere(String deviceId) {
+    refreshPending(deviceId);
+  }
+
   private void refreshPending(String deviceId) {
     commands.due(deviceId, now(), 1).onSuccess(due -> {
       if (!due.isEmpty()) {

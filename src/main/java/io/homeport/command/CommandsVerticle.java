@@ -25,7 +25,7 @@ public final class CommandsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().<String>consumer(EventAddresses.WAKE_SENT, msg -> commands.woken(msg.body())
+    vertx.eventBus().<String>localConsumer(EventAddresses.WAKE_SENT, msg -> commands.woken(msg.body())
         .onFailure(e -> LOG.warn("could not mark the commands of device {} woken: {}", msg.body(), e.getMessage())));
     vertx.setPeriodic(sweepMillis, id -> sweep());
     return commands.sweep();

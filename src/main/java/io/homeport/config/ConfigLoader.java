@@ -38,6 +38,7 @@ public final class ConfigLoader {
       "deviceChannel.bind", "deviceChannel.port", "deviceChannel.publicPort",
       "api.bind", "api.port",
       "store.url", "store.passwordFile", "store.poolSize",
+      "cluster.enabled", "cluster.members", "cluster.host", "cluster.port",
       "enrollment.tokenTtl", "enrollment.certificateValidity",
       "commands.resultTimeout",
       "plugins.directory",
@@ -122,6 +123,7 @@ public final class ConfigLoader {
     if (interval.toSeconds() < 1 || interval.toMillis() % 1000 != 0) {
       throw new ConfigException("beacon.keepaliveInterval must be a whole number of seconds, at least 1s");
     }
+    HomeportConfig.StoreSettings store = store(v, env);
     return new HomeportConfig(
         get(v, "dataDir", s -> Path.of(nonEmpty(s))),
         get(v, "publicHosts", ConfigLoader::hosts),
@@ -131,7 +133,7 @@ public final class ConfigLoader {
         grace,
         endpoint(v, "deviceChannel"),
         new Endpoint(get(v, "api.bind", ConfigLoader::bindAddress), get(v, "api.port", ConfigLoader::port), 0),
-        store(v, env),
+        store,
         get(v, "enrollment.tokenTtl", ConfigLoader::positiveDuration),
         get(v, "enrollment.certificateValidity", ConfigLoader::positiveDuration),
         get(v, "commands.resultTimeout", ConfigLoader::positiveDuration),
@@ -145,7 +147,7 @@ public final class ConfigLoader {
         sessions(v),
         new HomeportConfig.Relay(endpoint(v, "relay"),
             get(v, "relay.maxSessionBytes", o -> positiveLong(o, Long.MAX_VALUE)), turn(v)),
-        externalIssuer(v));
+        externalIssuer(v), cluster(v, store));
   }
 
   private static HomeportConfig.Sessions sessions(Map<String, Object> v) {
@@ -214,6 +216,38 @@ public final class ConfigLoader {
       throw new ConfigException("auth.externalIssuer must differ from Homeport's own issuer '" + issuer + "'");
     }
     return issuer.isEmpty() ? null : new HomeportConfig.ExternalIssuer(issuer, Path.of(file));
+  }
+
+  /** Cluster mode needs the PostgreSQL store: SQLite is one process's file. */
+  private static HomeportConfig.Cluster cluster(Map<String, Object> v, HomeportConfig.StoreSettings store) {
+    boolean enabled = get(v, "cluster.enabled", ConfigLoader::bool);
+    List<String> members = get(v, "cluster.members", o -> {
+      if (o == null || (o instanceof String s && s.isBlank())) {
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (String m : o instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+          : Arrays.asList(o.toString().split(","))) {
+        String member = m.trim();
+        if (!member.matches("[A-Za-z0-9.:\\[\\]-]+:[0-9]{1,5}")) {
+          throw new IllegalArgumentException("'" + member + "' is not host:port");
+        }
+        out.add(member);
+      }
+      return out;
+    });
+    String host = get(v, "cluster.host", s -> nonEmpty(s).trim());
+    int port = get(v, "cluster.port", ConfigLoader::port);
+    if (enabled && store.url().isEmpty()) {
+      throw new ConfigException("cluster.enabled needs the PostgreSQL store: set store.url = "
+          + "postgresql://user@host:port/database (the embedded SQLite database is one process's file and cannot be "
+          + "shared by nodes)");
+    }
+    if (enabled && members.isEmpty()) {
+      throw new ConfigException("cluster.enabled needs cluster.members: the host:port of the nodes to join "
+          + "(TCP-IP join; there is no multicast discovery)");
+    }
+    return new HomeportConfig.Cluster(enabled, members, host, port);
   }
 
   /**
@@ -306,6 +340,17 @@ public final class ConfigLoader {
     } catch (RuntimeException e) {
       throw new ConfigException("invalid setting " + key + " (environment " + envName(key) + "): " + e.getMessage());
     }
+  }
+
+  private static boolean bool(Object o) {
+    if (o instanceof Boolean b) {
+      return b;
+    }
+    String text = nonEmpty(o).trim();
+    if (!text.equals("true") && !text.equals("false")) {
+      throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+    }
+    return Boolean.parseBoolean(text);
   }
 
   private static String nonEmpty(Object o) {

@@ -32,7 +32,8 @@ public record HomeportConfig(
     Events events,
     Sessions sessions,
     Relay relay,
-    ExternalIssuer externalIssuer) {
+    ExternalIssuer externalIssuer,
+    Cluster cluster) {
 
   /** The {@code iss} of the tokens Homeport mints itself; an external issuer must use another. */
   public static final String TOKEN_ISSUER = "homeport";
@@ -176,6 +177,24 @@ public record HomeportConfig(
     Objects.requireNonNull(events, "events");
     sessions = sessions == null ? Sessions.DEFAULTS : sessions;
     relay = relay == null ? Relay.DEFAULTS : relay;
+    cluster = cluster == null ? Cluster.OFF : cluster;
+  }
+
+  /**
+   * Cluster mode (DESIGN 7): several nodes on one PostgreSQL store, Vert.x clustered on Hazelcast.
+   *
+   * @param members {@code host:port} of the Hazelcast members to join (TCP-IP join, no multicast); may
+   *     include this node
+   * @param host the address this node's Hazelcast member binds and is reached at
+   * @param port this node's Hazelcast port
+   */
+  public record Cluster(boolean enabled, List<String> members, String host, int port) {
+    public static final Cluster OFF = new Cluster(false, List.of(), "127.0.0.1", 5701);
+
+    public Cluster {
+      members = List.copyOf(members);
+      Objects.requireNonNull(host, "host");
+    }
   }
 
   /** The host devices are told to use: the first public host. */
@@ -188,45 +207,45 @@ public record HomeportConfig(
     Endpoint any = new Endpoint("127.0.0.1", 0, 0);
     return new HomeportConfig(dataDir, publicHosts, any, 0, keepaliveInterval, offlineGrace, any, any, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events, sessions, new Relay(any, relay.maxSessionBytes(), relay.turn()), externalIssuer);
+        pluginsDirectory, metrics, events, sessions, new Relay(any, relay.maxSessionBytes(), relay.turn()), externalIssuer, cluster);
   }
 
   public HomeportConfig withDataDir(Path dir) {
     return new HomeportConfig(dir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
+        pluginsDirectory, metrics, events, sessions, relay, externalIssuer, cluster);
   }
 
   public HomeportConfig withPluginsDirectory(Path dir) {
     return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, store,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events, sessions, relay, externalIssuer);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, dir, metrics, events, sessions, relay, externalIssuer, cluster);
   }
 
   public HomeportConfig withKeepalive(Duration interval, Duration grace) {
     return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, interval, grace, deviceChannel, api, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout,
-        pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
+        pluginsDirectory, metrics, events, sessions, relay, externalIssuer, cluster);
   }
 
   public HomeportConfig withMetrics(MetricsSettings settings) {
     return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, store,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events, sessions, relay, externalIssuer);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, settings, events, sessions, relay, externalIssuer, cluster);
   }
 
   /** A copy with these beacon and device-channel endpoints (a restart on the ports a first start bound). */
   public HomeportConfig withListeners(Endpoint newBeacon, Endpoint newDeviceChannel) {
     return new HomeportConfig(dataDir, publicHosts, newBeacon, beaconAltPort, keepaliveInterval, offlineGrace, newDeviceChannel, api,
-        store, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, externalIssuer);
+        store, enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, externalIssuer, cluster);
   }
 
   public HomeportConfig withSessions(Sessions settings) {
     return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, store,
         enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, settings, relay,
-        externalIssuer);
+        externalIssuer, cluster);
   }
 
   public HomeportConfig withExternalIssuer(ExternalIssuer issuer) {
     return new HomeportConfig(dataDir, publicHosts, beacon, beaconAltPort, keepaliveInterval, offlineGrace, deviceChannel, api, store,
-        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, issuer);
+        enrollmentTokenTtl, certificateValidity, commandResultTimeout, pluginsDirectory, metrics, events, sessions, relay, issuer, cluster);
   }
 }

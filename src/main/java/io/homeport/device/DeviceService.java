@@ -223,6 +223,24 @@ public final class DeviceService implements Lifecycle {
         });
   }
 
+  /**
+   * Brings this node's in-memory view of one device (credentials in the keyring, groups, the CRL) in step
+   * with the store, after another node of a cluster enrolled, revoked or deleted it. Idempotent.
+   */
+  public Future<Void> refreshFromStore(String id) {
+    return devices.findById(id).compose(found -> {
+      if (found.isEmpty()) {
+        keyring.removed(id);
+        groups.removed(id);
+      } else if (found.get().state() == DeviceState.REVOKED) {
+        keyring.revoked(id);
+      } else if (found.get().state() == DeviceState.ENROLLED) {
+        keyring.enrolled(found.get());
+      }
+      return revocationList.refresh();
+    });
+  }
+
   public Future<Device> revoke(String id) {
     return devices.revoke(id, clock.instant()).compose(d -> {
       if (d.isEmpty()) {

@@ -120,7 +120,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
     router.post("/device/v1/commands/:id/result").handler(this::result);
     router.get("/device/v1/address-list").handler(this::addressList);
     router.post("/device/v1/application-calls").handler(this::applicationCall);
-    vertx.eventBus().<String>consumer(EventAddresses.WORK_AVAILABLE, msg -> polls.available(msg.body()));
+    vertx.eventBus().<String>localConsumer(EventAddresses.WORK_AVAILABLE, msg -> polls.available(msg.body()));
     router.route().last().handler(Problems::notFound);
 
     HttpServerOptions options = new HttpServerOptions()

@@ -79,6 +79,61 @@ public final class EventJson {
     return data;
   }
 
+  /** Command states after which nothing changes (command.CommandState#isFinal; events sit below commands). */
+  private static final java.util.Set<String> FINAL_COMMAND_STATES =
+      java.util.Set.of("succeeded", "failed", "expired", "timed-out", "cancelled");
+
+  /**
+   * The typed event back from its stored form: what {@link #data} wrote, read again. Cluster mode reads
+   * the events other nodes stored this way, so that every node's consumers see every event typed.
+   *
+   * @throws IllegalArgumentException for a type this version does not know
+   */
+  public static DomainEvent parse(StoredEvent stored) {
+    io.vertx.core.json.JsonObject d = new io.vertx.core.json.JsonObject(stored.data());
+    java.time.Instant t = stored.time();
+    String device = stored.deviceId();
+    EventType type = java.util.Arrays.stream(EventType.values()).filter(e -> e.wireName().equals(stored.type()))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown event type " + stored.type()));
+    return switch (type) {
+      case DEVICE_ENROLLED -> new DeviceEvent.Enrolled(device, t, d.getString("certificateSerial"));
+      case DEVICE_ONLINE -> new DeviceEvent.Online(device, t, d.getString("publicAddress"));
+      case DEVICE_ADDRESS_CHANGED -> new DeviceEvent.AddressChanged(device, t, d.getString("previousAddress"),
+          d.getString("publicAddress"));
+      case DEVICE_OFFLINE -> new DeviceEvent.Offline(device, t, java.time.Instant.parse(d.getString("lastSeen")),
+          d.getString("publicAddress"));
+      case DEVICE_REVOKED -> new DeviceEvent.Revoked(device, t, d.getBoolean("deleted", false));
+      case DEVICE_APPLICATION_WOKEN -> new DeviceEvent.ApplicationWoken(device, t, d.getString("applicationServer"));
+      case DEVICE_APPLICATION_FAILED -> new DeviceEvent.ApplicationFailed(device, t, d.getString("applicationServer"),
+          d.getString("reason"), d.getString("detail", ""));
+      case COMMAND_QUEUED, COMMAND_WOKEN, COMMAND_DELIVERED, COMMAND_SUCCEEDED, COMMAND_FAILED, COMMAND_EXPIRED,
+          COMMAND_TIMED_OUT, COMMAND_CANCELLED -> {
+        io.vertx.core.json.JsonObject appliance = d.getJsonObject("appliance");
+        Object result = d.getValue("result");
+        yield new CommandEvent(type, t, device, d.getString("commandId"), d.getString("action"), d.getString("state"),
+            FINAL_COMMAND_STATES.contains(d.getString("state")), d.getString("status"), d.getString("code"),
+            result instanceof io.vertx.core.json.JsonObject o ? o.getMap()
+                : result instanceof io.vertx.core.json.JsonArray a ? a.getList() : result,
+            appliance == null ? null
+                : new CommandEvent.Appliance(d.getString("plugin"), appliance.getString("type"), appliance.getString("address")));
+      }
+      case SESSION_REQUESTED -> new SessionEvent.Requested(device, t, d.getString("sessionId"), d.getString("role"),
+          d.getString("peerId"), d.getString("mode"));
+      case SESSION_ESTABLISHED -> new SessionEvent.Established(device, t, d.getString("sessionId"), d.getString("role"),
+          d.getString("peerId"), java.time.Instant.parse(d.getString("expiresAt")));
+      case SESSION_EXTENDED -> new SessionEvent.Extended(device, t, d.getString("sessionId"), d.getString("role"),
+          d.getString("peerId"), java.time.Instant.parse(d.getString("expiresAt")), d.getString("extendedBy"));
+      case SESSION_ENDED -> new SessionEvent.Ended(device, t, d.getString("sessionId"), d.getString("role"),
+          d.getString("peerId"), d.getString("reason"), d.getString("endedBy"));
+      case SESSION_REJECTED -> new SessionEvent.Rejected(device, t, d.getString("sessionId"), d.getString("role"),
+          d.getString("peerId"), d.getString("reason"));
+      case PLUGIN_LOADED -> new PluginEvent.Loaded(t, d.getString("plugin"), d.getString("version"), d.getString("jar"));
+      case PLUGIN_FAILED -> new PluginEvent.Failed(t, d.getString("jar"), d.getString("reason"));
+      case ADDRESSLIST_PUBLISHED -> new AddressListEvent.Published(t, d.getString("scope"), d.getLong("version"),
+          d.getBoolean("urgent"), d.getInteger("entries"));
+    };
+  }
+
   private static void putIfPresent(Map<String, Object> data, String key, Object value) {
     if (value != null) {
       data.put(key, value);

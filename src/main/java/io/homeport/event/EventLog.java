@@ -48,6 +48,14 @@ import org.slf4j.LoggerFactory;
  * that other writers are never locked out for long. Store calls are asynchronous (worker threads of the
  * pool), so nothing here blocks an event loop.
  *
+ * <p><b>Cluster mode.</b> Several nodes store into one log, and every node's consumers must see every
+ * node's events, in id order. A tailing log ({@link #tailing}) therefore does not publish what it stored:
+ * it reads the store after the last id it published, every {@value #TAIL_MILLIS} ms and at once after
+ * each of its own batches, and publishes what it finds in id order, its own events as they were
+ * handed to it and other nodes' events typed again from their stored form ({@link EventJson#parse}). The
+ * store assigns ids in commit order (PostgreSQL: a counter row each append takes first), so a read after
+ * an id never misses an event committed later with a lower one.
+ *
  * <p>While deployed, the log is registered with its Vert.x instance ({@link #running}) so the API's event
  * stream can replay from it. Undeploying it stores and publishes what is still queued first.
  */
@@ -66,6 +74,8 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
   static final Duration STOP_FLUSH_TIMEOUT = Duration.ofSeconds(10);
 
   private static final String REGISTRY = "io.homeport.event.EventLog";
+  /** How often a tailing log reads the events other nodes stored. */
+  static final long TAIL_MILLIS = 100;
 
   private final EventRepository repository;
   private final HomeportConfig.Events settings;
@@ -96,17 +106,32 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
   private record Waiter(long target, Promise<Void> promise) {}
 
   private final long prunePeriodMillis;
+  /** Cluster mode: publish from the store, in id order, rather than what this node stored. */
+  private final boolean tail;
+  /** Tailing: this node's stored events by id, waiting for the tail to publish them typed as given. */
+  private final java.util.Map<Long, DomainEvent> ownStored = new java.util.HashMap<>();
+  /** Tailing: the last id published; context only. */
+  private long tailedTo;
+  private boolean tailing;
+  private boolean tailAgain;
 
   public EventLog(EventRepository repository, HomeportConfig.Events settings, Clock clock) {
-    this(repository, settings, clock, PRUNE_PERIOD_MILLIS);
+    this(repository, settings, clock, PRUNE_PERIOD_MILLIS, false);
+  }
+
+  /** A log for cluster mode: it publishes every node's events from the store, in id order. */
+  public static EventLog tailing(EventRepository repository, HomeportConfig.Events settings, Clock clock) {
+    return new EventLog(repository, settings, clock, PRUNE_PERIOD_MILLIS, true);
   }
 
   /** With another pruning period, for tests. */
-  EventLog(EventRepository repository, HomeportConfig.Events settings, Clock clock, long prunePeriodMillis) {
+  EventLog(EventRepository repository, HomeportConfig.Events settings, Clock clock, long prunePeriodMillis,
+      boolean tail) {
     this.repository = Objects.requireNonNull(repository, "repository");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.prunePeriodMillis = prunePeriodMillis;
+    this.tail = tail;
   }
 
   /** The log deployed on this Vert.x instance, for the event stream; fails when none is running. */
@@ -129,8 +154,13 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
     registry(vertx).put("log", this);
     schedule();
     return repository.latestId().onSuccess(id -> {
-      LOG.info("event log open at id {} (retention {} / {} events)", id,
-          Durations.format(settings.retentionMaxAge()), settings.retentionMaxCount());
+      LOG.info("event log open at id {} (retention {} / {} events{})", id,
+          Durations.format(settings.retentionMaxAge()), settings.retentionMaxCount(),
+          tail ? "; cluster mode: publishing every node's events from the store" : "");
+      if (tail) {
+        tailedTo = id;
+        vertx.setPeriodic(TAIL_MILLIS, t -> tail());
+      }
       prune();
       pruneTimer = vertx.setPeriodic(prunePeriodMillis, t -> prune());
     });
@@ -273,7 +303,14 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
         }
         List<StoredEvent> stored = ar.result();
         for (int i = 0; i < stored.size(); i++) {
-          vertx.eventBus().publish(EventAddresses.EVENTS, new LoggedEvent(stored.get(i), batch.get(i).event()));
+          if (tail) {
+            ownStored.put(stored.get(i).id(), batch.get(i).event());
+          } else {
+            vertx.eventBus().publish(EventAddresses.EVENTS, new LoggedEvent(stored.get(i), batch.get(i).event()));
+          }
+        }
+        if (tail) {
+          tail();
         }
         published += batch.size();
         finished(batch.size());
@@ -289,6 +326,40 @@ public final class EventLog extends VerticleBase implements EventPublisher, Shar
               + "wait behind it in order", batch.size(), failuresInARow, delay, backlog.get() - batch.size(), ar.cause());
         }
         vertx.setTimer(delay, t -> write(batch));
+      }
+    });
+  }
+
+  /** Tailing: publishes what the store holds after the last id published, in id order; one read at a time. */
+  private void tail() {
+    if (tailing) {
+      tailAgain = true;
+      return;
+    }
+    tailing = true;
+    tailAgain = false;
+    repository.readAfter(tailedTo, BATCH).onComplete(ar -> {
+      tailing = false;
+      if (ar.failed()) {
+        LOG.warn("event log: could not read the events after id {}: {}", tailedTo, ar.cause().getMessage());
+        return;
+      }
+      for (StoredEvent stored : ar.result()) {
+        DomainEvent own = ownStored.remove(stored.id());
+        DomainEvent typed;
+        try {
+          typed = own != null ? own : EventJson.parse(stored);
+        } catch (RuntimeException e) {
+          LOG.warn("event log: event {} of type {} from another node is not understood here; skipped on the bus",
+              stored.id(), stored.type());
+          tailedTo = stored.id();
+          continue;
+        }
+        vertx.eventBus().publish(EventAddresses.EVENTS, new LoggedEvent(stored, typed));
+        tailedTo = stored.id();
+      }
+      if (tailAgain || ar.result().size() == BATCH) {
+        tail();
       }
     });
   }

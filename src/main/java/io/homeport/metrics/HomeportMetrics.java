@@ -129,7 +129,7 @@ public final class HomeportMetrics extends VerticleBase {
   @Override
   public Future<?> start() {
     registerMeters();
-    vertx.eventBus().<LoggedEvent>consumer(EventAddresses.EVENTS, msg -> onEvent(msg.body().event()));
+    vertx.eventBus().<LoggedEvent>localConsumer(EventAddresses.EVENTS, msg -> onEvent(msg.body().event()));
     if (!settings.separateListener()) {
       return Future.succeededFuture();
     }

@@ -33,16 +33,34 @@ public final class MetricsVertx {
   /** A Vert.x instance with metrics enabled; {@code options} is used as given, with its metrics options replaced. */
   public static Vertx create(VertxOptions options) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return remember(builder(options, registry).build(), registry);
+  }
+
+  /**
+   * A clustered Vert.x instance (cluster mode) with metrics enabled, every meter tagged with the node's
+   * name, so that the nodes' scrapes can be told apart and summed.
+   */
+  public static io.vertx.core.Future<Vertx> createClustered(VertxOptions options,
+      io.vertx.core.spi.cluster.ClusterManager clusterManager, String nodeName) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("node", nodeName);
+    return builder(options, registry).withClusterManager(clusterManager).buildClustered()
+        .map(vertx -> remember(vertx, registry));
+  }
+
+  private static io.vertx.core.VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         // Vert.x keeps backends in a static map by this name: one per instance, so that servers in one JVM (tests) stay apart
         .setRegistryName("homeport-" + UUID.randomUUID())
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET);
-    Vertx vertx = Vertx.builder()
+    return Vertx.builder()
         .with(new VertxOptions(options).setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
+  }
+
+  private static Vertx remember(Vertx vertx, PrometheusMeterRegistry registry) {
     synchronized (REGISTRIES) {
       REGISTRIES.put(vertx, new WeakReference<>(registry));
     }

@@ -22,7 +22,7 @@ public final class SessionsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.setPeriodic(sweepMillis, id -> sessions.sweep());
-    vertx.eventBus().<LoggedEvent>consumer(EventAddresses.EVENTS, msg -> {
+    vertx.eventBus().<LoggedEvent>localConsumer(EventAddresses.EVENTS, msg -> {
       if (msg.body().event() instanceof DeviceEvent.Revoked revoked) {
         sessions.deviceRevoked(revoked.deviceId());
       }

@@ -101,7 +101,7 @@ public final class HomeportServer {
     private Clock clock = Clock.systemUTC();
     private StoreFactory store = Builder::configuredStore;
     private PresenceDirectory presence;
-    private EventLogFactory eventLog = EventLog::new;
+    private EventLogFactory eventLog;
     private PluginRegistry plugins;
     private final List<PresenceListener> presenceListeners = new ArrayList<>();
     private int beaconIntakeThreads = Runtime.getRuntime().availableProcessors();
@@ -257,7 +257,9 @@ public final class HomeportServer {
     this.config = b.config;
     this.clock = b.clock;
     this.storeFactory = b.store;
-    this.eventLogFactory = b.eventLog;
+    // cluster mode: every node publishes every node's events, read back from the shared store
+    this.eventLogFactory = b.eventLog != null ? b.eventLog
+        : config.cluster().enabled() ? EventLog::tailing : EventLog::new;
     this.presence = b.presence != null ? b.presence : new PresenceTable();
     this.pluginRegistry = b.plugins != null ? b.plugins
         : new PluginRegistry(new PluginLoader(config.pluginsDirectory()));
@@ -383,6 +385,8 @@ public final class HomeportServer {
           return deploy(api);
         })
         // last: its first sweep wakes devices with commands stored before a restart
+        .compose(v -> config.cluster().enabled()
+            ? deploy(new io.homeport.cluster.ClusterSync(devices, commands, addressLists)) : Future.succeededFuture())
         .compose(v -> deploy(new CommandsVerticle(commands, COMMAND_SWEEP_MILLIS)))
         .compose(v -> deploy(new SessionsVerticle(sessions, SESSION_SWEEP_MILLIS)))
         .onSuccess(v -> LOG.info("Homeport is up: API port {}, beacon UDP port {}, device channel port {}, relay UDP port {}",

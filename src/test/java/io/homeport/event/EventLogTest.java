@@ -169,7 +169,7 @@ class EventLogTest {
 
     // when a log keeping 7 days and at most 10 events starts, pruning every 200 ms
     EventLog log = new EventLog(store.events(), new HomeportConfig.Events(Duration.ofDays(7), 10, 100, Duration.ofSeconds(30)),
-        Clock.systemUTC(), 200);
+        Clock.systemUTC(), 200, false);
     await(vertx.deployVerticle(log));
 
     // then at start the old events and the oldest recent ones beyond 10 are deleted

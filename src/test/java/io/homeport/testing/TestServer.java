@@ -67,6 +67,16 @@ public final class TestServer implements AutoCloseable {
     return t;
   }
 
+  /** A node of a cluster (the config's cluster settings): a clustered Vert.x of its own, then the server. */
+  public static TestServer startClustered(HomeportConfig config) throws Exception {
+    Vertx vertx = MetricsVertx.createClustered(new VertxOptions().setPreferNativeTransport(true),
+        io.homeport.cluster.HazelcastClusters.manager(config.cluster()),
+        io.homeport.cluster.HazelcastClusters.nodeName(config.cluster())).await(60, TimeUnit.SECONDS);
+    TestServer t = new TestServer(vertx, config, builder -> {});
+    t.startServer();
+    return t;
+  }
+
   private void startServer() throws Exception {
     HomeportServer.Builder builder = HomeportServer.builder(vertx, config);
     parts.accept(builder);
