@@ -270,11 +270,11 @@ public final class CommandService {
   }
 
   /**
-   * One sweep: expires commands past their TTL, times out (or requeues) delivered commands past
-   * their deadline, and brings {@link PendingCommands} in step with the store, signalling devices
-   * whose commands became due (a notBefore passed, a requeue, or the first sweep after a restart).
+   * The sweep's state changes: expires commands past their TTL, times out (or requeues) delivered
+   * commands past their deadline; {@link #refreshDue} is the sweep's other half. In a cluster one node at a time runs them
+   * (each change is a conditional update anyway, so a command changes, and is evented, once).
    */
-  public Future<Void> sweep() {
+  public Future<Void> transitions() {
     Instant now = now();
     return commands.expire(now)
         .onSuccess(expired -> expired.forEach(c -> {
@@ -291,7 +291,16 @@ public final class CommandService {
             publish(EventType.COMMAND_QUEUED, c);
           }
         }))
-        .compose(v -> commands.devicesWithDueCommands(now))
+        .mapEmpty();
+  }
+
+  /**
+   * The sweep's reading part, which every node of a cluster runs: brings {@link PendingCommands} in step
+   * with the store and signals devices whose commands became due.
+   */
+  public Future<Void> refreshDue() {
+    Instant now = now();
+    return commands.devicesWithDueCommands(now)
         .compose(due -> commands.devicesWithUnansweredDeliveries(now.minus(REOFFER_AFTER)).map(unanswered -> {
           Set<String> all = new java.util.TreeSet<>(due);
           all.addAll(unanswered);

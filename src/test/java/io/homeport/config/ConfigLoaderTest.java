@@ -97,6 +97,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("Verifies that cluster mode is refused on the embedded SQLite store naming the settings, needs members, "
+      + "and is accepted on PostgreSQL")
+  void clusterSettings() {
+    // given cluster mode on the default (SQLite) store, then start-up stops naming both settings
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOMEPORT_CLUSTER_ENABLED", "true",
+        "HOMEPORT_CLUSTER_MEMBERS", "10.0.0.1:5701")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.enabled").hasMessageContaining("store.url");
+    // and on PostgreSQL without members, it names cluster.members
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOMEPORT_CLUSTER_ENABLED", "true",
+        "HOMEPORT_STORE_URL", "postgresql://homeport@db:5432/homeport")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.members");
+    // and a member that is not host:port is refused
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOMEPORT_CLUSTER_MEMBERS", "node-a")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.members");
+    // when on PostgreSQL with members, then it is accepted as given
+    HomeportConfig c = ConfigLoader.load(null, Map.of("HOMEPORT_CLUSTER_ENABLED", "true",
+        "HOMEPORT_STORE_URL", "postgresql://homeport@db:5432/homeport", "HOMEPORT_CLUSTER_MEMBERS",
+        "10.0.0.1:5701, 10.0.0.2:5701", "HOMEPORT_CLUSTER_HOST", "10.0.0.1"));
+    assertThat(c.cluster()).isEqualTo(new HomeportConfig.Cluster(true, List.of("10.0.0.1:5701", "10.0.0.2:5701"),
+        "10.0.0.1", 5701));
+    // and off by default
+    assertThat(ConfigLoader.load(null, Map.of()).cluster().enabled()).isFalse();
+  }
+
+  @Test
   @DisplayName("Verifies that every setting has an environment variable following the documented rule")
   void environmentNames() {
     assertThat(ConfigLoader.envName("beacon.keepaliveInterval")).isEqualTo("HOMEPORT_BEACON_KEEPALIVE_INTERVAL");
