@@ -98,6 +98,9 @@ class ClusterTest {
       assertThat(done.getString("state")).isEqualTo("succeeded");
       assertThat(nodeB.server().beacon().wakesSent()).isGreaterThan(wakesB);
       assertThat(nodeA.server().beacon().wakesSent()).isEqualTo(wakesA);
+      // and node B's metrics say so, tagged with its node
+      String metricsB = nodeB.api("GET", "/metrics", nodeB.adminToken(), null).body();
+      assertThat(metricsB).containsPattern("homeport_wakes_sent_total\\{[^}]*node=\"127\\.0\\.0\\.1:[0-9]+\"[^}]*} [1-9]");
 
       // and node A's bus carried node B's device.online event and the command's events, ids increasing
       TestServer.await("node A saw the command succeed", Duration.ofSeconds(5), () -> seenOnA.stream()
