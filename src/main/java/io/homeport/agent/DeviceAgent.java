@@ -97,9 +97,8 @@ public final class DeviceAgent extends VerticleBase {
   private NatDiscovery natDiscovery;
   private AddressBook addressBook = AddressBook.inMemory();
   private ApplicationCalls applicationCalls;
+  private AddressListFollower addressLists;
   private HomeportEndpoints endpoints;
-  /** The address-list fetch under way, null when none. */
-  private Future<Void> listFetch;
   private StunAttributes.Mapping natMapping = StunAttributes.Mapping.UNKNOWN;
   private int lifetimeAtLeastSeconds;
   private int lifetimeBelowSeconds;
@@ -285,6 +284,11 @@ public final class DeviceAgent extends VerticleBase {
     if (applicationCalls == null) {
       applicationCalls = new ApplicationCaller(vertx, bundle, commandHandler);
     }
+    addressLists = new AddressListFollower(vertx, bundle.deviceId(), addressBook, () -> channel, applicationCalls,
+        book -> {
+          session.addressListVersion(book.version());
+          followListedEndpoints();
+        });
     return resolve(endpoints.current())
         .compose(address -> {
           use(endpoints.current(), address);
@@ -347,45 +351,6 @@ public final class DeviceAgent extends VerticleBase {
       mappedAddress = null; // another beacon: first contact again (NAT discovery included)
       send();
     });
-  }
-
-  /**
-   * Fetches the changes of the address list since the version held (the whole list when the changes do
-   * not apply), stores it, and follows the Homeport endpoints it names. One fetch at a time: a caller
-   * during a fetch gets that fetch.
-   */
-  private Future<Void> fetchAddressList(String why) {
-    if (listFetch != null) {
-      return listFetch;
-    }
-    long held = addressBook.version();
-    LOG.debug("device {}: fetching the address list since version {} ({})", bundle.deviceId(), held, why);
-    Future<Void> fetch = channel.addressList(held)
-        .compose(update -> update == null ? Future.succeededFuture(false) : store(update))
-        .compose(applied -> applied ? Future.succeededFuture(true)
-            : channel.addressList(0).compose(full -> full == null ? Future.succeededFuture(false) : store(full)))
-        .map(changed -> {
-          session.addressListVersion(addressBook.version());
-          if (changed) {
-            LOG.info("device {}: address list version {} ({} entries)", bundle.deviceId(), addressBook.version(),
-                addressBook.entries().size());
-            followListedEndpoints();
-          }
-          return (Void) null;
-        });
-    listFetch = fetch;
-    fetch.onComplete(r -> {
-      listFetch = null;
-      if (r.failed()) {
-        LOG.warn("device {}: address list not fetched: {}", bundle.deviceId(), r.cause().getMessage());
-      }
-    });
-    return fetch;
-  }
-
-  /** Applies an update to the address book off the event loop (it writes the bundle directory); false when it did not apply. */
-  private Future<Boolean> store(io.vertx.core.json.JsonObject update) {
-    return vertx.executeBlocking(() -> addressBook.apply(update));
   }
 
   private void followListedEndpoints() {
@@ -490,8 +455,8 @@ public final class DeviceAgent extends VerticleBase {
           valid.reason().name().toLowerCase(java.util.Locale.ROOT));
       toServer(session.nextKeepalive(valid.wakeId()));
       switch (valid.reason()) {
-        case ADDRESS_LIST -> fetchAddressList("wake");
-        case APPLICATION -> callApplicationServer(valid.applicationServerId());
+        case ADDRESS_LIST -> addressLists.fetch("wake");
+        case APPLICATION -> addressLists.callApplicationServer(valid.applicationServerId());
         default -> inquire("wake");
       }
     } else if (verdict instanceof WakeValidator.Duplicate duplicate) {
@@ -502,43 +467,6 @@ public final class DeviceAgent extends VerticleBase {
       wakesDropped.incrementAndGet();
       LOG.warn("device {}: dropped a wake from {}: {}", bundle.deviceId(), source, invalid.reason());
     }
-  }
-
-  /**
-   * After an application wake: looks the server up in the address list (fetching the list when the id
-   * is not there; an unlisted server is never called), calls it, and reports how it went.
-   */
-  private void callApplicationServer(String applicationServerId) {
-    java.util.Optional<AddressBook.Entry> known = addressBook.entry(applicationServerId);
-    Future<java.util.Optional<AddressBook.Entry>> entry = known.isPresent() ? Future.succeededFuture(known)
-        : fetchAddressList("application server " + applicationServerId + " not in the list")
-            .map(v -> addressBook.entry(applicationServerId));
-    entry.onComplete(found -> {
-      if (found.failed() || found.result().isEmpty()) {
-        String detail = found.failed() ? "the address list could not be fetched: " + found.cause().getMessage()
-            : "not in address list version " + addressBook.version();
-        LOG.warn("device {}: application server {} not called: {}", bundle.deviceId(), applicationServerId, detail);
-        reportApplicationCall(applicationServerId, false, "not-listed", detail);
-        return;
-      }
-      applicationCalls.call(applicationServerId, found.result().get()).onComplete(outcome -> {
-        if (outcome.succeeded() && outcome.result().success()) {
-          reportApplicationCall(applicationServerId, true, null, null);
-        } else {
-          String reason = outcome.succeeded() ? outcome.result().reason() : "call-failed";
-          String detail = outcome.succeeded() ? outcome.result().detail() : outcome.cause().getMessage();
-          LOG.warn("device {}: call to application server {} failed: {} ({})", bundle.deviceId(), applicationServerId,
-              reason, detail);
-          reportApplicationCall(applicationServerId, false, reason, detail);
-        }
-      });
-    });
-  }
-
-  private void reportApplicationCall(String applicationServerId, boolean succeeded, String reason, String detail) {
-    channel.applicationCall(applicationServerId, succeeded, reason, detail)
-        .onFailure(e -> LOG.warn("device {}: could not report the call to application server {}: {}", bundle.deviceId(),
-            applicationServerId, e.getMessage()));
   }
 
   /** Calls hello and works through the delivered commands; one inquiry at a time, repeated while work arrives. */
@@ -648,7 +576,7 @@ public final class DeviceAgent extends VerticleBase {
     cancelTimers();
     endpoints.answered();
     if (accepted.pending().contains(StunAttributes.Pending.ADDRESS_LIST)) {
-      fetchAddressList("pending flag");
+      addressLists.fetch("pending flag");
     }
     if (accepted.serverTimeMillis() > 0) {
       wakes.serverTime(accepted.serverTimeMillis(), clock.millis());
