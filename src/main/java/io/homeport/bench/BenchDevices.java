@@ -1,5 +1,8 @@
 package io.homeport.bench;
 
+import io.homeport.server.HomeportServer;
+import io.homeport.pki.Pem;
+import io.homeport.agent.DeviceBundle;
 import io.homeport.agent.KeepaliveSession;
 import io.homeport.device.DeviceService;
 import io.homeport.pki.DeviceCsr;
@@ -36,5 +39,20 @@ final class BenchDevices {
     }
     out.printf("enrolled %d devices in %.1fs%n", n, (System.nanoTime() - start) / 1e9);
     return sessions;
+  }
+
+  /**
+   * Enrolls device {@code id} through the real path with a key pair of its own, as a reference agent's
+   * bundle that reaches the given beacon port and device channel.
+   */
+  static Future<DeviceBundle> bundle(HomeportServer server, String id, int beaconPort, int channelPort,
+      int keepaliveSeconds) {
+    KeyPair keys = DeviceKeys.generate();
+    DeviceService devices = server.devices();
+    return devices.create(new DeviceService.NewDevice(id, null, "bench", null))
+        .compose(created -> devices.enroll(created.enrollmentToken(), DeviceCsr.create(keys, id)))
+        .map(e -> new DeviceBundle(e.device().id(), "127.0.0.1", beaconPort, 0, "https://localhost:" + channelPort,
+            keepaliveSeconds, Pem.encodePrivateKey(keys.getPrivate()), e.certificate().chainPem(),
+            server.pki().caCertificatePem(), e.device().beaconKey()));
   }
 }

@@ -6,15 +6,11 @@ import io.homeport.agent.DeviceBundle;
 import io.homeport.command.CommandService;
 import io.homeport.config.ConfigLoader;
 import io.homeport.config.HomeportConfig;
-import io.homeport.device.DeviceService;
 import io.homeport.event.CommandEvent;
 import io.homeport.event.DomainEvent;
 import io.homeport.event.EventAddresses;
 import io.homeport.event.LoggedEvent;
 import io.homeport.event.EventType;
-import io.homeport.pki.DeviceCsr;
-import io.homeport.pki.DeviceKeys;
-import io.homeport.pki.Pem;
 import io.homeport.server.HomeportServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -25,7 +21,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -464,21 +459,14 @@ public final class CommandBench {
     int n = options.devices();
     out.printf("enrolling %d devices (one key pair each)...%n", n);
     long start = System.nanoTime();
-    DeviceService devices = server.devices();
-    String caPem = server.pki().caCertificatePem();
-    String channelUrl = "https://localhost:" + server.deviceChannelPort();
     int interval = (int) config.keepaliveInterval().toSeconds();
     List<DeviceBundle> bundles = new ArrayList<>(n);
     int batch = 32;
     for (int from = 0; from < n; from += batch) {
       List<Future<DeviceBundle>> inFlight = new ArrayList<>();
       for (int i = from; i < Math.min(n, from + batch); i++) {
-        String id = String.format("bench-%06d", i);
-        KeyPair keys = DeviceKeys.generate();
-        inFlight.add(devices.create(new DeviceService.NewDevice(id, null, "bench", null))
-            .compose(created -> devices.enroll(created.enrollmentToken(), DeviceCsr.create(keys, id)))
-            .map(e -> new DeviceBundle(e.device().id(), "127.0.0.1", server.beaconPort(), 0, channelUrl, interval,
-                Pem.encodePrivateKey(keys.getPrivate()), e.certificate().chainPem(), caPem, e.device().beaconKey())));
+        inFlight.add(BenchDevices.bundle(server, String.format("bench-%06d", i), server.beaconPort(),
+            server.deviceChannelPort(), interval));
       }
       for (Future<DeviceBundle> f : inFlight) {
         bundles.add(await(f, STARTUP_TIMEOUT, "enrollment"));

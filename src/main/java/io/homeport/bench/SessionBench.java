@@ -8,14 +8,10 @@ import io.homeport.agent.PeerDataPath;
 import io.homeport.agent.PeerSession;
 import io.homeport.config.ConfigLoader;
 import io.homeport.config.HomeportConfig;
-import io.homeport.device.DeviceService;
 import io.homeport.peer.ForwardedDatagram;
 import io.homeport.peer.PeerChannel;
 import io.homeport.peer.PeerFrames;
 import io.homeport.peer.PeerKeys;
-import io.homeport.pki.DeviceCsr;
-import io.homeport.pki.DeviceKeys;
-import io.homeport.pki.Pem;
 import io.homeport.rendezvous.PermissionList;
 import io.homeport.server.HomeportServer;
 import io.vertx.core.Future;
@@ -29,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -255,14 +250,8 @@ public final class SessionBench {
   }
 
   private static DeviceBundle enroll(HomeportServer server, HomeportConfig config, String id) {
-    KeyPair keys = DeviceKeys.generate();
-    DeviceService devices = server.devices();
-    return await(devices.create(new DeviceService.NewDevice(id, null, "bench", null))
-        .compose(created -> devices.enroll(created.enrollmentToken(), DeviceCsr.create(keys, id)))
-        .map(e -> new DeviceBundle(e.device().id(), "127.0.0.1", server.beaconPort(), 0,
-            "https://localhost:" + server.deviceChannelPort(), (int) config.keepaliveInterval().toSeconds(),
-            Pem.encodePrivateKey(keys.getPrivate()), e.certificate().chainPem(), server.pki().caCertificatePem(),
-            e.device().beaconKey())), "enrollment");
+    return await(BenchDevices.bundle(server, id, server.beaconPort(), server.deviceChannelPort(),
+        (int) config.keepaliveInterval().toSeconds()), "enrollment");
   }
 
   private static void awaitOnline(DeviceAgent... agents) throws InterruptedException {
