@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Load and latency tools (they print figures).",
     subcommands = {BenchCommand.Keepalive.class, BenchCommand.Commands.class, BenchCommand.Fleet.class,
-        BenchCommand.Enroll.class, BenchCommand.Sessions.class})
+        BenchCommand.Enroll.class, BenchCommand.Sessions.class, BenchCommand.Cluster.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -311,6 +311,42 @@ final class BenchCommand implements Runnable {
         return 2;
       }
       new io.homeport.bench.SessionBench(options, System.out).run();
+      return 0;
+    }
+  }
+
+  @Command(name = "cluster", mixinStandardHelpOptions = true,
+      description = "One node against a two-node cluster, both on PostgreSQL, in one run: keepalives accepted per "
+          + "second (devices spread over the nodes) and commands per second end to end (reference agents on both "
+          + "nodes, commands created through the first). On one machine this shows what clustering costs.")
+  static final class Cluster implements Callable<Integer> {
+    @Option(names = "--store-url", defaultValue = "postgresql://postgres@127.0.0.1:5432/test",
+        description = "PostgreSQL database a fresh schema per setup is made in (default: ${DEFAULT-VALUE}; password "
+            + "from HOMEPORT_STORE_PASSWORD).")
+    String storeUrl;
+
+    @Option(names = "--devices", defaultValue = "5000", description = "Simulated devices for keepalives (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--rate", defaultValue = "20000", description = "Keepalives offered per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--duration", defaultValue = "10s", description = "Keepalive load phase (default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--sockets", defaultValue = "16", description = "Client UDP sockets (default: ${DEFAULT-VALUE}).")
+    int sockets;
+
+    @Option(names = "--agents", defaultValue = "20", description = "Reference agents for commands (default: ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(names = "--commands", defaultValue = "500", description = "Commands created (default: ${DEFAULT-VALUE}).")
+    int commands;
+
+    @Override
+    public Integer call() throws Exception {
+      new io.homeport.bench.ClusterBench(new io.homeport.bench.ClusterBench.Options(devices, rate,
+          Durations.parse(duration), sockets, agents, commands, storeUrl), System.out).run();
       return 0;
     }
   }
