@@ -34,3 +34,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -q >&2
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >&2
 fi
+
+# The OpenAPI lint (OpenApiLintTest): Redocly CLI from the npm registry, pinned by tools/openapi-lint's
+# package-lock.json, installed with the machine's node/npm into tools/openapi-lint/node_modules when missing
+# (where there is no npm the test says so and is skipped, except in CI where it fails).
+openapi_lint="$(dirname "$0")/../tools/openapi-lint"
+if [ "${1:-build}" = test ] && [ ! -x "$openapi_lint/node_modules/.bin/redocly" ] && have npm; then
+  echo "installing Redocly CLI into tools/openapi-lint ..." >&2
+  (cd "$openapi_lint" && npm ci --no-audit --no-fund --ignore-scripts >&2)
+fi

@@ -6,6 +6,7 @@ import io.homeport.auth.TokenService;
 import io.homeport.config.Durations;
 import io.homeport.device.DeviceGroups;
 import io.homeport.http.JsonBodies;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -16,7 +17,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Token administration: minting scoped tokens, listing and revoking them, and the public key set.
+ * Token administration: minting scoped tokens, listing and revoking them, rotating the bootstrap admin token,
+ * and the public key set.
  */
 final class TokenRoutes {
   private static final Set<String> MINT_FIELDS = Set.of("role", "subject", "devices", "groups", "applicationServers",
@@ -35,6 +37,7 @@ final class TokenRoutes {
     router.post("/api/v1/tokens").handler(admin).handler(this::mint);
     router.get("/api/v1/tokens").handler(admin).handler(this::list);
     router.delete("/api/v1/tokens/:id").handler(admin).handler(this::revoke);
+    router.post("/api/v1/tokens/admin/rotate").handler(admin).handler(this::rotateAdmin);
     router.get("/api/v1/jwks.json").handler(anyRole).handler(ctx -> ctx.json(tokens.jwks()));
   }
 
@@ -91,14 +94,23 @@ final class TokenRoutes {
         throw JsonBodies.invalid("expiresIn", "'expiresIn' must be from 1s to 3650d");
       }
     }
-    tokens.mint(role, subject, devices, groups, applicationServers, ttl).onComplete(m -> {
-      if (m.failed()) {
-        ctx.fail(m.cause());
-      } else {
-        ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/tokens/" + m.result().record().id());
-        ctx.json(json(m.result().record()).put("token", m.result().token()));
-      }
-    });
+    tokens.mint(role, subject, devices, groups, applicationServers, ttl).onComplete(m -> created(ctx, m));
+  }
+
+  /** The body, optional, takes no fields. */
+  private void rotateAdmin(RoutingContext ctx) {
+    JsonBodies.onlyFields(JsonBodies.object(ctx), Set.of());
+    tokens.rotateAdminToken().onComplete(m -> created(ctx, m));
+  }
+
+  /** 201 with the new token (its only showing) and its record. */
+  private static void created(RoutingContext ctx, AsyncResult<TokenService.Minted> m) {
+    if (m.failed()) {
+      ctx.fail(m.cause());
+    } else {
+      ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/tokens/" + m.result().record().id());
+      ctx.json(json(m.result().record()).put("token", m.result().token()));
+    }
   }
 
   private void list(RoutingContext ctx) {

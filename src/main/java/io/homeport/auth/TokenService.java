@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mints scoped API tokens, records them (claims only, never the token) and revokes them by id. The
- * set of revoked ids is kept in memory, so checking a request costs no store access.
+ * Mints scoped API tokens, records them (claims only, never the token), revokes them by id and rotates the
+ * bootstrap admin token. The set of revoked ids is kept in memory, so checking a request costs no store
+ * access; {@link #reloadRevocations} adds the revocations other processes stored (other nodes of a cluster,
+ * {@code homeport admin rotate-token}).
  */
 public final class TokenService implements Lifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
@@ -36,18 +39,32 @@ public final class TokenService implements Lifecycle {
   private final TokenRepository repository;
   private final Clock clock;
   private final String publicKeyPem;
+  private final AdminToken adminToken;
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+  /** The last rotation of the admin token: rotations in this process run one after the other. */
+  private Future<Minted> lastRotation = Future.succeededFuture();
 
-  public TokenService(ApiTokens tokens, TokenRepository repository, Clock clock, String publicKeyPem) {
+  /** @param adminToken where the bootstrap admin token is kept, replaced by {@link #rotateAdminToken} */
+  public TokenService(ApiTokens tokens, TokenRepository repository, Clock clock, String publicKeyPem,
+      AdminToken adminToken) {
     this.tokens = tokens;
     this.repository = repository;
     this.clock = clock;
     this.publicKeyPem = publicKeyPem;
+    this.adminToken = adminToken;
   }
 
   /** Loads the revoked token ids from the store. */
   @Override
   public Future<Void> start() {
+    return reloadRevocations();
+  }
+
+  /**
+   * Adds the token ids revoked in the store to the in-memory set, so that a token revoked by another process
+   * sharing the store is refused here too.
+   */
+  public Future<Void> reloadRevocations() {
     return repository.revokedIds().map(ids -> {
       revoked.addAll(ids);
       return null;
@@ -81,6 +98,12 @@ public final class TokenService implements Lifecycle {
           ? "an application token needs 'applicationServers', the application-server ids it may wake devices for"
           : "only application tokens carry 'applicationServers'", "applicationServers"));
     }
+    return issue(role, subject, devices, groups, applicationServers, ttl);
+  }
+
+  /** Mints and records a token; {@code ttl} null for one that does not expire (an admin token from a rotation). */
+  private Future<Minted> issue(Role role, String subject, List<String> devices, List<String> groups,
+      List<String> applicationServers, Duration ttl) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     String id = UUID.randomUUID().toString();
     JsonObject claims = new JsonObject().put("role", role.claim()).put("jti", id);
@@ -93,14 +116,56 @@ public final class TokenService implements Lifecycle {
     if (applicationServers != null) {
       claims.put("applicationServers", new JsonArray(applicationServers));
     }
-    String token = tokens.provider().generateToken(claims, new JWTOptions().setAlgorithm("ES256")
-        .setIssuer(ApiTokens.ISSUER).setSubject(subject).setExpiresInSeconds((int) ttl.toSeconds()));
+    JWTOptions options = new JWTOptions().setAlgorithm("ES256").setIssuer(ApiTokens.ISSUER).setSubject(subject);
+    if (ttl != null) {
+      options.setExpiresInSeconds((int) ttl.toSeconds());
+    }
+    String token = tokens.provider().generateToken(claims, options);
     TokenRecord record = new TokenRecord(id, role, subject, devices, groups, applicationServers, now,
-        now.plus(ttl), null);
+        ttl == null ? null : now.plus(ttl), null);
     return repository.create(record).map(v -> {
-      LOG.info("minted {} token {} for {} valid until {}", role.claim(), id, subject, record.expiresAt());
+      LOG.info("minted {} token {} for {} valid until {}", role.claim(), id, subject,
+          record.expiresAt() == null ? "it is revoked" : record.expiresAt());
       return new Minted(token, record);
     });
+  }
+
+  /**
+   * Replaces the bootstrap admin token: mints and records a new admin token that does not expire, stores it
+   * in place of the old one (see {@link AdminToken#write}), then revokes the old one as {@link #revoke} does.
+   * The new token is in the answer only, never in a log.
+   */
+  public synchronized Future<Minted> rotateAdminToken() {
+    lastRotation = lastRotation.transform(previous -> adminToken.current()
+        .compose(old -> issue(Role.ADMIN, AdminToken.SUBJECT, null, null, null, null)
+            .compose(next -> adminToken.replace(next.token())
+                .compose(v -> old.map(this::revokeAdminToken).orElse(Future.succeededFuture()))
+                .map(v -> {
+                  LOG.info("rotated the admin token: {} replaces {}", next.record().id(),
+                      old.isPresent() ? "the old one, revoked" : "none");
+                  return next;
+                }))));
+    return lastRotation;
+  }
+
+  /**
+   * Revokes a replaced admin token. The one created at first start is not recorded yet (the store opens after
+   * it is made), so it is recorded from its claims first. A token that does not verify was never valid here.
+   */
+  private Future<Void> revokeAdminToken(String token) {
+    return tokens.provider().authenticate(new TokenCredentials(token))
+        .compose(user -> {
+          JsonObject claims = user.principal();
+          String id = claims.getString("jti");
+          return repository.findById(id).compose(found -> found.isPresent() ? Future.succeededFuture()
+                  : repository.create(new TokenRecord(id, Role.ADMIN, claims.getString("sub", AdminToken.SUBJECT),
+                      null, null, null, Instant.ofEpochSecond(claims.getLong("iat", clock.instant().getEpochSecond())),
+                      null, null)))
+              .compose(v -> revoke(id)).<Void>mapEmpty();
+        }, failure -> {
+          LOG.warn("the replaced admin token does not verify ({}); there was nothing to revoke", failure.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   /**

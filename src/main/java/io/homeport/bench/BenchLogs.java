@@ -5,8 +5,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import org.slf4j.LoggerFactory;
 
-/** Keeps Homeport's per-device and per-command INFO lines off the console while a bench runs. */
-final class BenchLogs {
+/**
+ * Keeps Homeport's per-device and per-command INFO lines off the console while a bench runs (and off the
+ * standard output where {@code homeport admin rotate-token} prints the new token).
+ */
+public final class BenchLogs {
   private BenchLogs() {}
 
   /**
@@ -15,7 +18,7 @@ final class BenchLogs {
    *
    * @return puts the previous level back
    */
-  static Runnable quiet() {
+  public static Runnable quiet() {
     if (System.getenv("HOMEPORT_LOG_LEVEL") != null
         || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return () -> {};

@@ -3,6 +3,7 @@ package io.homeport.server;
 import io.homeport.addresslist.AddressListService;
 import io.homeport.api.ApiVerticle;
 import io.homeport.auth.AdminToken;
+import io.homeport.auth.RevocationReloadVerticle;
 import io.homeport.auth.ApiTokens;
 import io.homeport.auth.Role;
 import io.homeport.auth.TokenService;
@@ -82,6 +83,8 @@ public final class HomeportServer {
   static final long COMMAND_SWEEP_MILLIS = 500;
   /** How often session expiry, consent deadlines and request waits are checked. */
   static final long SESSION_SWEEP_MILLIS = 250;
+  /** How often the revoked token ids are reloaded from the store (revocations stored by other processes). */
+  static final long REVOCATION_RELOAD_MILLIS = 1000;
 
   /** Creates the event log on the store's event repository; replaceable for tests and clusters. */
   @FunctionalInterface
@@ -116,8 +119,11 @@ public final class HomeportServer {
       return this;
     }
 
-    /** The default store: PostgreSQL for a {@code postgresql://} url, else the SQLite file in the data directory. */
-    private static Future<Store> configuredStore(Vertx vertx, HomeportConfig config) {
+    /**
+     * The default store: PostgreSQL for a {@code postgresql://} url, else the SQLite file in the data directory
+     * (also opened by {@code homeport admin rotate-token}).
+     */
+    public static Future<Store> configuredStore(Vertx vertx, HomeportConfig config) {
       HomeportConfig.StoreSettings settings = config.store();
       if (settings.embedded()) {
         return SqliteStore.open(vertx, config.dataDir().toAbsolutePath().resolve(DATABASE_FILE)).map(Store.class::cast);
@@ -326,7 +332,8 @@ public final class HomeportServer {
                 vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId);
                 vertx.eventBus().publish(EventAddresses.WORK_AVAILABLE, deviceId);
               }, eventLog, clock, config.commandResultTimeout());
-          tokenService = new TokenService(tokens, store.tokens(), clock, pki.jwtPublicKeyPem());
+          tokenService = new TokenService(tokens, store.tokens(), clock, pki.jwtPublicKeyPem(),
+              new AdminToken(vertx, dataDir));
           permissions = new PermissionService(store.permissions(), store.devices());
           addressLists = new AddressListService(store.addressLists(), store.devices(), deviceGroups, eventLog, clock);
           devices.addGroupsListener(addressLists);
@@ -389,6 +396,7 @@ public final class HomeportServer {
             ? deploy(new io.homeport.cluster.ClusterSync(devices, commands, addressLists)) : Future.succeededFuture())
         .compose(v -> deploy(new CommandsVerticle(commands, COMMAND_SWEEP_MILLIS)))
         .compose(v -> deploy(new SessionsVerticle(sessions, SESSION_SWEEP_MILLIS)))
+        .compose(v -> deploy(new RevocationReloadVerticle(tokenService, REVOCATION_RELOAD_MILLIS)))
         .onSuccess(v -> LOG.info("Homeport is up: API port {}, beacon UDP port {}, device channel port {}, relay UDP port {}",
             api.actualPort(), beacon.actualPort(), deviceChannel.actualPort(), relay.actualPort()));
   }
@@ -416,8 +424,8 @@ public final class HomeportServer {
   /** Creates the bootstrap admin token on first start; it is handed to the caller to print once, never logged. */
   private void ensureAdminToken(Path dataDir) throws IOException {
     if (AdminToken.read(dataDir).isEmpty()) {
-      newAdminToken = tokens.mint(Role.ADMIN, "admin", 0);
-      SecretFiles.writeSecret(AdminToken.file(dataDir), newAdminToken + "\n");
+      newAdminToken = tokens.mint(Role.ADMIN, AdminToken.SUBJECT, 0);
+      AdminToken.write(dataDir, newAdminToken);
       LOG.info("created the admin token in {} (it is printed once on the console; `homeport admin token` shows it again)",
           AdminToken.file(dataDir));
     }

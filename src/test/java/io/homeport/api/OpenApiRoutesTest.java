@@ -10,6 +10,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -219,6 +222,14 @@ class OpenApiRoutesTest {
     call(mismatches, "GET", "/api/v1/commands/nothing", admin, null, 404);
     call(mismatches, "GET", "/health", null, null, 200);
     assertThat(mismatches).isEmpty();
+    // the HTTP server's own refusal, documented for /health: headers over its 8 KiB limit
+    HttpResponse<String> oversized = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.server().apiPort() + "/health"))
+            .header("X-Padding", "p".repeat(9 * 1024)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(oversized.statusCode()).as("headers over 8 KiB").isEqualTo(431);
+    assertThat(oversized.body()).isEmpty();
+    assertThat(OpenApiSpec.map(SPEC.operations().get("GET /health").get("responses"), "GET /health"))
+        .containsKey(OpenApiDocumentTest.HEADERS_TOO_LARGE);
   }
 
   /**
@@ -254,7 +265,7 @@ class OpenApiRoutesTest {
     mismatches.addAll(SPEC.mismatches(plain(json), schema, what + " " + status));
     if (status >= 400) {
       String type = ((JsonObject) json).getString("type");
-      if (!SPEC.constants("ProblemType").contains(type)) {
+      if (!SPEC.constants(OpenApiSpec.PROBLEM_TYPES).contains(type)) {
         mismatches.add(what + ": problem type " + type + " is not in ProblemType");
       }
     }

@@ -19,6 +19,10 @@ import org.yaml.snakeyaml.Yaml;
  */
 final class OpenApiSpec {
   static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+  /** The problem types this API returns. */
+  static final String PROBLEM_TYPES = "#/components/schemas/ProblemType";
+  /** The problem types only the device channel returns (an extension: they are not part of this API). */
+  static final String DEVICE_CHANNEL_PROBLEM_TYPES = "#/x-homeport-device-channel-problem-types";
 
   final String text;
   final Map<String, Object> root;
@@ -125,14 +129,17 @@ final class OpenApiSpec {
     }
   }
 
-  /** The {@code const} values of a schema's {@code oneOf} (how ProblemType enumerates the problem types). */
-  Set<String> constants(String schemaName) {
+  /**
+   * The {@code const} values of the {@code oneOf} of the schema at this pointer (how {@link #PROBLEM_TYPES} and
+   * {@link #DEVICE_CHANNEL_PROBLEM_TYPES} enumerate the problem types).
+   */
+  Set<String> constants(String pointer) {
     Set<String> values = new LinkedHashSet<>();
-    Map<String, Object> schema = map(resolve("#/components/schemas/" + schemaName), schemaName);
-    for (Object alternative : list(schema.get("oneOf"), schemaName + ".oneOf")) {
-      Object value = map(alternative, schemaName).get("const");
+    Map<String, Object> schema = map(resolve(pointer), pointer);
+    for (Object alternative : list(schema.get("oneOf"), pointer + "/oneOf")) {
+      Object value = map(alternative, pointer).get("const");
       if (!(value instanceof String s) || !values.add(s)) {
-        throw new AssertionError(schemaName + " has a missing or repeated const: " + value);
+        throw new AssertionError(pointer + " has a missing or repeated const: " + value);
       }
     }
     return values;
