@@ -31,7 +31,6 @@ export class EventStream {
     const resumed = this.last !== null;
     this.socket = new WebSocket(url, ['bearer', token()]);
     this.socket.onopen = () => {
-      this.connected = true;
       this.onOpen(resumed);
     };
     this.socket.onmessage = (message) => {
@@ -40,7 +39,6 @@ export class EventStream {
       this.onEvent(event);
     };
     this.socket.onclose = (close) => {
-      this.connected = false;
       if (this.closed) return;
       announce(`Event stream closed (${close.code}${close.reason ? ` ${close.reason}` : ''}); reconnecting`
         + (this.last !== null ? ` after event ${this.last}` : ''));
@@ -51,6 +49,11 @@ export class EventStream {
   close() {
     this.closed = true;
     clearTimeout(this.timer);
-    this.socket.close(1000);
+    if (this.socket.readyState === WebSocket.CONNECTING) {
+      // closing a socket still connecting makes the browser report a failed connection: close once open
+      this.socket.onopen = () => this.socket.close(1000);
+    } else {
+      this.socket.close(1000);
+    }
   }
 }
