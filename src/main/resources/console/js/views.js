@@ -17,7 +17,7 @@ export function sessionTable(sessions, onChange) {
     transferred(s),
     when(s.requestedAt),
     when(s.endedAt),
-    [s.reason, s.endedBy && `by ${s.endedBy}${s.operator ? ` (${s.operator})` : ''}`].filter(Boolean).join(' ') || '—',
+    [s.reason, s.endedBy && `ended by ${s.endedBy}${s.operator ? ` (${s.operator})` : ''}`].filter(Boolean).join('; ') || '—',
     s.state === 'established' && can('write') ? h('button', {
       type: 'button', class: 'danger', 'data-end-session': s.id, 'aria-label': `End session ${s.id}`,
       onclick: async (event) => {

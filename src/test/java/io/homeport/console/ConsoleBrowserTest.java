@@ -61,7 +61,7 @@ class ConsoleBrowserTest {
       // when the browser script runs through the console
       Map<String, String> env = Map.of("CONSOLE_ORIGIN", "http://127.0.0.1:" + server.server().apiPort(),
           "ADMIN_TOKEN", server.adminToken(), "SESSION_ID", sessionId, "SCREENSHOTS", SCREENSHOTS.toString());
-      NodeScript.Run run = NodeScript.run("console.test.mjs", env, RUN_LIMIT, line -> {
+      NodeScript.Run run = NodeScript.run(List.of("console.test.mjs"), env, RUN_LIMIT, line -> {
           // then each request of the script is answered by what the device side saw
           if (line.startsWith("ENROLL ")) {
             DeviceAgent gateway = new DeviceAgent(Enroller.enroll(server.deviceChannel(), line.substring(7)),
@@ -95,6 +95,24 @@ class ConsoleBrowserTest {
       assertThat(SCREENSHOTS.resolve("03-device.png")).isRegularFile();
     } finally {
       lan.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("Verifies that the figures check prints the console's page weight and its time to first render on loopback")
+  void figures(@TempDir Path dir) throws Exception {
+    NodeScript.requireBrowserTools();
+    // given a server with a device
+    try (TestServer server = TestServer.start(dir.resolve("data"))) {
+      server.createDevice("fridge-1");
+      // when the figures check loads the console cold three times
+      NodeScript.Run run = NodeScript.run(List.of("figures.mjs", "http://127.0.0.1:" + server.server().apiPort(), "3"), Map.of("HOMEPORT_TOKEN", server.adminToken()), RUN_LIMIT,
+          line -> null);
+      // then it prints the figures (no limit on them: a shared machine's timings vary)
+      System.out.println(run.output());
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(run.output()).containsPattern("console page weight: [1-9][0-9]* bytes in [1-9][0-9]* files")
+          .containsPattern("first contentful paint: median [0-9]+ ms").containsPattern("device list drawn: median [0-9]+ ms");
     }
   }
 

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,9 +38,16 @@ final class NodeScript {
 
   private NodeScript() {}
 
-  /** Runs {@code script} with {@code env} until it exits; fails when it takes longer than {@code limit}. */
-  static Run run(String script, Map<String, String> env, Duration limit, Answers answers) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder("node", script).directory(DIR.toFile()).redirectErrorStream(true);
+  /**
+   * Runs {@code script} with its arguments and {@code env} until it exits; fails when it takes longer than
+   * {@code limit}.
+   */
+  static Run run(List<String> scriptAndArguments, Map<String, String> env, Duration limit, Answers answers)
+      throws Exception {
+    String script = scriptAndArguments.get(0);
+    List<String> command = new ArrayList<>(List.of("node"));
+    command.addAll(scriptAndArguments);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     builder.environment().put("CHROMIUM", CHROMIUM.toString());
     Process process = builder.start();
