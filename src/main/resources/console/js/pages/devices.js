@@ -53,7 +53,7 @@ export async function render(main) {
     count,
     h('div', { class: 'scroll' }, h('table', { class: 'cards', id: 'devices' },
       h('thead', {}, h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, c)))), body)));
-  await reload();
+  // subscribe first and read the list once the stream is open, so no change falls between the two
   const stream = new EventStream({ types: 'device.*' },
     (event) => event.deviceId && refresh(event.deviceId).catch((e) => announce(e.message)),
     (resumed) => resumed || reload().catch((e) => announce(e.message)));

@@ -15,7 +15,9 @@ export async function render(main) {
   };
   state.addEventListener('change', () => draw().catch((e) => announce(e.message)));
   fill(main, h('h1', {}, 'Sessions'), h('label', { for: 'session-state' }, 'State ', state), list);
-  await draw();
-  const stream = new EventStream({ types: 'session.*' }, () => draw().catch((e) => announce(e.message)));
+  // drawn when the stream opens (and after a fresh reconnect), so no session event falls before it
+  const reportError = (e) => announce(e.message);
+  const stream = new EventStream({ types: 'session.*' }, () => draw().catch(reportError),
+    (resumed) => resumed || draw().catch(reportError));
   return () => stream.close();
 }
