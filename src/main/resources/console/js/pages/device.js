@@ -1,6 +1,7 @@
 // One device: details and presence (with NAT behaviour), its commands live, the generated plugin
 // command form and the plain one, its sessions and its effective address list. One event stream for
-// this device (device.*, command.*, session.*) keeps every part current.
+// this device (device.*, command.*, session.*) keeps details, commands and sessions current; the address
+// list is read when the page opens (its publications name no device, so a device filter never passes them).
 import { all, api } from '../api.js';
 import { can } from '../auth.js';
 import { announce, fill, h, showError, splitList, stateBadge, when } from '../dom.js';
@@ -52,7 +53,7 @@ export async function render(main, [id]) {
   fill(commands, commandTable(commandList.slice(-SHOWN_COMMANDS).reverse()));
   await Promise.all([drawSessions(), drawAddressList()]);
 
-  const stream = new EventStream({ types: 'device.*,command.*,session.*,addresslist.published', devices: id },
+  const stream = new EventStream({ types: 'device.*,command.*,session.*', devices: id },
     async (event) => {
       try {
         if (event.type.startsWith('command.')) upsertCommand(await api('GET', `/commands/${event.data.commandId}`));
