@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator / integrator HTTP API (DESIGN.md 2.3): {@code /health} and {@code /api/v1}. Builds the router
+ * The operator / integrator HTTP API (DESIGN.md 2.3): {@code /health}, {@code /api/v1} and the operator console's
+ * static files at {@code /console/} (DESIGN.md 8). Builds the router
  * (authentication, body limit, problem responses, 404), mounts each resource's routes and listens.
  */
 public final class ApiVerticle extends VerticleBase {
@@ -83,6 +84,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route().failureHandler(Problems::handleFailure);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
     extraRoutes.accept(router);
+    ConsoleRoutes.mount(router);
     // before the /api/v1/* handlers: the WebSocket authenticates by itself, before its upgrade
     eventStream = EventStreamRoutes.mount(router, vertx, tokens, tokenService::isRevoked, devices.groups());
 

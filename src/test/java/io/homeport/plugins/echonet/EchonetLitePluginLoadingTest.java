@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * plugins/echonet-lite.jar, in a plugins directory, loaded by {@link PluginLoader} with a class loader
  * that sees only the SPI and the JDK.
  */
-class EchonetLitePluginLoadingTest {
+public class EchonetLitePluginLoadingTest {
 
   public static final String SERVICE_FILE = "META-INF/services/io.homeport.plugin.spi.HomeportPlugin";
 
