@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building Homeport needs on a fresh Debian machine (a JDK 17 and Maven) and, with the
-# argument "test", also what the real-NAT lab needs (scripts/nat-lab.sh: iproute2's ip, nftables' nft, curl)
+# argument "test", also what the real-NAT lab needs (scripts/nat-lab.sh: iproute2's ip, nftables' nft, curl,
+# conntrack and socat for its cluster balancer)
 # and the TURN and Wireshark tests (coturn, tshark), and
 # with "bench" what `homeport bench keepalive --against coturn` needs: a C compiler and libc headers (the
 # load generator is compiled at first use) and coturn (the peer STUN server, scripts/coturn-stun.sh).
@@ -17,6 +18,9 @@ if [ "${1:-build}" = test ]; then
   have ip || missing+=(iproute2)
   have nft || missing+=(nftables)
   have curl || missing+=(curl)
+  # the lab's cluster balancer (nat-lab.sh --nodes, lb drop) and its forwarder to the host's PostgreSQL
+  have conntrack || missing+=(conntrack)
+  have socat || missing+=(socat)
   # the TURN credentials test runs a real coturn and its turnutils_uclient; the dissector test, tshark
   have turnserver || missing+=(coturn)
   have tshark || missing+=(tshark)
