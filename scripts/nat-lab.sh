@@ -69,6 +69,7 @@ masquerades, and N homes (192.168.(10+i).0/24) behind it.
 
 Commands:
   up [--prefix P] [--homes N] [--udp-timeout SECONDS] [--loss PERCENT] [--nat TYPES]
+     [--nodes N] [--host-tcp PORT]
         Create (or reconcile) the lab. Idempotent. Defaults: prefix hp, 1 home,
         udp-timeout 30, loss 0, all homes behind one shared port-restricted router.
         --nat TYPES: one router per home instead, TYPES a comma-separated list with one
@@ -94,7 +95,8 @@ Commands:
         (--nat labs) Drop / stop dropping everything between home I's router and the other
         homes' routers; traffic with the server passes. A direct peer path dies, the relay lives.
   down [--prefix P]
-        Delete the lab's namespaces (their interfaces go with them). Safe when nothing exists.
+        Delete the lab's namespaces (their interfaces go with them) and stop its forwarder.
+        Safe when nothing exists.
   loss PERCENT [--prefix P]
         Drop PERCENT% (0-100) of the packets on every home link, in each direction.
   udp-timeout SECONDS [--prefix P]
@@ -107,11 +109,11 @@ Commands:
         This text.
 
 Namespaces: P-server, P-router (--nat: P-r<i>, and P-c<i> for double), P-home1..P-homeN.
-Needs socat for --host-tcp and conntrack (Debian package conntrack) for lb drop.
 Run a program in one with
   ip netns exec P-home1 COMMAND...
 Prefix: letters, digits and '_', at most 16 characters.
-Needs root, ip (Debian package iproute2) and nft (Debian package nftables).
+Needs root, ip (Debian package iproute2) and nft (Debian package nftables); --nodes and lb also
+conntrack (package conntrack), --host-tcp socat (package socat).
 EOF
 }
 

@@ -160,6 +160,7 @@ class ClusterIT {
     TestServer.await("a command delivered to each device of node 2", Duration.ofSeconds(15), () -> beforeKill.values()
         .stream().allMatch(ids -> ids.stream().anyMatch(c -> state(c).equals("delivered"))));
     Map<String, Long> states = commands.stream().collect(Collectors.groupingBy(this::state, Collectors.counting()));
+    assertThat(states).as("states of the commands just before the kill").containsKey("delivered");
 
     // and node 2 is killed (SIGKILL), the balancer drops it, and more commands are created while it is gone
     node2.kill();
