@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building Homeport needs on a fresh Debian machine (a JDK 17 and Maven) and, with the
-# argument "test", also what the real-NAT lab needs (scripts/nat-lab.sh: iproute2's ip, nftables' nft, curl,
-# conntrack and socat for its cluster balancer)
+# argument "test", also what the real-NAT lab needs (scripts/nat-lab.sh: iproute2's ip, nftables' nft, curl)
 # and the TURN and Wireshark tests (coturn, tshark), and
 # with "bench" what `homeport bench keepalive --against coturn` needs: a C compiler and libc headers (the
 # load generator is compiled at first use) and coturn (the peer STUN server, scripts/coturn-stun.sh).
