@@ -533,8 +533,12 @@ lb_change() { # drop|add node
     [ "${#kept[@]}" -gt 0 ] || die "node $2 is the last one in the spread; add another first"
     apply_lb "$nodes" "${kept[@]}"
     # flows already DNATed to the node would stay on it: forget them, their next packet is a new flow
-    ip netns exec "${PREFIX}-server" conntrack -D --orig-dst "$SERVER_ADDR" --reply-src "$(node_address "$2")" \
-      >/dev/null 2>&1 || true # exit 1 when there was nothing to delete
+    local out rc=0
+    out="$(ip netns exec "${PREFIX}-server" conntrack -D --orig-dst "$SERVER_ADDR" --reply-src "$(node_address "$2")" \
+      2>&1 >/dev/null)" || rc=$?
+    # conntrack exits 1 when there was nothing to delete
+    [ "$rc" -eq 0 ] || { [ "$rc" -eq 1 ] && [[ "$out" == *" 0 flow entries have been deleted"* ]]; } \
+      || die "could not forget node $2's flows: $out"
   else
     kept=("${live[@]}")
     [[ " ${live[*]} " == *" $2 "* ]] || kept+=("$2")
