@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class ClusterIT {
   void lab() throws Exception {
     NatLab.assumeAvailable();
     schema.create(plain).await(30, TimeUnit.SECONDS);
-    lab = NatLab.withBalancer(NatLab.uniquePrefix(), 30, java.util.Collections.nCopies(DEVICES, "port-restricted"), 2,
+    lab = NatLab.withBalancer(NatLab.uniquePrefix(), 30, Collections.nCopies(DEVICES, "port-restricted"), 2,
         PgTestSchema.SERVER.getPort());
   }
 
