@@ -3,6 +3,8 @@
 #          -e HOMEPORT_PUBLIC_HOSTS=homeport.example.org homeport
 # Plugins: the image carries the ECHONET Lite plugin in /opt/homeport/plugins; mount your own
 #          directory there (-v $PWD/plugins:/opt/homeport/plugins) to add vendor plugin jars.
+# Cluster: the same image for every node, each container with its own address and HOMEPORT_CLUSTER_* settings,
+#          one PostgreSQL store and one shared data volume (README, "Running a cluster"); Hazelcast on 5701/tcp.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
@@ -21,7 +23,7 @@ COPY --from=build /src/plugins/echonet-lite.jar /opt/homeport/plugins/echonet-li
 ENV HOMEPORT_DATA_DIR=/var/lib/homeport \
     HOMEPORT_PLUGINS_DIRECTORY=/opt/homeport/plugins
 VOLUME /var/lib/homeport
-EXPOSE 8080/tcp 7443/tcp 7400/udp 7401/udp 7402/udp
+EXPOSE 8080/tcp 7443/tcp 7400/udp 7401/udp 7402/udp 5701/tcp
 USER homeport
 WORKDIR /opt/homeport
 ENTRYPOINT ["java", "-jar", "/opt/homeport/homeport.jar"]

@@ -18,6 +18,9 @@ if [ "${1:-build}" = test ]; then
   have ip || missing+=(iproute2)
   have nft || missing+=(nftables)
   have curl || missing+=(curl)
+  # the lab's cluster balancer (nat-lab.sh --nodes, lb drop) and its forwarder to the host's PostgreSQL
+  have conntrack || missing+=(conntrack)
+  have socat || missing+=(socat)
   # the TURN credentials test runs a real coturn and its turnutils_uclient; the dissector test, tshark
   have turnserver || missing+=(coturn)
   have tshark || missing+=(tshark)

@@ -20,14 +20,45 @@
 #        |         100.64.<i>.2/24 (wan), 192.168.(10+i).1/24 (lan), the carrier-grade NAT's customer)
 #   ${P}-home<i>  192.168.(10+i).2/24 (eth0)
 #
+# With --nodes N the server's side holds a cluster behind one service address, the way anycast or a
+# UDP load balancer would present it (DESIGN.md 7):
+#
+#   ${P}-server   198.18.0.1 the service address; 198.18.0.(1+i) node i's address (i = 1..N, N <= 8),
+#                 all on the server's Internet interface. An nftables table (lb) DNATs new flows to
+#                 198.18.0.1 (UDP 7400 beacon, 7401 beacon alt port, TCP 7443 device channel) to a
+#                 node: jhash of the source address (fixed seed) mod N picks a bucket, a map gives the
+#                 bucket's node. So every flow of one home reaches the same node, as with an anycast
+#                 route or a load balancer's source-address affinity, and conntrack keeps each flow on
+#                 its node; replies leave from 198.18.0.1 (conntrack reverses the DNAT), so NATs in
+#                 front of the homes see one server. Spreading needs distinct source addresses: use
+#                 --nat (one router, one WAN address per home); behind the shared router every home
+#                 has the router's address and reaches one node.
+#                 `lb drop --node I` gives node I's buckets to the remaining nodes and deletes the
+#                 conntrack entries DNATed to it, so its devices' next keepalives reach another node;
+#                 `lb add --node I` gives them back (flows already established stay where they are).
+#
+# --host-tcp PORT gives processes in the server namespace the host's 127.0.0.1:PORT (the machine's
+# PostgreSQL, which the cluster's nodes need) at the server namespace's own 127.0.0.1:PORT. A network
+# namespace has its own loopback, so nothing inside can reach the host's; a Unix socket is not bound
+# to a network namespace, so two socat processes bridge the gap: one in the server namespace
+# listening on 127.0.0.1:PORT and connecting to /run/nat-lab-P/host-PORT.sock, one in the host's
+# namespace listening there and connecting to the host's 127.0.0.1:PORT. The host's services see a
+# loopback client, as from any local process: their configuration stays as it is. `down` stops both.
+#
 # Every interface is created directly inside its namespace; the host's own interfaces, routes
-# and firewall are never touched, and deleting the namespaces removes everything.
+# and firewall are never touched, and deleting the namespaces removes everything (plus the forwarder
+# processes and /run/nat-lab-P*).
 set -eEuo pipefail
 PATH="$PATH:/usr/sbin:/sbin"
 
 SERVER_ADDR=198.18.0.1
 WAN_ADDR=198.18.0.254
 TABLE=homeport
+LB_TABLE=homeport_lb
+LB_SEED=0x486f6d65 # fixed: the same homes reach the same nodes in every run
+LB_UDP_PORTS="7400, 7401"
+LB_TCP_PORTS="7443"
+MAX_NODES=8
 
 usage() {
   cat <<EOF
@@ -38,6 +69,7 @@ masquerades, and N homes (192.168.(10+i).0/24) behind it.
 
 Commands:
   up [--prefix P] [--homes N] [--udp-timeout SECONDS] [--loss PERCENT] [--nat TYPES]
+     [--nodes N] [--host-tcp PORT]
         Create (or reconcile) the lab. Idempotent. Defaults: prefix hp, 1 home,
         udp-timeout 30, loss 0, all homes behind one shared port-restricted router.
         --nat TYPES: one router per home instead, TYPES a comma-separated list with one
@@ -49,11 +81,22 @@ Commands:
           address-restricted  endpoint-independent mapping, address filtering
           double              port-restricted behind port-restricted (CGNAT, 100.64.0.0/10)
         A home's routers are rebuilt when its type changes (conntrack keeps old mappings).
+        --nodes N: a cluster's N nodes (1-$MAX_NODES) behind the service address $SERVER_ADDR: node i
+        at 198.18.0.(1+i) in the server namespace, new flows to UDP $LB_UDP_PORTS and TCP $LB_TCP_PORTS
+        DNATed to a node by a hash of their source address (a UDP load balancer; use with --nat, so
+        homes have distinct addresses). Without --nodes, no balancer.
+        --host-tcp PORT: the server namespace's 127.0.0.1:PORT reaches the host's 127.0.0.1:PORT
+        (e.g. 5432, the machine's PostgreSQL) through a Unix socket and two socat processes.
+  lb drop --node I [--prefix P]  /  lb add --node I [--prefix P]
+        (--nodes labs) Take node I out of the spread (its hash buckets go to the remaining nodes, and
+        the conntrack entries of flows DNATed to it are deleted, so its devices' next packets reach
+        another node) / put it back (new flows only).
   block --home I [--prefix P]  /  unblock --home I [--prefix P]
         (--nat labs) Drop / stop dropping everything between home I's router and the other
         homes' routers; traffic with the server passes. A direct peer path dies, the relay lives.
   down [--prefix P]
-        Delete the lab's namespaces (their interfaces go with them). Safe when nothing exists.
+        Delete the lab's namespaces (their interfaces go with them) and stop its forwarder.
+        Safe when nothing exists.
   loss PERCENT [--prefix P]
         Drop PERCENT% (0-100) of the packets on every home link, in each direction.
   udp-timeout SECONDS [--prefix P]
@@ -69,7 +112,8 @@ Namespaces: P-server, P-router (--nat: P-r<i>, and P-c<i> for double), P-home1..
 Run a program in one with
   ip netns exec P-home1 COMMAND...
 Prefix: letters, digits and '_', at most 16 characters.
-Needs root, ip (Debian package iproute2) and nft (Debian package nftables).
+Needs root, ip (Debian package iproute2) and nft (Debian package nftables); --nodes and lb also
+conntrack (package conntrack), --host-tcp socat (package socat).
 EOF
 }
 
@@ -310,9 +354,10 @@ do_up_nat() {
     ip -n "$home" link set eth0 up
     ip -n "$home" route replace default via "$net.1" dev eth0
   done
+  reconcile_cluster
   trap - ERR
   echo "lab '$PREFIX' up: server $SERVER_ADDR ($server); homes ${PREFIX}-home<i> at 192.168.(10+i).2 behind" \
-    "their own routers ${PREFIX}-r<i> (wan 198.18.0.(10+i)): $NAT; udp-timeout ${UDP_TIMEOUT}s"
+    "their own routers ${PREFIX}-r<i> (wan 198.18.0.(10+i)): $NAT; udp-timeout ${UDP_TIMEOUT}s$(cluster_summary)"
 }
 
 set_block() { # home on(1)/off(0)
@@ -329,6 +374,8 @@ set_block() { # home on(1)/off(0)
 
 do_down() {
   local ns
+  stop_host_forward
+  rm -rf "$(lab_dir)"
   for ns in $(lab_namespaces); do
     ip netns delete "$ns"
     rm -f "$(type_file "$ns")"
@@ -378,10 +425,11 @@ do_up() {
   ns_sysctl "$router" net.ipv4.ip_forward 1
   apply_ruleset "$LOSS" # loads conntrack in the router namespace, so its sysctls exist below
   set_udp_timeout "$UDP_TIMEOUT"
+  reconcile_cluster
   trap - ERR
 
   echo "lab '$PREFIX' up: server $SERVER_ADDR ($server), router wan $WAN_ADDR ($router)," \
-    "$HOMES home(s) ${PREFIX}-home<i> at 192.168.(10+i).2, udp-timeout ${UDP_TIMEOUT}s, loss ${LOSS}%"
+    "$HOMES home(s) ${PREFIX}-home<i> at 192.168.(10+i).2, udp-timeout ${UDP_TIMEOUT}s, loss ${LOSS}%$(cluster_summary)"
 }
 
 do_status() {
@@ -394,6 +442,10 @@ do_status() {
     ip -n "$ns" -br addr show | grep -v '^lo ' || true
     ip -n "$ns" route show | sed 's/^/route: /'
   done
+  if [ -f "$(lb_file)" ]; then
+    echo "== balancer (nodes, then the nodes in the spread): $(cat "$(lb_file)")"
+    ip netns exec "${PREFIX}-server" nft list table ip "$LB_TABLE"
+  fi
   local router
   for router in $(router_namespaces); do
     echo "== $router nftables (type: $(cat "$(type_file "$router")" 2>/dev/null || echo shared port-restricted))"
@@ -409,6 +461,151 @@ do_status() {
   done
 }
 
+# ---- the cluster's balancer (--nodes) and the host forwarder (--host-tcp)
+
+lab_dir() { echo "/run/nat-lab-$PREFIX"; }
+
+# the server's interface on the "Internet": the bridge of a --nat lab, else the veth to the shared router
+server_iface() {
+  if ip -n "${PREFIX}-server" link show inet >/dev/null 2>&1; then echo inet; else echo eth0; fi
+}
+
+node_address() { echo "198.18.0.$((1 + $1))"; }
+
+# the balancer's state: the number of nodes, then the nodes in the spread, on one line
+lb_file() { echo "$(lab_dir)/lb"; }
+
+# Loads the balancer's table: bucket b (0..nodes-1) goes to node b+1 while it is in the spread, else to
+# one of the nodes that are, round robin. One atomic nft transaction.
+apply_lb() { # nodes live-node...
+  local nodes="$1" b n map=""
+  shift
+  local -a live=("$@")
+  for ((b = 0; b < nodes; b++)); do
+    n=$((b + 1))
+    [[ " ${live[*]} " == *" $n "* ]] || n="${live[$((b % ${#live[@]}))]}"
+    map+="${map:+, }$b : $(node_address "$n")"
+  done
+  local pick="jhash ip saddr mod $nodes seed $LB_SEED map { $map }"
+  {
+    echo "table ip $LB_TABLE"
+    echo "delete table ip $LB_TABLE"
+    echo "table ip $LB_TABLE {"
+    echo "  chain prerouting {"
+    echo "    type nat hook prerouting priority dstnat; policy accept;"
+    echo "    ip daddr $SERVER_ADDR udp dport { $LB_UDP_PORTS } dnat to $pick"
+    echo "    ip daddr $SERVER_ADDR tcp dport { $LB_TCP_PORTS } dnat to $pick"
+    echo "  }"
+    echo "}"
+  } | ip netns exec "${PREFIX}-server" nft -f -
+  mkdir -p -m 700 "$(lab_dir)"
+  echo "$nodes ${live[*]}" > "$(lb_file)"
+}
+
+# node addresses 1..nodes on the server's Internet interface, the others (of an earlier --nodes) removed
+set_nodes() { # nodes (0: no balancer)
+  local server="${PREFIX}-server" iface i
+  iface="$(server_iface)"
+  for ((i = 1; i <= MAX_NODES; i++)); do
+    if [ "$i" -le "$1" ]; then
+      ip -n "$server" addr replace "$(node_address "$i")/24" dev "$iface"
+    else
+      ip -n "$server" addr del "$(node_address "$i")/24" dev "$iface" 2>/dev/null || true
+    fi
+  done
+  if [ "$1" -eq 0 ]; then
+    ! ip netns exec "$server" nft list table ip "$LB_TABLE" >/dev/null 2>&1 \
+      || ip netns exec "$server" nft delete table ip "$LB_TABLE"
+    rm -f "$(lb_file)"
+  else
+    apply_lb "$1" $(seq 1 "$1")
+  fi
+}
+
+lb_change() { # drop|add node
+  local nodes live=() n kept=()
+  require_lab
+  [ -f "$(lb_file)" ] || die "lab '$PREFIX' has no balancer (run: $0 up --nodes N ...)"
+  read -r nodes n < "$(lb_file)" && read -r -a live <<< "$n"
+  is_uint "$2" && [ "$2" -ge 1 ] && [ "$2" -le "$nodes" ] || die "bad node '$2': 1-$nodes"
+  if [ "$1" = drop ]; then
+    for n in "${live[@]}"; do [ "$n" = "$2" ] || kept+=("$n"); done
+    [ "${#kept[@]}" -gt 0 ] || die "node $2 is the last one in the spread; add another first"
+    apply_lb "$nodes" "${kept[@]}"
+    # flows already DNATed to the node would stay on it: forget them, their next packet is a new flow
+    local out rc=0
+    out="$(ip netns exec "${PREFIX}-server" conntrack -D --orig-dst "$SERVER_ADDR" --reply-src "$(node_address "$2")" \
+      2>&1 >/dev/null)" || rc=$?
+    # conntrack exits 1 when there was nothing to delete
+    [ "$rc" -eq 0 ] || { [ "$rc" -eq 1 ] && [[ "$out" == *" 0 flow entries have been deleted"* ]]; } \
+      || die "could not forget node $2's flows: $out"
+  else
+    kept=("${live[@]}")
+    [[ " ${live[*]} " == *" $2 "* ]] || kept+=("$2")
+    apply_lb "$nodes" $(printf '%s\n' "${kept[@]}" | sort -n)
+  fi
+}
+
+# a process started by this script, still alive (the pid file's pid, if it still runs socat)
+forwarder_alive() { # pid
+  [ -n "$1" ] && [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' < "/proc/$1/cmdline" | grep -q '^socat '
+}
+
+stop_host_forward() {
+  local f pid
+  for f in "$(lab_dir)"/forward-*.pid; do
+    [ -f "$f" ] || continue
+    read -r pid _ < "$f"
+    if forwarder_alive "$pid"; then kill "$pid"; fi
+    rm -f "$f"
+  done
+  rm -f "$(lab_dir)"/host-*.sock
+}
+
+# 127.0.0.1:port in the server namespace -> Unix socket -> the host's 127.0.0.1:port (see the header)
+start_host_forward() { # port
+  local dir sock port_hex i pid _port
+  dir="$(lab_dir)"
+  sock="$dir/host-$1.sock"
+  if [ -f "$dir/forward-ns.pid" ] && read -r pid _port < "$dir/forward-ns.pid" && [ "$_port" = "$1" ] \
+      && forwarder_alive "$pid" && read -r pid _ < "$dir/forward-host.pid" && forwarder_alive "$pid"; then
+    return # as asked already
+  fi
+  stop_host_forward
+  need_tool socat socat
+  mkdir -p -m 700 "$dir"
+  setsid socat "UNIX-LISTEN:$sock,fork,unlink-early,mode=600" "TCP:127.0.0.1:$1" </dev/null >/dev/null 2>&1 &
+  echo "$! $1" > "$dir/forward-host.pid"
+  setsid ip netns exec "${PREFIX}-server" socat "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$sock" \
+    </dev/null >/dev/null 2>&1 &
+  echo "$! $1" > "$dir/forward-ns.pid"
+  # ready when both listen (read from /proc, without opening a connection)
+  port_hex="$(printf '%04X' "$1")"
+  for ((i = 0; i < 100; i++)); do
+    if [ -S "$sock" ] && ip netns exec "${PREFIX}-server" cat /proc/net/tcp \
+        | awk -v a="0100007F:$port_hex" '$2 == a && $4 == "0A" { found = 1 } END { exit !found }'; then
+      return
+    fi
+    sleep 0.05
+  done
+  die "the forwarder to the host's 127.0.0.1:$1 did not start"
+}
+
+cluster_summary() {
+  local i
+  if [ "$NODES" -gt 0 ]; then
+    printf '; %s node(s) behind %s:' "$NODES" "$SERVER_ADDR"
+    for ((i = 1; i <= NODES; i++)); do printf ' %s' "$(node_address "$i")"; done
+  fi
+  [ -z "$HOST_TCP" ] || printf "; the host's 127.0.0.1:%s at the server's 127.0.0.1:%s" "$HOST_TCP" "$HOST_TCP"
+}
+
+# after up: the balancer and the forwarder as asked (none when not asked)
+reconcile_cluster() {
+  set_nodes "$NODES"
+  if [ -n "$HOST_TCP" ]; then start_host_forward "$HOST_TCP"; else stop_host_forward; fi
+}
+
 # ---- arguments
 ARGS=("$@")
 COMMAND="${1:-}"
@@ -421,6 +618,9 @@ NAT=""
 HOME_N=""
 HOMES_SET=""
 VALUE=""
+NODES=0
+NODE_N=""
+HOST_TCP=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) [ $# -ge 2 ] || die "--prefix needs a value"; PREFIX="$2"; shift 2 ;;
@@ -431,6 +631,12 @@ while [ $# -gt 0 ]; do
     --nat=*) NAT="${1#*=}"; shift ;;
     --home) [ $# -ge 2 ] || die "--home needs a value"; HOME_N="$2"; shift 2 ;;
     --home=*) HOME_N="${1#*=}"; shift ;;
+    --nodes) [ $# -ge 2 ] || die "--nodes needs a value"; NODES="$2"; shift 2 ;;
+    --nodes=*) NODES="${1#*=}"; shift ;;
+    --node) [ $# -ge 2 ] || die "--node needs a value"; NODE_N="$2"; shift 2 ;;
+    --node=*) NODE_N="${1#*=}"; shift ;;
+    --host-tcp) [ $# -ge 2 ] || die "--host-tcp needs a value"; HOST_TCP="$2"; shift 2 ;;
+    --host-tcp=*) HOST_TCP="${1#*=}"; shift ;;
     --udp-timeout) [ $# -ge 2 ] || die "--udp-timeout needs a value"; UDP_TIMEOUT="$2"; shift 2 ;;
     --udp-timeout=*) UDP_TIMEOUT="${1#*=}"; shift ;;
     --loss) [ $# -ge 2 ] || die "--loss needs a value"; LOSS="$2"; shift 2 ;;
@@ -450,7 +656,7 @@ no_value() { [ -z "$VALUE" ] || die "unexpected argument $VALUE (see: $0 help)";
 case "$COMMAND" in
   help | -h | --help) usage; exit 0 ;;
   "") usage >&2; exit 2 ;;
-  up | down | loss | udp-timeout | status | block | unblock) ;;
+  up | down | loss | udp-timeout | status | block | unblock | lb) ;;
   *) echo "nat-lab: unknown command '$COMMAND'" >&2; usage >&2; exit 2 ;;
 esac
 
@@ -461,6 +667,10 @@ need_tool ip iproute2
 case "$COMMAND" in
   up)
     no_value; check_timeout "$UDP_TIMEOUT"; check_loss "$LOSS"
+    is_uint "$NODES" && [ "$NODES" -le "$MAX_NODES" ] || die "bad number of nodes '$NODES': 0-$MAX_NODES"
+    [ -z "$HOST_TCP" ] || { is_uint "$HOST_TCP" && [ "$HOST_TCP" -ge 1 ] && [ "$HOST_TCP" -le 65535 ]; } \
+      || die "bad --host-tcp port '$HOST_TCP': 1-65535"
+    [ "$NODES" -eq 0 ] || need_tool conntrack conntrack
     if [ -n "$NAT" ]; then
       [[ "$NAT" =~ ^(port-restricted|symmetric|full-cone|address-restricted|double)(,(port-restricted|symmetric|full-cone|address-restricted|double))*$ ]] \
         || die "bad --nat '$NAT': a comma-separated list of port-restricted, symmetric, full-cone, address-restricted, double"
@@ -483,6 +693,14 @@ case "$COMMAND" in
   down)
     no_value
     do_down
+    ;;
+  lb)
+    [ "$VALUE" = drop ] || [ "$VALUE" = add ] || die "usage: $0 lb drop|add --node I [--prefix P]"
+    [ -n "$NODE_N" ] || die "usage: $0 lb $VALUE --node I [--prefix P]"
+    need_tool conntrack conntrack
+    lb_change "$VALUE" "$NODE_N"
+    echo "lab '$PREFIX': node $NODE_N $([ "$VALUE" = drop ] && echo "dropped from" || echo "added to") the spread" \
+      "(nodes in it: $(cut -d' ' -f2- < "$(lb_file)"))"
     ;;
   loss)
     [ -n "$VALUE" ] || die "usage: $0 loss PERCENT [--prefix P]"

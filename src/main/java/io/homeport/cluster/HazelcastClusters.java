@@ -27,6 +27,9 @@ public final class HazelcastClusters {
     // a killed node is noticed within seconds, not the default minute: its devices are taken over sooner
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    // listen on cluster.host only, as the setting says: Hazelcast's default binds every address, which takes the
+    // port from other nodes on the same machine with addresses of their own and exposes the member elsewhere
+    config.setProperty("hazelcast.socket.bind.any", "false");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.port()).setPortAutoIncrement(false);
     network.setPublicAddress(settings.host() + ":" + settings.port());

@@ -2,12 +2,12 @@ package io.homeport.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.homeport.testing.LabProcess;
+import io.homeport.testing.LabProcess.Line;
 import io.homeport.testing.NatLab;
 import io.homeport.testing.ServerProcess;
 import io.homeport.testing.TestServer;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -320,78 +319,4 @@ class PeerMatrixIT {
     return p;
   }
 
-  private record Line(long at, String text) {}
-
-  /** A process in the lab and its output lines, each with the time it was read. */
-  private static final class LabProcess {
-    final String name;
-    final Process process;
-    final List<Line> lines = new CopyOnWriteArrayList<>();
-
-    private LabProcess(String name, Process process) {
-      this.name = name;
-      this.process = process;
-    }
-
-    static LabProcess reading(String name, Process process) {
-      LabProcess p = new LabProcess(name, process);
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            p.lines.add(new Line(System.currentTimeMillis(), line));
-          }
-        } catch (Exception ignored) {
-          // ended
-        }
-      }, "lab-output-" + name);
-      t.setDaemon(true);
-      t.start();
-      return p;
-    }
-
-    void await(String what, Duration timeout, Predicate<String> line) throws InterruptedException {
-      awaitAfter(0, what, timeout, line);
-    }
-
-    Line awaitAfter(int from, String what, Duration timeout, Predicate<String> line) throws InterruptedException {
-      Line[] found = new Line[1];
-      try {
-        TestServer.await(what + " (" + name + ")", timeout, () -> {
-          for (int i = from; i < lines.size(); i++) {
-            if (line.test(lines.get(i).text())) {
-              found[0] = lines.get(i);
-              return true;
-            }
-          }
-          return false;
-        });
-      } catch (AssertionError e) {
-        throw new AssertionError(e.getMessage() + "; output:\n" + String.join("\n",
-            lines.stream().map(Line::text).toList()), e);
-      }
-      return found[0];
-    }
-
-    int count(Predicate<String> line) {
-      return (int) lines.stream().filter(l -> line.test(l.text())).count();
-    }
-
-    java.util.Optional<String> find(Pattern pattern) {
-      for (Line l : lines) {
-        Matcher m = pattern.matcher(l.text());
-        if (m.find()) {
-          return java.util.Optional.of(m.group(1));
-        }
-      }
-      return java.util.Optional.empty();
-    }
-
-    void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    }
-  }
 }

@@ -47,6 +47,8 @@ public final class NatLab implements AutoCloseable {
   private final Thread shutdownHook;
   private volatile boolean closed;
   private int udpTimeoutSeconds = 30;
+  private int nodes;
+  private int hostTcpPort;
 
   private NatLab(String prefix, int homes) {
     this.prefix = prefix;
@@ -95,8 +97,22 @@ public final class NatLab implements AutoCloseable {
    * double}; DESIGN 10), one home per type; the server's side is a bridge all routers join.
    */
   public static NatLab withRouters(String prefix, int udpTimeoutSeconds, List<String> types) {
+    return withBalancer(prefix, udpTimeoutSeconds, types, 0, 0);
+  }
+
+  /**
+   * A {@link #withRouters} lab whose server side is a cluster of {@code nodes} behind the service address
+   * 198.18.0.1 (DESIGN 7): node i at {@link #nodeAddress}(i) in the server namespace, new beacon and device
+   * channel flows spread over the nodes by a hash of their source address (each home its own), as a UDP load
+   * balancer or anycast would; {@code hostTcpPort} (0: none) gives the server namespace's 127.0.0.1:port the
+   * host's 127.0.0.1:port (the machine's PostgreSQL, 5432).
+   */
+  public static NatLab withBalancer(String prefix, int udpTimeoutSeconds, List<String> types, int nodes,
+      int hostTcpPort) {
     NatLab lab = new NatLab(checkPrefix(prefix), types.size());
     lab.udpTimeoutSeconds = udpTimeoutSeconds;
+    lab.nodes = nodes;
+    lab.hostTcpPort = hostTcpPort;
     Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
     try {
       lab.reshape(types);
@@ -115,8 +131,33 @@ public final class NatLab implements AutoCloseable {
     if (types.size() != homes) {
       throw new IllegalArgumentException(types.size() + " types for " + homes + " homes");
     }
-    script("up", "--prefix", prefix, "--nat", String.join(",", types), "--udp-timeout",
-        String.valueOf(udpTimeoutSeconds));
+    List<String> args = new ArrayList<>(List.of("up", "--prefix", prefix, "--nat", String.join(",", types),
+        "--udp-timeout", String.valueOf(udpTimeoutSeconds), "--nodes", String.valueOf(nodes)));
+    if (hostTcpPort > 0) {
+      args.addAll(List.of("--host-tcp", String.valueOf(hostTcpPort)));
+    }
+    script(args.toArray(String[]::new));
+  }
+
+  /** In a {@link #withBalancer} lab, node {@code i}'s own address (1-based): 198.18.0.(1+i). */
+  public String nodeAddress(int i) {
+    if (i < 1 || i > nodes) {
+      throw new IllegalArgumentException("node " + i + " not in 1.." + nodes);
+    }
+    return "198.18.0." + (1 + i);
+  }
+
+  /**
+   * Takes node {@code i} out of the balancer's spread and forgets the flows it had: the next packet of each
+   * reaches another node (what a load balancer's health check does with a dead node).
+   */
+  public void dropNode(int i) {
+    script("lb", "drop", "--node", String.valueOf(i), "--prefix", prefix);
+  }
+
+  /** Puts node {@code i} back into the spread (new flows only). */
+  public void addNode(int i) {
+    script("lb", "add", "--node", String.valueOf(i), "--prefix", prefix);
   }
 
   /** Drops all traffic between home {@code i}'s router and the other homes (not the server): direct paths die. */
@@ -310,9 +351,14 @@ public final class NatLab implements AutoCloseable {
    * route into the lab), with the admin token in {@code dataDir}.
    */
   public ApiCall api(Path dataDir, String method, String path, String body) throws Exception {
+    return api("127.0.0.1", dataDir, method, path, body);
+  }
+
+  /** {@link #api(Path, String, String, String)} on the server whose API listens on {@code host}:8080 (a node). */
+  public ApiCall api(String host, Path dataDir, String method, String path, String body) throws Exception {
     String token = Files.readString(dataDir.resolve("admin-token")).trim();
     List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-X", method, "-H", "Authorization: Bearer " + token,
-        "-w", "\n%{http_code} %{time_total}", "http://127.0.0.1:8080" + path));
+        "-w", "\n%{http_code} %{time_total}", "http://" + host + ":8080" + path));
     if (body != null) {
       cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", body));
     }

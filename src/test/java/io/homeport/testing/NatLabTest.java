@@ -238,6 +238,83 @@ class NatLabTest {
     }
   }
 
+  @Test
+  @DisplayName("Verifies that the lab's load balancer spreads homes over two nodes behind the service address, that "
+      + "answers come from the service address, that a dropped node's flow moves to the other node at its next "
+      + "datagram while an added node gets new flows only, and that the server namespace reaches a host port")
+  void balancer() throws Exception {
+    // given a lab with two homes behind routers of their own, two nodes behind 198.18.0.1, and a host listener
+    try (java.net.ServerSocket host = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        NatLab cluster = NatLab.withBalancer(NatLab.uniquePrefix(), 30, List.of("port-restricted", "port-restricted"),
+            2, host.getLocalPort());
+        Peer node1 = Peer.start(cluster, cluster.serverNamespace(), cluster.nodeAddress(1), SERVER_PORT);
+        Peer node2 = Peer.start(cluster, cluster.serverNamespace(), cluster.nodeAddress(2), SERVER_PORT);
+        Peer home1 = Peer.start(cluster, cluster.homeNamespace(1), 0);
+        Peer home2 = Peer.start(cluster, cluster.homeNamespace(2), 0)) {
+      List<Peer> nodes = List.of(node1, node2);
+
+      // when each home sends to the service address
+      home1.send(cluster.serverAddress(), SERVER_PORT, "from-1");
+      home2.send(cluster.serverAddress(), SERVER_PORT, "from-2");
+
+      // then each reaches one node, the two homes different ones (the hash's seed is fixed: homes 1 and 2 differ)
+      int at1 = arrivedAt(nodes, "from-1");
+      int at2 = arrivedAt(nodes, "from-2");
+      assertThat(at1).as("the nodes home 1 and home 2 reach").isNotEqualTo(at2);
+      Received mapping2 = nodes.get(at2 - 1).received.poll();
+
+      // and the node's answer reaches the home from the service address, the only server the home knows
+      nodes.get(at2 - 1).send(mapping2.address(), mapping2.port(), "answer");
+      assertThat(home2.receive(Duration.ofSeconds(5))).as("the answer at home 2").isNotNull()
+          .extracting(Received::address, Received::port).containsExactly(cluster.serverAddress(), SERVER_PORT);
+
+      // when home 2's node is dropped from the spread
+      cluster.dropNode(at2);
+      home2.send(cluster.serverAddress(), SERVER_PORT, "again-2");
+      home1.send(cluster.serverAddress(), SERVER_PORT, "again-1");
+
+      // then home 2's next datagram, on the same flow, reaches the other node, and home 1's flow stays where it was
+      assertThat(arrivedAt(nodes, "again-2")).as("the node home 2 reaches after the drop").isEqualTo(at1);
+      assertThat(arrivedAt(nodes, "again-1")).as("the node home 1 reaches after the drop").isEqualTo(at1);
+
+      // when the node is added again, then the flow stays on its new node, and a new flow of home 2 reaches it
+      cluster.addNode(at2);
+      home2.send(cluster.serverAddress(), SERVER_PORT, "kept-2");
+      assertThat(arrivedAt(nodes, "kept-2")).as("home 2's flow after the add").isEqualTo(at1);
+      try (Peer fresh = Peer.start(cluster, cluster.homeNamespace(2), 0)) {
+        fresh.send(cluster.serverAddress(), SERVER_PORT, "new-2");
+        assertThat(arrivedAt(nodes, "new-2")).as("a new flow of home 2 after the add").isEqualTo(at2);
+      }
+
+      // and a connection to 127.0.0.1:port inside the server namespace reaches the host's listener on that port
+      host.setSoTimeout(10_000);
+      Process connect = cluster.start(cluster.serverNamespace(), List.of("bash", "-c",
+          "echo through-the-forwarder > /dev/tcp/127.0.0.1/" + host.getLocalPort()), Map.of());
+      try (java.net.Socket accepted = host.accept()) {
+        assertThat(new String(accepted.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim())
+            .isEqualTo("through-the-forwarder");
+      }
+      assertThat(connect.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      System.out.printf("[nat-lab] balancer: home 1 -> node %d, home 2 -> node %d; node %d dropped: home 2's flow "
+          + "-> node %d; added again: a new flow of home 2 -> node %d; host port %d reached from the server namespace%n",
+          at1, at2, at2, at1, at2, host.getLocalPort());
+    }
+  }
+
+  /** Which node (1-based) received the datagram {@code text} (each node's queue holds what it received). */
+  private static int arrivedAt(List<Peer> nodes, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      for (int i = 0; i < nodes.size(); i++) {
+        if (nodes.get(i).received.stream().anyMatch(r -> r.text().equals(text))) {
+          return i + 1;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("'" + text + "' reached no node");
+  }
+
   private static void runIn(String ns, List<String> command) throws Exception {
     Process p = lab.start(ns, command, Map.of());
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -274,11 +351,16 @@ class NatLabTest {
     }
 
     static Peer start(NatLab lab, String ns, int port) throws Exception {
+      return start(lab, ns, "0.0.0.0", port);
+    }
+
+    /** A peer whose socket is bound to {@code address}:{@code port} (0 = any port). */
+    static Peer start(NatLab lab, String ns, String address, int port) throws Exception {
       Path classes = Path.of(UdpPeer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       return new Peer(lab.start(ns, List.of(java.toString(), "-Djava.net.preferIPv4Stack=true",
           "-XX:TieredStopAtLevel=1", "-Xmx32m", "-cp", classes.toString(), UdpPeer.class.getName(),
-          String.valueOf(port)), Map.of()));
+          String.valueOf(port), address), Map.of()));
     }
 
     private void read() {
@@ -359,7 +441,7 @@ class NatLabTest {
   }
 
   /**
-   * The program a {@link Peer} runs inside a namespace: one UDP socket on 0.0.0.0:port (0 = any)
+   * The program a {@link Peer} runs inside a namespace: one UDP socket on address:port (0 = any)
    * that reports what it receives and sends what it is told on standard input, until that ends.
    */
   static final class UdpPeer {
@@ -368,7 +450,7 @@ class NatLabTest {
     public static void main(String[] args) throws Exception {
       PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
           StandardCharsets.UTF_8);
-      DatagramSocket socket = new DatagramSocket(new InetSocketAddress("0.0.0.0", Integer.parseInt(args[0])));
+      DatagramSocket socket = new DatagramSocket(new InetSocketAddress(args[1], Integer.parseInt(args[0])));
       Thread receiver = new Thread(() -> {
         byte[] buf = new byte[2048];
         while (true) {
