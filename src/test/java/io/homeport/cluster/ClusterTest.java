@@ -136,4 +136,39 @@ class ClusterTest {
     List<StoredEvent> all = nodeA.server().events().readAfter(0, 100_000).await(10, TimeUnit.SECONDS);
     assertThat(all.stream().filter(e -> e.type().equals("command.expired") && e.data().contains(id))).hasSize(1);
   }
+
+  @Test
+  @DisplayName("Verifies that with two nodes sweeping, a command scheduled a second ahead for a device at node B fires "
+      + "once: woken once, delivered once, run once")
+  void scheduleFiresOnce() throws Exception {
+    // given a device online at node B
+    DeviceBundle enrolled = nodeA.enrollDevice("cluster-later");
+    Vertx agentVertx = Vertx.vertx();
+    try {
+      DeviceAgent agent = new DeviceAgent(towardB(enrolled), Clock.systemUTC(), null, Duration.ZERO);
+      agentVertx.deployVerticle(agent).await(10, TimeUnit.SECONDS);
+      nodeB.awaitOnline("cluster-later", Duration.ofSeconds(15));
+      // when a command is created through node A with notBefore one second ahead
+      String notBefore = java.time.Instant.now().plusSeconds(1).toString();
+      String id = nodeA.admin("POST", "/api/v1/devices/cluster-later/commands",
+          "{\"action\":\"later\",\"params\":{},\"notBefore\":\"" + notBefore + "\"}", 201).getString("id");
+      // then it succeeds once its time has come
+      TestServer.await("the scheduled command succeeded", Duration.ofSeconds(15), () -> {
+        try {
+          return "succeeded".equals(nodeA.admin("GET", "/api/v1/commands/" + id, null, 200).getString("state"));
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      Thread.sleep(1500); // more sweeps of both nodes: a second firing would be stored by now
+      // and the log holds one woken, one delivered and one succeeded event for it, and the agent ran it once
+      List<StoredEvent> all = nodeA.server().events().readAfter(0, 100_000).await(10, TimeUnit.SECONDS);
+      for (String type : List.of("command.woken", "command.delivered", "command.succeeded")) {
+        assertThat(all.stream().filter(e -> e.type().equals(type) && e.data().contains(id))).as(type).hasSize(1);
+      }
+      assertThat(agent.commandsHandled()).isEqualTo(1);
+    } finally {
+      agentVertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
 }

@@ -40,7 +40,8 @@ class ConsoleBrowserTest {
   @DisplayName("Verifies that in a real browser an operator signs in, sees a device run by a real agent come online without "
       + "reloading, sends an ECHONET Lite command from the generated form and sees its result and the API's message for an "
       + "out-of-range parameter, ends a session in both agents, publishes an address list, tails events and mints a "
-      + "limited integrator token that sees only its device, with no request refused by auth")
+      + "limited integrator token that sees only its device, rotates the admin token (the old one refused at once), with "
+      + "no request refused by auth")
   void consoleInChromium(@TempDir Path dir) throws Exception {
     NodeScript.requireBrowserTools();
     // given a server with the ECHONET Lite plugin, an air conditioner on the loopback "LAN"
@@ -93,6 +94,10 @@ class ConsoleBrowserTest {
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(run.output()).contains("PASSED").doesNotContain("FAILED");
       assertThat(SCREENSHOTS.resolve("03-device.png")).isRegularFile();
+      // and the admin token rotated from the console is refused, the file holding its successor
+      assertThat(server.api("GET", "/api/v1/devices", server.adminToken(), null).statusCode()).isEqualTo(401);
+      assertThat(io.homeport.auth.AdminToken.read(data)).isPresent().get()
+          .isNotEqualTo(server.adminToken());
     } finally {
       lan.close().await(10, TimeUnit.SECONDS);
     }
