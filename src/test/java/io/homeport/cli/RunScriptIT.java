@@ -31,8 +31,8 @@ class RunScriptIT {
   private static final Pattern TOKEN = Pattern.compile("^\\s+(ey[A-Za-z0-9_.-]+)\\s*$");
 
   @Test
-  @DisplayName("Verifies that scripts/run.sh brings the server up on its defaults, /health answers, the printed admin token "
-      + "works on the API, `homeport admin token` prints it again, and the key files are 0600")
+  @DisplayName("Verifies that scripts/run.sh brings the server up on its defaults, /health and the console answer, the "
+      + "printed admin token works on the API, `homeport admin token` prints it again, and the key files are 0600")
   void runScript(@TempDir Path dir) throws Exception {
     // given only environment overrides for the ports and the data directory (the rest: embedded defaults)
     int api = Ports.freeTcp();
@@ -72,6 +72,11 @@ class RunScriptIT {
       }
       assertThat(health).as("/health answered; output:%n%s", String.join("\n", output)).isNotNull();
       assertThat(health.statusCode()).isEqualTo(200);
+      // and the operator console is served from the packaged jar
+      HttpResponse<String> console = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api + "/console/"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(console.statusCode()).isEqualTo(200);
+      assertThat(console.headers().firstValue("Content-Type")).get().asString().startsWith("text/html");
 
       // then the admin token was printed once, and it works on the API
       String token = output.stream().map(TOKEN::matcher).filter(Matcher::matches).map(m -> m.group(1)).findFirst()
