@@ -330,6 +330,9 @@ do_up_nat() {
     done
     ensure_ns "$home"
     ensure_ns "$router"
+    # the old router's veth end in the server goes with its namespace, but the kernel tears a deleted
+    # namespace down asynchronously: remove it now, or the new pair's "r$i" may find it still there
+    ip -n "$server" link del "r$i" 2>/dev/null || true
     ip -n "$router" link add wan type veth peer name "r$i" netns "$server"
     if [ "$type" = double ]; then
       ensure_ns "$inner"
