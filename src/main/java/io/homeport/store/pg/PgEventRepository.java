@@ -1,6 +1,5 @@
 package io.homeport.store.pg;
 
-import static io.homeport.store.sql.SqlRows.queryAll;
 import static io.homeport.store.sql.SqlRows.queryOne;
 import static io.homeport.store.sql.SqlRows.update;
 
@@ -63,14 +62,7 @@ final class PgEventRepository implements EventRepository {
 
   @Override
   public Future<List<StoredEvent>> readAfter(long afterId, int limit) {
-    if (afterId < 0 || limit < 0) {
-      return Future.failedFuture(new IllegalArgumentException(
-          "afterId and limit must be >= 0, got afterId " + afterId + ", limit " + limit));
-    }
-    if (limit == 0) {
-      return Future.succeededFuture(List.of());
-    }
-    return queryAll(pool, EventStatements.READ_AFTER, EventStatements::toEvent, Map.of("after", afterId, "limit", limit));
+    return EventStatements.readAfter(pool, afterId, limit);
   }
 
   @Override

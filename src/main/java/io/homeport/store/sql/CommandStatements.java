@@ -234,4 +234,27 @@ public final class CommandStatements {
         .orElseThrow(() -> new StoreException("column result_status holds an unknown status '" + status + "'"));
     return new CommandResult(parsed, (String) row.value("result_code"), (String) row.value("result_data"));
   }
+
+  /**
+   * The statement and parameters of a device's commands, oldest first, in these states (all when empty):
+   * both stores list them alike.
+   *
+   * @return empty for a limit of 0 (nothing to read)
+   * @throws IllegalArgumentException for a negative offset or limit
+   */
+  public static java.util.Optional<Map.Entry<String, Map<String, Object>>> listByDevice(String deviceId,
+      java.util.Set<CommandState> states, int offset, int limit) {
+    java.util.Objects.requireNonNull(deviceId, "deviceId");
+    java.util.Objects.requireNonNull(states, "states");
+    states.forEach(s -> java.util.Objects.requireNonNull(s, "states contains null"));
+    if (offset < 0 || limit < 0) {
+      throw new IllegalArgumentException("offset and limit must be >= 0, got offset " + offset + ", limit " + limit);
+    }
+    if (limit == 0) {
+      return java.util.Optional.empty();
+    }
+    String sql = SELECT_BY_DEVICE + (states.isEmpty() ? "" : " AND " + stateIn(states))
+        + " ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}";
+    return java.util.Optional.of(Map.entry(sql, Map.of("deviceId", deviceId, "offset", offset, "limit", limit)));
+  }
 }

@@ -39,4 +39,17 @@ public final class EventStatements {
     return new StoredEvent(row.getLong("id"), row.getString("type"), instant(row, "time"),
         row.getString("device_id"), row.getString("data"));
   }
+
+  /** The events after {@code afterId}, oldest first, at most {@code limit}: both stores read them alike. */
+  public static io.vertx.core.Future<java.util.List<StoredEvent>> readAfter(io.vertx.sqlclient.SqlClient client,
+      long afterId, int limit) {
+    if (afterId < 0 || limit < 0) {
+      return io.vertx.core.Future.failedFuture(new IllegalArgumentException(
+          "afterId and limit must be >= 0, got afterId " + afterId + ", limit " + limit));
+    }
+    if (limit == 0) {
+      return io.vertx.core.Future.succeededFuture(java.util.List.of());
+    }
+    return SqlRows.queryAll(client, READ_AFTER, EventStatements::toEvent, Map.of("after", afterId, "limit", limit));
+  }
 }

@@ -1,6 +1,5 @@
 package io.homeport.store.sqlite;
 
-import static io.homeport.store.CommandSql.stateIn;
 import static io.homeport.store.sql.CommandStatements.CANCEL;
 import static io.homeport.store.sql.CommandStatements.COMPLETE;
 import static io.homeport.store.sql.CommandStatements.DEVICES_WITH_DUE;
@@ -9,7 +8,6 @@ import static io.homeport.store.sql.CommandStatements.EXPIRE;
 import static io.homeport.store.sql.CommandStatements.INSERT;
 import static io.homeport.store.sql.CommandStatements.OLDEST_FIRST;
 import static io.homeport.store.sql.CommandStatements.REQUEUE;
-import static io.homeport.store.sql.CommandStatements.SELECT_BY_DEVICE;
 import static io.homeport.store.sql.CommandStatements.SELECT_BY_ID;
 import static io.homeport.store.sql.CommandStatements.SELECT_BY_KEY;
 import static io.homeport.store.sql.CommandStatements.TIME_OUT;
@@ -123,19 +121,13 @@ final class SqliteCommandRepository implements CommandRepository {
 
   @Override
   public Future<List<Command>> listByDevice(String deviceId, Set<CommandState> states, int offset, int limit) {
-    Objects.requireNonNull(deviceId, "deviceId");
-    Objects.requireNonNull(states, "states");
-    states.forEach(s -> Objects.requireNonNull(s, "states contains null"));
-    if (offset < 0 || limit < 0) {
-      return Future.failedFuture(new IllegalArgumentException(
-          "offset and limit must be >= 0, got offset " + offset + ", limit " + limit));
+    try {
+      return CommandStatements.listByDevice(deviceId, states, offset, limit)
+          .map(q -> readers.read(session -> list(session, q.getKey(), q.getValue())))
+          .orElseGet(() -> Future.succeededFuture(List.of()));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
     }
-    if (limit == 0) {
-      return Future.succeededFuture(List.of());
-    }
-    String sql = SELECT_BY_DEVICE + (states.isEmpty() ? "" : " AND " + stateIn(states))
-        + " ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}";
-    return readers.read(session -> list(session, sql, Map.of("deviceId", deviceId, "offset", offset, "limit", limit)));
   }
 
   @Override

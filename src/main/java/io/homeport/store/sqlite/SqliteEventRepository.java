@@ -1,6 +1,5 @@
 package io.homeport.store.sqlite;
 
-import static io.homeport.store.sql.SqlRows.queryAll;
 
 import io.homeport.event.StoredEvent;
 import io.homeport.event.EventRepository;
@@ -70,14 +69,7 @@ final class SqliteEventRepository implements EventRepository {
 
   @Override
   public Future<List<StoredEvent>> readAfter(long afterId, int limit) {
-    if (afterId < 0 || limit < 0) {
-      return Future.failedFuture(new IllegalArgumentException(
-          "afterId and limit must be >= 0, got afterId " + afterId + ", limit " + limit));
-    }
-    if (limit == 0) {
-      return Future.succeededFuture(List.of());
-    }
-    return queryAll(pool, EventStatements.READ_AFTER, EventStatements::toEvent, Map.of("after", afterId, "limit", limit));
+    return EventStatements.readAfter(pool, afterId, limit);
   }
 
   @Override
