@@ -77,7 +77,7 @@ public final class DeviceService implements Lifecycle {
     this.clock = clock;
     this.tokenTtl = tokenTtl;
     this.certificateValidity = certificateValidity;
-    this.revocationList = new RevocationList(devices, ca, clock);
+    this.revocationList = new RevocationList(vertx, devices, ca, clock);
   }
 
   /** The device CA's revocation list, issued anew on every revocation, deletion and re-enrollment. */

@@ -21,6 +21,7 @@ public final class RevocationList implements Lifecycle {
   /** How long a list is valid: its nextUpdate. */
   static final Duration VALIDITY = Duration.ofDays(7);
 
+  private final io.vertx.core.Vertx vertx;
   private final DeviceRepository devices;
   private final CertificateAuthority ca;
   private final Clock clock;
@@ -28,8 +29,11 @@ public final class RevocationList implements Lifecycle {
   private final AtomicLong number;
   private volatile byte[] der;
   private volatile Instant thisUpdate;
+  /** The refresh under way or last done: the next one starts after it. */
+  private Future<Void> lastRefresh = Future.succeededFuture();
 
-  public RevocationList(DeviceRepository devices, CertificateAuthority ca, Clock clock) {
+  public RevocationList(io.vertx.core.Vertx vertx, DeviceRepository devices, CertificateAuthority ca, Clock clock) {
+    this.vertx = vertx;
     this.devices = devices;
     this.ca = ca;
     this.clock = clock;
@@ -41,16 +45,24 @@ public final class RevocationList implements Lifecycle {
     return refresh();
   }
 
-  /** Issues the list anew from the store's revoked serials. */
-  public Future<Void> refresh() {
-    return devices.revokedCertificateSerials().map(serials -> {
+  /**
+   * Issues the list anew from the store's revoked serials; the signing, CPU work, off the event loop.
+   * Refreshes run one after the other, so a list read earlier never replaces one read later.
+   */
+  public synchronized Future<Void> refresh() {
+    lastRefresh = lastRefresh.transform(previous -> issue());
+    return lastRefresh;
+  }
+
+  private Future<Void> issue() {
+    return devices.revokedCertificateSerials().compose(serials -> vertx.executeBlocking(() -> {
       Instant now = clock.instant();
       long n = number.updateAndGet(previous -> Math.max(previous + 1, now.toEpochMilli()));
       der = ca.revocationList(serials, n, now, now.plus(VALIDITY));
       thisUpdate = now;
       LOG.debug("revocation list {} issued with {} serial(s)", n, serials.size());
       return null;
-    });
+    }, false));
   }
 
   /** The current list, DER; issued again when older than a day (its validity is a week). */
