@@ -184,4 +184,31 @@ class ApplicationWakeTest {
     assertThat(new JsonObject(bad.body()).getString("type")).isEqualTo("urn:homeport:problem:invalid-field");
     assertThat(homeport.server().beacon().wakesSent()).isEqualTo(wakes);
   }
+
+  @Test
+  @DisplayName("Verifies that a device's malformed call report (unknown outcome, a failure without a reason, a bad "
+      + "server id) is refused with 400 naming the field and becomes no event")
+  void malformedCallReportsAreRefused() throws Exception {
+    // given an enrolled device speaking on its device channel
+    io.homeport.testing.DeviceHttp device = io.homeport.testing.DeviceHttp.as(homeport, homeport.enrollDevice("kettle-5"));
+    // when it reports calls in forms the route does not take
+    Map<String, String> bad = Map.of(
+        "{\"applicationServer\":\"acme\",\"outcome\":\"maybe\"}", "outcome",
+        "{\"applicationServer\":\"acme\",\"outcome\":\"failed\"}", "reason",
+        "{\"applicationServer\":\"acme server!\",\"outcome\":\"succeeded\"}", "applicationServer");
+    for (Map.Entry<String, String> report : bad.entrySet()) {
+      HttpResponse<String> r = device.send("POST", "/device/v1/application-calls", report.getKey());
+      // then each is a 400 naming the field
+      assertThat(r.statusCode()).as(report.getKey()).isEqualTo(400);
+      assertThat(new JsonObject(r.body()).getString("field")).as(report.getKey()).isEqualTo(report.getValue());
+    }
+    // and no event was made of them, while a well-formed report is
+    assertThat(device.send("POST", "/device/v1/application-calls",
+        "{\"applicationServer\":\"acme\",\"outcome\":\"succeeded\"}").statusCode()).isEqualTo(204);
+    awaitEvent("device.application-woken", "kettle-5");
+    assertThat(event("device.application-failed", "kettle-5")).isEmpty();
+    List<StoredEvent> all = homeport.server().events().readAfter(0, 10_000).await(10, TimeUnit.SECONDS);
+    assertThat(all.stream().filter(e -> "kettle-5".equals(e.deviceId()) && e.type().startsWith("device.application")))
+        .hasSize(1);
+  }
 }
