@@ -88,6 +88,31 @@ public final class AddressListService implements Lifecycle, GroupsListener {
     });
   }
 
+  /**
+   * Cluster mode: another node published {@code version} of {@code scope}. Reads the newest lists; an urgent
+   * publication is then heard by this node's listeners too, so the devices this node holds are woken.
+   */
+  public Future<Void> publishedElsewhere(String scope, long version, boolean urgent) {
+    // this node's own publications (their events come back from the log too) are known already and were heard
+    boolean known = current.values().stream().anyMatch(c -> c.scope().wireName().equals(scope) && c.version() >= version);
+    if (known) {
+      return Future.succeededFuture();
+    }
+    return reload().onSuccess(v -> {
+      AddressListPublication p = current.values().stream()
+          .filter(c -> c.scope().wireName().equals(scope) && c.version() == version).findFirst().orElse(null);
+      if (urgent && p != null) {
+        listeners.forEach(l -> l.published(p));
+      }
+    });
+  }
+
+  /** Cluster mode: another node regrouped the device, and its list took version {@code mark}. */
+  public void regroupedElsewhere(String deviceId, long mark) {
+    marks.merge(deviceId, mark, Math::max);
+    newest.accumulateAndGet(mark, Math::max);
+  }
+
   /** Adds a listener that hears every urgent publication from now on. */
   public void addListener(AddressListListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -224,6 +249,7 @@ public final class AddressListService implements Lifecycle, GroupsListener {
       marks.merge(deviceId, mark, Math::max);
       newest.accumulateAndGet(mark, Math::max);
       LOG.info("device {} regrouped: its address list is now version {} or later", deviceId, mark);
+      listeners.forEach(l -> l.regrouped(deviceId, mark));
       return (Void) null;
     }).onFailure(e -> LOG.warn("device {} regrouped, but its address-list version could not be renumbered; it gets "
         + "the list of its new groups with the next publication touching it", deviceId, e));

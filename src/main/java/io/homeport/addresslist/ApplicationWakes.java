@@ -31,6 +31,24 @@ public final class ApplicationWakes implements AddressListListener {
   /** The longest an application wake is retransmitted: a device away longer is the caller's to retry. */
   public static final Duration MAX_TTL = Duration.ofHours(24);
 
+  /**
+   * Tells the other nodes of a cluster of application wakes asked for and acknowledged here (DESIGN 7):
+   * each node holds the wake, so whichever node holds the device, or takes it over, sends it.
+   */
+  public interface Sharing {
+    Sharing NONE = new Sharing() {
+      @Override
+      public void requested(String deviceId, String applicationServer, long expiresAtMillis) {}
+
+      @Override
+      public void acknowledged(String deviceId, String applicationServer) {}
+    };
+
+    void requested(String deviceId, String applicationServer, long expiresAtMillis);
+
+    void acknowledged(String deviceId, String applicationServer);
+  }
+
   /** What the caller learns: the wake is held until {@code expiresAt}; {@code online} says whether it left at once. */
   public record Requested(String deviceId, String applicationServer, Instant expiresAt, boolean online) {}
 
@@ -42,6 +60,7 @@ public final class ApplicationWakes implements AddressListListener {
   private final Consumer<String> wake;
   private final EventPublisher events;
   private final Clock clock;
+  private volatile Sharing sharing = Sharing.NONE;
   /** Application wakes by outcome, for the metrics. */
   private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> outcomes = java.util.Map.of(
       "requested", new java.util.concurrent.atomic.LongAdder(), "succeeded", new java.util.concurrent.atomic.LongAdder(),
@@ -88,6 +107,7 @@ public final class ApplicationWakes implements AddressListListener {
       Instant expiresAt = clock.instant().plus(ttl);
       RequestedWakes.ApplicationWake w = requested.requestApplication(deviceId, applicationServer, expiresAt.toEpochMilli());
       vertx.setTimer(Math.max(1, ttl.toMillis()), id -> expire(deviceId, w));
+      sharing.requested(deviceId, applicationServer, expiresAt.toEpochMilli());
       boolean online = presence.get(deviceId).map(Presence::online).orElse(false);
       LOG.info("device {}: application wake for {} until {}{}", deviceId, applicationServer, expiresAt,
           online ? "" : " (offline: sent when it comes online)");
@@ -95,6 +115,38 @@ public final class ApplicationWakes implements AddressListListener {
       outcomes.get("requested").increment();
       return Future.succeededFuture(new Requested(deviceId, applicationServer, expiresAt, online));
     });
+  }
+
+  public void sharing(Sharing sharing) {
+    this.sharing = sharing;
+  }
+
+  /**
+   * Another node of the cluster was asked for this wake: held here too until it is acknowledged anywhere
+   * or its time is up (silently: the node that was asked reports the expiry), and sent if this node holds
+   * the device.
+   */
+  public void heldElsewhere(String deviceId, String applicationServer, long expiresAtMillis) {
+    long left = expiresAtMillis - clock.millis();
+    if (left <= 0) {
+      return;
+    }
+    RequestedWakes.ApplicationWake w = requested.requestApplication(deviceId, applicationServer, expiresAtMillis);
+    vertx.setTimer(left, id -> requested.expire(deviceId, w));
+    wake.accept(deviceId);
+  }
+
+  /** The device acknowledged a wake at this node's beacon: the work it was for is done or under way. */
+  public void acknowledged(String deviceId, io.homeport.stun.StunAttributes.WakeReason reason, String applicationServer) {
+    requested.acknowledged(deviceId, reason, applicationServer);
+    if (reason == io.homeport.stun.StunAttributes.WakeReason.APPLICATION) {
+      sharing.acknowledged(deviceId, applicationServer);
+    }
+  }
+
+  /** The device acknowledged an application wake at another node's beacon. */
+  public void acknowledgedElsewhere(String deviceId, String applicationServer) {
+    requested.acknowledged(deviceId, io.homeport.stun.StunAttributes.WakeReason.APPLICATION, applicationServer);
   }
 
   private void expire(String deviceId, RequestedWakes.ApplicationWake w) {

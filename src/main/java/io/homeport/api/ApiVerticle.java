@@ -59,7 +59,8 @@ public final class ApiVerticle extends VerticleBase {
   public ApiVerticle(Endpoint endpoint, Duration streamStallTimeout, ApiTokens tokens, DeviceService devices, PresenceDirectory presence,
       io.homeport.presence.NatBehaviours natBehaviours,
       BeaconCounters beaconCounters, CommandService commands, PluginService plugins, TokenService tokenService,
-      PermissionService permissions, RendezvousProcessor sessions, AddressListService addressLists,
+      PermissionService permissions, RendezvousProcessor sessions, io.homeport.rendezvous.SessionBroker broker,
+      io.homeport.presence.DeviceLocations locations, AddressListService addressLists,
       io.homeport.addresslist.ApplicationWakes applicationWakes) {
     this.endpoint = endpoint;
     this.streamStallTimeout = streamStallTimeout;
@@ -67,12 +68,12 @@ public final class ApiVerticle extends VerticleBase {
     this.tokenService = tokenService;
     this.devices = devices;
     this.tokenRoutes = new TokenRoutes(tokenService);
-    this.deviceRoutes = new DeviceRoutes(devices, presence, natBehaviours);
+    this.deviceRoutes = new DeviceRoutes(devices, presence, locations, natBehaviours);
     this.commandRoutes = new CommandRoutes(commands, devices.groups());
     this.pluginRoutes = new PluginRoutes(plugins);
     this.beaconRoutes = new BeaconRoutes(beaconCounters, presence);
     this.permissionRoutes = new PermissionRoutes(permissions, devices.groups());
-    this.sessionRoutes = new SessionRoutes(sessions, devices.groups());
+    this.sessionRoutes = new SessionRoutes(sessions, broker, devices.groups());
     this.addressListRoutes = new AddressListRoutes(addressLists, devices.groups());
     this.pkiRoutes = new PkiRoutes(devices);
     this.applicationWakeRoutes = new ApplicationWakeRoutes(applicationWakes, devices.groups());

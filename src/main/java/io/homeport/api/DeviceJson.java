@@ -13,8 +13,11 @@ import java.util.Set;
 final class DeviceJson {
   private DeviceJson() {}
 
-  /** @param nat what the device reported of its NAT, shown with its presence */
-  static JsonObject of(Device d, Optional<Presence> presence, Optional<StunAttributes.NatBehaviour> nat,
+  /**
+   * @param node the cluster node holding the device while it is online; null when not clustered or offline
+   * @param nat what the device reported of its NAT, shown with its presence
+   */
+  static JsonObject of(Device d, Optional<Presence> presence, String node, Optional<StunAttributes.NatBehaviour> nat,
       Set<String> groups) {
     JsonObject json = new JsonObject()
         .put("id", d.id())
@@ -39,6 +42,9 @@ final class DeviceJson {
           .put("keepaliveInterval", pr.intervalSeconds());
       if (pr.online()) {
         p.put("onlineSince", time(Instant.ofEpochMilli(pr.onlineSinceMillis())));
+      }
+      if (node != null) {
+        p.put("node", node);
       }
     });
     nat.ifPresent(n -> p.put("nat", new JsonObject()

@@ -3,6 +3,7 @@ package io.homeport.api;
 import io.homeport.http.Replies;
 import io.homeport.auth.Scope;
 import io.homeport.presence.NatBehaviours;
+import io.homeport.presence.DeviceLocations;
 import io.homeport.presence.PresenceDirectory;
 import io.homeport.device.Device;
 import io.homeport.device.DeviceService;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /** Devices: registration, listing and lookup (scoped by the token), groups, revocation, enrollment tokens. */
@@ -30,13 +32,15 @@ final class DeviceRoutes {
 
   private final DeviceService devices;
   private final PresenceDirectory presence;
-
+  private final DeviceLocations locations;
   private final NatBehaviours natBehaviours;
 
-  DeviceRoutes(DeviceService devices, PresenceDirectory presence, NatBehaviours natBehaviours) {
+  /** @param locations where online devices are (in a cluster, on any node); {@code presence} has the rest's last entry */
+  DeviceRoutes(DeviceService devices, PresenceDirectory presence, DeviceLocations locations, NatBehaviours natBehaviours) {
     this.natBehaviours = natBehaviours;
     this.devices = devices;
     this.presence = presence;
+    this.locations = locations;
   }
 
   void mount(Router router, Authorize read, Authorize write) {
@@ -203,7 +207,9 @@ final class DeviceRoutes {
   }
 
   private JsonObject json(Device d) {
-    return DeviceJson.of(d, presence.get(d.id()), natBehaviours.of(d.id()), devices.groups().of(d.id()));
+    Optional<DeviceLocations.Location> online = locations.find(d.id());
+    return DeviceJson.of(d, online.map(DeviceLocations.Location::presence).or(() -> presence.get(d.id())),
+        online.map(DeviceLocations.Location::node).orElse(null), natBehaviours.of(d.id()), devices.groups().of(d.id()));
   }
 
   private static JsonObject tokenJson(WithToken w) {

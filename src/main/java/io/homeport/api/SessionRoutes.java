@@ -22,10 +22,13 @@ import java.util.Set;
  */
 final class SessionRoutes {
   private final RendezvousProcessor sessions;
+  private final io.homeport.rendezvous.SessionBroker broker;
   private final DeviceGroups groups;
 
-  SessionRoutes(RendezvousProcessor sessions, DeviceGroups groups) {
+  /** @param sessions reads the session log; @param broker ends sessions (in a cluster, on the node brokering them) */
+  SessionRoutes(RendezvousProcessor sessions, io.homeport.rendezvous.SessionBroker broker, DeviceGroups groups) {
     this.sessions = sessions;
+    this.broker = broker;
     this.groups = groups;
   }
 
@@ -66,7 +69,8 @@ final class SessionRoutes {
     String id = ctx.pathParam("id");
     Scope scope = Scope.of(ctx.user(), groups);
     String subject = ctx.user().principal().getString("sub", "unknown");
-    visible(id, scope).compose(s -> sessions.forceEnd(s.id(), subject))
+    visible(id, scope).compose(s -> broker.forceEnd(s.id(), subject))
+        .compose(ended -> visible(id, scope))
         .onComplete(r -> Replies.json(ctx, r.map(SessionJson::log)));
   }
 

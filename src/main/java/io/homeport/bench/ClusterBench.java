@@ -105,8 +105,7 @@ public final class ClusterBench {
             .withKeepalive(Duration.ofMinutes(10), Duration.ofMinutes(30));
         VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true);
         Vertx vertx = nodeCount == 1 ? MetricsVertx.create(vertxOptions)
-            : MetricsVertx.createClustered(vertxOptions, HazelcastClusters.manager(config.cluster()),
-                HazelcastClusters.nodeName(config.cluster())).await(60, TimeUnit.SECONDS);
+            : io.homeport.cluster.HazelcastClusters.vertx(vertxOptions, config.cluster()).await(60, TimeUnit.SECONDS);
         vertxes.add(vertx);
         nodes.add(HomeportServer.start(vertx, config).await(60, TimeUnit.SECONDS));
       }

@@ -34,8 +34,7 @@ final class ServeCommand implements Callable<Integer> {
     Vertx vertx;
     if (cfg.cluster().enabled()) {
       try {
-        vertx = MetricsVertx.createClustered(options, HazelcastClusters.manager(cfg.cluster()),
-            HazelcastClusters.nodeName(cfg.cluster())).await(60, TimeUnit.SECONDS);
+        vertx = io.homeport.cluster.HazelcastClusters.vertx(options, cfg.cluster()).await(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.error("could not join the cluster {} as {}: {}", cfg.cluster().members(),
             HazelcastClusters.nodeName(cfg.cluster()), e.getMessage(), e);

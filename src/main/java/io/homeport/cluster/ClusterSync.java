@@ -45,8 +45,8 @@ public final class ClusterSync extends VerticleBase {
     Future<Void> done;
     if (logged.event() instanceof DeviceEvent.Enrolled || logged.event() instanceof DeviceEvent.Revoked) {
       done = devices.refreshFromStore(logged.event().deviceId());
-    } else if (logged.event() instanceof AddressListEvent.Published) {
-      done = addressLists.reload();
+    } else if (logged.event() instanceof AddressListEvent.Published p) {
+      done = addressLists.publishedElsewhere(p.scope(), p.version(), p.urgent());
     } else if (logged.event() instanceof CommandEvent c && c.type() == EventType.COMMAND_QUEUED) {
       commands.queuedElsewhere(c.deviceId());
       done = Future.succeededFuture();

@@ -38,7 +38,21 @@ public final class HazelcastClusters {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
+    // how the other nodes name this one (the directory, the session broker's address), whatever its address resolves to
+    config.getMemberAttributeConfig().setAttribute(ClusterMembers.NODE_ATTRIBUTE, nodeName(settings));
     return new HazelcastClusterManager(config);
+  }
+
+  /**
+   * A clustered Vert.x for this node: Hazelcast as above, metrics tagged with the node's name, and the
+   * event bus (session operations, wake marks between nodes) listening on {@code cluster.host} at a port
+   * of its choosing, which it announces to the other nodes through Hazelcast.
+   */
+  public static io.vertx.core.Future<io.vertx.core.Vertx> vertx(io.vertx.core.VertxOptions options,
+      HomeportConfig.Cluster settings) {
+    io.vertx.core.VertxOptions clustered = new io.vertx.core.VertxOptions(options);
+    clustered.getEventBusOptions().setHost(settings.host()).setClusterPublicHost(settings.host()).setPort(0);
+    return io.homeport.metrics.MetricsVertx.createClustered(clustered, manager(settings), nodeName(settings));
   }
 
   /** How this node is named in logs and metrics: its Hazelcast address. */

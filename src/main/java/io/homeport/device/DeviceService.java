@@ -224,7 +224,7 @@ public final class DeviceService implements Lifecycle {
   }
 
   /**
-   * Brings this node's in-memory view of one device (credentials in the keyring, groups, the CRL) in step
+   * Brings this node's in-memory view of one device (credentials in the keyring, its groups, the CRL) in step
    * with the store, after another node of a cluster enrolled, revoked or deleted it. Idempotent.
    */
   public Future<Void> refreshFromStore(String id) {
@@ -236,6 +236,11 @@ public final class DeviceService implements Lifecycle {
         keyring.revoked(id);
       } else if (found.get().state() == DeviceState.ENROLLED) {
         keyring.enrolled(found.get());
+        // the groups it was created with on another node
+        return devices.groups(id).compose(g -> {
+          groups.set(id, g);
+          return revocationList.refresh();
+        });
       }
       return revocationList.refresh();
     });

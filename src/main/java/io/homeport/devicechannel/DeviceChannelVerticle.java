@@ -20,7 +20,7 @@ import io.homeport.http.Replies;
 import io.homeport.http.SessionJson;
 import io.homeport.rendezvous.PendingSessions;
 import io.homeport.rendezvous.PermissionService;
-import io.homeport.rendezvous.RendezvousProcessor;
+import io.homeport.rendezvous.SessionBroker;
 import io.homeport.http.Problem;
 import io.homeport.http.Problems;
 import io.homeport.pki.DeviceIdentity;
@@ -75,7 +75,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private final DeviceKeyring keyring;
   private final CommandService commands;
   private final PermissionService permissions;
-  private final RendezvousProcessor sessions;
+  private final SessionBroker sessions;
   private final PendingSessions sessionNews;
   private final AddressListService addressLists;
   private final ApplicationWakes applicationWakes;
@@ -85,7 +85,7 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private HttpServer server;
 
   public DeviceChannelVerticle(Settings settings, DeviceService devices, DeviceKeyring keyring, CommandService commands,
-      PermissionService permissions, RendezvousProcessor sessions, PendingSessions sessionNews,
+      PermissionService permissions, SessionBroker sessions, PendingSessions sessionNews,
       AddressListService addressLists, ApplicationWakes applicationWakes) {
     this.addressLists = addressLists;
     this.applicationWakes = applicationWakes;
@@ -384,9 +384,15 @@ public final class DeviceChannelVerticle extends VerticleBase {
   private void respondCommands(RoutingContext ctx, String deviceId, java.util.List<Command> delivered) {
     JsonArray list = new JsonArray();
     delivered.forEach(c -> list.add(CommandJson.device(c)));
-    JsonArray notices = new JsonArray();
-    sessions.take(deviceId).forEach(n -> notices.add(SessionJson.notice(n)));
-    ctx.json(new JsonObject().put("commands", list).put("more", commands.hasDue(deviceId)).put("sessions", notices));
+    sessions.take(deviceId).onComplete(taken -> {
+      if (taken.failed()) {
+        ctx.fail(taken.cause());
+        return;
+      }
+      JsonArray notices = new JsonArray();
+      taken.result().forEach(n -> notices.add(SessionJson.notice(n)));
+      ctx.json(new JsonObject().put("commands", list).put("more", commands.hasDue(deviceId)).put("sessions", notices));
+    });
   }
 
   private static int waitSeconds(RoutingContext ctx) {

@@ -4,7 +4,8 @@ import io.homeport.http.JsonBodies;
 import io.homeport.http.SessionJson;
 import io.homeport.rendezvous.EndReport;
 import io.homeport.rendezvous.RendezvousProcessor;
-import io.homeport.rendezvous.Session;
+import io.homeport.rendezvous.SessionBroker;
+import io.homeport.rendezvous.SessionState;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,13 +21,13 @@ import java.util.function.Function;
 final class SessionRoutes {
   static final Set<String> PATHS = Set.of("direct", "relay", "turn", "none");
 
-  private final RendezvousProcessor sessions;
+  private final SessionBroker sessions;
   private final Clock clock;
   private final String deviceIdKey;
   private final Duration defaultWait;
 
   /** @param defaultWait how long a request waits for consent when it names no wait */
-  SessionRoutes(RendezvousProcessor sessions, Clock clock, String deviceIdKey, Duration defaultWait) {
+  SessionRoutes(SessionBroker sessions, Clock clock, String deviceIdKey, Duration defaultWait) {
     this.sessions = sessions;
     this.clock = clock;
     this.deviceIdKey = deviceIdKey;
@@ -81,15 +82,14 @@ final class SessionRoutes {
     if (!(body.getValue("accept") instanceof Boolean accept)) {
       throw JsonBodies.invalid("accept", "'accept' is required: true or false");
     }
-    answer(ctx, sessions.consent(ctx.get(deviceIdKey), ctx.pathParam("id"), accept), SessionRoutes::state);
+    String id = ctx.pathParam("id");
+    answer(ctx, sessions.consent(ctx.get(deviceIdKey), id, accept), state -> state(id, state));
   }
 
   /** Answers with the device's offer carrying the new expiry. */
   private void extend(RoutingContext ctx) {
     JsonBodies.onlyFields(JsonBodies.object(ctx), Set.of());
-    String deviceId = ctx.get(deviceIdKey);
-    answer(ctx, sessions.extend(deviceId, ctx.pathParam("id")),
-        s -> SessionJson.notice(sessions.offerFor(s, deviceId)));
+    answer(ctx, sessions.extend(ctx.get(deviceIdKey), ctx.pathParam("id")), SessionJson::notice);
   }
 
   /** {@code {"reason", "bytesSent", "bytesReceived", "path"}}: ends the session, or reports its end. */
@@ -106,11 +106,11 @@ final class SessionRoutes {
     }
     EndReport report = new EndReport(reason, count(body, "bytesSent"), count(body, "bytesReceived"), path,
         clock.instant());
-    answer(ctx, sessions.end(ctx.get(deviceIdKey), ctx.pathParam("id"), report), SessionRoutes::state);
+    String id = ctx.pathParam("id");
+    answer(ctx, sessions.end(ctx.get(deviceIdKey), id, report), state -> state(id, state));
   }
 
-  private static void answer(RoutingContext ctx, io.vertx.core.Future<Session> result,
-      Function<Session, JsonObject> json) {
+  private static <T> void answer(RoutingContext ctx, io.vertx.core.Future<T> result, Function<T, JsonObject> json) {
     result.onComplete(r -> {
       if (r.failed()) {
         ctx.fail(r.cause());
@@ -120,8 +120,8 @@ final class SessionRoutes {
     });
   }
 
-  private static JsonObject state(Session s) {
-    return new JsonObject().put("id", s.id()).put("state", s.state().wireName());
+  private static JsonObject state(String id, SessionState state) {
+    return new JsonObject().put("id", id).put("state", state.wireName());
   }
 
   private static long count(JsonObject body, String field) {

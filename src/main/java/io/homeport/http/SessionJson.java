@@ -106,6 +106,55 @@ public final class SessionJson {
     return t == null ? null : t.toString();
   }
 
+  /** The notice {@link #notice} wrote (a cluster node reads what the broker node answered). */
+  public static SessionNotice parseNotice(JsonObject json) {
+    String id = json.getString("id");
+    switch (json.getString("type")) {
+      case "consent" -> {
+        JsonObject peer = json.getJsonObject("peer");
+        return new SessionNotice.ConsentRequest(id, peer.getString("id"), peer.getString("name"),
+            Instant.parse(json.getString("deadline")));
+      }
+      case "offer" -> {
+        java.util.List<SessionNotice.Candidate> candidates = new java.util.ArrayList<>();
+        json.getJsonArray("candidates").forEach(c -> candidates.add(new SessionNotice.Candidate(
+            ((JsonObject) c).getString("type"), parseAddress(((JsonObject) c).getString("address")))));
+        JsonObject relay = json.getJsonObject("relay");
+        JsonObject turn = json.getJsonObject("turn");
+        JsonObject peer = json.getJsonObject("peer");
+        return new SessionNotice.Offer(id, Base64.getDecoder().decode(json.getString("key")),
+            Instant.parse(json.getString("expiresAt")),
+            io.homeport.rendezvous.SessionRole.valueOf(json.getString("role").toUpperCase(java.util.Locale.ROOT)),
+            peer.getString("id"), peer.getString("name"), java.util.List.copyOf(candidates),
+            relay == null ? null : new SessionNotice.RelayGrant(parseAddress(relay.getString("address")),
+                Base64.getDecoder().decode(relay.getString("token"))),
+            turn == null ? null : new SessionNotice.TurnGrant(turn.getJsonArray("urls").stream().map(String.class::cast)
+                .toList(), turn.getString("username"), turn.getString("password"), turn.getLong("ttl")));
+      }
+      case "end" -> {
+        return new SessionNotice.End(id, json.getString("reason"), json.getString("endedBy"));
+      }
+      case "refused" -> {
+        return new SessionNotice.Refused(id);
+      }
+      default -> throw new IllegalArgumentException("not a session notice: " + json.getString("type"));
+    }
+  }
+
+  /** Parses what {@link #address} writes; IP literals only, so nothing is looked up. */
+  public static InetSocketAddress parseAddress(String text) {
+    int colon = text.lastIndexOf(':');
+    String host = text.substring(0, colon);
+    if (host.startsWith("[")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    try {
+      return new InetSocketAddress(java.net.InetAddress.getByName(host), Integer.parseInt(text.substring(colon + 1)));
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("not an address: " + text, e);
+    }
+  }
+
   /** {@code ip:port}, {@code [ip]:port} for IPv6. */
   public static String address(InetSocketAddress a) {
     String ip = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();

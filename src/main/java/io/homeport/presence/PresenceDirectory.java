@@ -34,6 +34,13 @@ public interface PresenceDirectory {
   /** Forgets a device at once (revoked or deleted): it is offline from now on. */
   void remove(String deviceId);
 
+  /**
+   * Cluster mode: the device's keepalives now reach another node, which holds it from now on. It is no
+   * longer online here, and no listener hears of it (the device did not go offline); its last sequence
+   * number is kept, so a replay of an old keepalive to this node is still refused.
+   */
+  default void movedAway(String deviceId) {}
+
   Optional<Presence> get(String deviceId);
 
   int onlineCount();

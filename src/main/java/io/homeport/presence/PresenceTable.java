@@ -141,6 +141,21 @@ public final class PresenceTable implements PresenceDirectory {
   }
 
   @Override
+  public void movedAway(String deviceId) {
+    Shard shard = shardOf(deviceId);
+    shard.lock.lock();
+    try {
+      int entry = shard.ids.find(deviceId);
+      if (entry >= 0 && shard.isOnline(entry)) {
+        shard.markOffline(entry);
+        online.decrementAndGet();
+      }
+    } finally {
+      shard.lock.unlock();
+    }
+  }
+
+  @Override
   public Optional<Presence> get(String deviceId) {
     Shard shard = shardOf(deviceId);
     shard.lock.lock();

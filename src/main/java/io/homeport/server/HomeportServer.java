@@ -230,7 +230,7 @@ public final class HomeportServer {
 
     @Override
     public void acknowledged(String deviceId, StunAttributes.WakeReason reason, String applicationServer) {
-      requestedWakes.acknowledged(deviceId, reason, applicationServer);
+      applicationWakes.acknowledged(deviceId, reason, applicationServer);
     }
   };
   /** Parts started so far, the last started on top: {@link #stop} pops them. */
@@ -252,6 +252,12 @@ public final class HomeportServer {
   private volatile AddressListService addressLists;
   private ApplicationWakes applicationWakes;
   private RendezvousProcessor sessions;
+  /** Where session operations go: this node's processor, or in a cluster the node brokering sessions. */
+  private io.homeport.rendezvous.SessionBroker sessionBroker;
+  /** Where online devices are: this node's presence, or in a cluster the clustered directory. */
+  private io.homeport.presence.DeviceLocations locations;
+  /** Cluster mode only: the members, and this node's name among them. */
+  private io.homeport.cluster.ClusterMembers members;
   private RelayVerticle relay;
   /** Where offers send devices for the relay: resolved once when the relay is up, never per offer. */
   private volatile java.net.InetSocketAddress relayEndpoint;
@@ -340,17 +346,28 @@ public final class HomeportServer {
           applicationWakes = new ApplicationWakes(vertx, requestedWakes, store.devices(), presence, addressLists,
               deviceId -> vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId), eventLog, clock);
           addressLists.addListener(applicationWakes);
+          io.homeport.cluster.ClusterDirectory directory = null;
+          if (config.cluster().enabled()) {
+            com.hazelcast.core.HazelcastInstance hazelcast = ((io.vertx.spi.cluster.hazelcast.HazelcastClusterManager)
+                ((io.vertx.core.internal.VertxInternal) vertx).clusterManager()).getHazelcastInstance();
+            members = new io.homeport.cluster.ClusterMembers(hazelcast);
+            directory = new io.homeport.cluster.ClusterDirectory(vertx, hazelcast, members, presence, lanEndpoints,
+                config.offlineGrace());
+            locations = directory;
+          } else {
+            locations = io.homeport.presence.DeviceLocations.local(presence, lanEndpoints);
+          }
           sessions = new RendezvousProcessor(store.sessions(), store.permissions(),
               RendezvousProcessor.DeviceLookup.of(store.devices()),
               new RendezvousProcessor.Peers() {
                 @Override
                 public java.net.InetSocketAddress publicAddress(String deviceId) {
-                  return presence.get(deviceId).filter(p -> p.online()).map(p -> p.publicAddress()).orElse(null);
+                  return locations.find(deviceId).map(l -> l.presence().publicAddress()).orElse(null);
                 }
 
                 @Override
                 public List<java.net.InetSocketAddress> lanEndpoints(String deviceId) {
-                  return lanEndpoints.of(deviceId);
+                  return locations.find(deviceId).map(l -> l.lanEndpoints()).orElse(List.of());
                 }
               },
               deviceId -> {
@@ -359,8 +376,21 @@ public final class HomeportServer {
               }, pendingSessions, eventLog, clock, config.sessions(), () -> relayEndpoint,
               config.relay().turn() == null ? io.homeport.rendezvous.TurnIssuer.NONE
                   : new io.homeport.relay.TurnCredentials(config.relay().turn().urls(), config.relay().turn().secret()));
-          return start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins))
-              .compose(x -> start(sessions)).compose(x -> start(addressLists));
+          Future<Void> startedSessions;
+          if (members == null) {
+            sessionBroker = io.homeport.rendezvous.SessionBroker.local(sessions);
+            startedSessions = start(devices).compose(x -> start(tokenService)).compose(x -> start(plugins))
+                .compose(x -> start(sessions));
+          } else {
+            // the processor starts on the node that brokers sessions only
+            io.homeport.cluster.ClusterSessionBroker broker = new io.homeport.cluster.ClusterSessionBroker(vertx, members,
+                sessions);
+            sessionBroker = broker;
+            io.homeport.cluster.ClusterDirectory clustered = directory;
+            startedSessions = start(members).compose(x -> start(clustered)).compose(x -> start(devices))
+                .compose(x -> start(tokenService)).compose(x -> start(plugins)).compose(x -> start(broker));
+          }
+          return startedSessions.compose(x -> start(addressLists));
         })
         .compose(v -> deploy(beacon = new BeaconVerticle(config, keyring, beaconCounters, presence, clock,
             waitingWork, lanEndpoints, natBehaviours, beaconIntakeThreads)))
@@ -373,7 +403,7 @@ public final class HomeportServer {
               (int) config.keepaliveInterval().toSeconds(),
               config.sessions().consentTimeout().compareTo(java.time.Duration.ofSeconds(60)) > 0
                   ? java.time.Duration.ofSeconds(60) : config.sessions().consentTimeout(), clock),
-              devices, keyring, commands, permissions, sessions, pendingSessions, addressLists, applicationWakes);
+              devices, keyring, commands, permissions, sessionBroker, pendingSessions, addressLists, applicationWakes);
           return deploy(deviceChannel);
         })
         .compose(v -> deploy(relay = new RelayVerticle(config.relay(), sessions, clock)))
@@ -386,14 +416,16 @@ public final class HomeportServer {
                 addressLists, applicationWakes))))
         .compose(v -> {
           api = new ApiVerticle(config.api(), config.events().streamStallTimeout(), tokens, devices, presence, natBehaviours, beaconCounters, commands, plugins, tokenService,
-              permissions, sessions, addressLists, applicationWakes);
+              permissions, sessions, sessionBroker, locations, addressLists, applicationWakes);
           api.extraRoutes(metrics::mount);
           metrics.registerSubscriberGauge(api::eventStreamSubscribers);
           return deploy(api);
         })
         // last: its first sweep wakes devices with commands stored before a restart
-        .compose(v -> config.cluster().enabled()
-            ? deploy(new io.homeport.cluster.ClusterSync(devices, commands, addressLists)) : Future.succeededFuture())
+        .compose(v -> members != null
+            ? deploy(new io.homeport.cluster.ClusterWork(members.self(), pendingSessions, applicationWakes, deviceGroups,
+                addressLists)).compose(x -> deploy(new io.homeport.cluster.ClusterSync(devices, commands, addressLists)))
+            : Future.succeededFuture())
         .compose(v -> deploy(new CommandsVerticle(commands, COMMAND_SWEEP_MILLIS)))
         .compose(v -> deploy(new SessionsVerticle(sessions, SESSION_SWEEP_MILLIS)))
         .compose(v -> deploy(new RevocationReloadVerticle(tokenService, REVOCATION_RELOAD_MILLIS)))
@@ -544,9 +576,19 @@ public final class HomeportServer {
     return relay;
   }
 
-  /** The session broker and its log. */
+  /** The session broker and its log (in a cluster, this node's processor: it brokers only on the oldest node). */
   public RendezvousProcessor sessions() {
     return sessions;
+  }
+
+  /** Where session operations go (in a cluster, to the node brokering sessions). */
+  public io.homeport.rendezvous.SessionBroker sessionBroker() {
+    return sessionBroker;
+  }
+
+  /** Where online devices are (in a cluster, on any node). */
+  public io.homeport.presence.DeviceLocations locations() {
+    return locations;
   }
 
   /** Mints and verifies API tokens with the server's key. */

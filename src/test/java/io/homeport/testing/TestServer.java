@@ -69,9 +69,7 @@ public final class TestServer implements AutoCloseable {
 
   /** A node of a cluster (the config's cluster settings): a clustered Vert.x of its own, then the server. */
   public static TestServer startClustered(HomeportConfig config) throws Exception {
-    Vertx vertx = MetricsVertx.createClustered(new VertxOptions().setPreferNativeTransport(true),
-        io.homeport.cluster.HazelcastClusters.manager(config.cluster()),
-        io.homeport.cluster.HazelcastClusters.nodeName(config.cluster())).await(60, TimeUnit.SECONDS);
+    Vertx vertx = io.homeport.cluster.HazelcastClusters.vertx(new VertxOptions().setPreferNativeTransport(true), config.cluster()).await(60, TimeUnit.SECONDS);
     TestServer t = new TestServer(vertx, config, builder -> {});
     t.startServer();
     return t;

@@ -1,0 +1,34 @@
+package io.homeport.presence;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where online devices are across the whole server (DESIGN 7): on one node its own presence directory;
+ * in a cluster also the devices other nodes hold, as the clustered directory publishes them. Read by the
+ * API (presence of any device, on any node) and by the session broker (candidates for offers). Answers
+ * from memory, from any thread.
+ */
+public interface DeviceLocations {
+
+  /**
+   * An online device and the node that holds it.
+   *
+   * @param node the node whose beacon accepted its last keepalive ({@code cluster.host:cluster.port});
+   *     null on a server that is not clustered
+   * @param presence its presence as that node last published it ({@code lastSeen} is at most one directory
+   *     refresh old for a device another node holds)
+   * @param lanEndpoints the LAN endpoints it reported
+   */
+  record Location(String node, Presence presence, List<InetSocketAddress> lanEndpoints) {}
+
+  /** The device's location while it is online anywhere; empty while it is offline. */
+  Optional<Location> find(String deviceId);
+
+  /** This node's own view: its presence directory and the LAN endpoints its beacon heard. */
+  static DeviceLocations local(PresenceDirectory presence, LanEndpoints lan) {
+    return deviceId -> presence.get(deviceId).filter(Presence::online)
+        .map(p -> new Location(null, p, lan.of(deviceId)));
+  }
+}
