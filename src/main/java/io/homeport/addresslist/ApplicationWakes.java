@@ -5,7 +5,6 @@ import io.homeport.device.DeviceState;
 import io.homeport.event.DeviceEvent;
 import io.homeport.event.EventPublisher;
 import io.homeport.presence.PresenceDirectory;
-import io.homeport.presence.Presence;
 import io.homeport.refusal.Refusal;
 import io.homeport.wake.RequestedWakes;
 import io.vertx.core.Future;
@@ -61,6 +60,7 @@ public final class ApplicationWakes implements AddressListListener {
   private final EventPublisher events;
   private final Clock clock;
   private volatile Sharing sharing = Sharing.NONE;
+  private final java.util.function.Predicate<String> onlineAnywhere;
   /** Application wakes by outcome, for the metrics. */
   private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> outcomes = java.util.Map.of(
       "requested", new java.util.concurrent.atomic.LongAdder(), "succeeded", new java.util.concurrent.atomic.LongAdder(),
@@ -69,9 +69,15 @@ public final class ApplicationWakes implements AddressListListener {
   /** The outcomes {@link #count} knows. */
   public static final List<String> OUTCOMES = List.of("requested", "succeeded", "failed", "expired");
 
-  /** @param wake asks the beacon to wake the device now (it sends the wake if the device is online) */
+  /**
+   * @param presence this node's devices (an urgent publication wakes those it holds)
+   * @param onlineAnywhere whether the device is online at any node (what a caller is told)
+   * @param wake asks the beacon to wake the device now (it sends the wake if the device is online)
+   */
   public ApplicationWakes(Vertx vertx, RequestedWakes requested, DeviceRepository devices, PresenceDirectory presence,
-      AddressListService lists, Consumer<String> wake, EventPublisher events, Clock clock) {
+      java.util.function.Predicate<String> onlineAnywhere, AddressListService lists, Consumer<String> wake,
+      EventPublisher events, Clock clock) {
+    this.onlineAnywhere = onlineAnywhere;
     this.vertx = vertx;
     this.requested = requested;
     this.devices = devices;
@@ -108,7 +114,7 @@ public final class ApplicationWakes implements AddressListListener {
       RequestedWakes.ApplicationWake w = requested.requestApplication(deviceId, applicationServer, expiresAt.toEpochMilli());
       vertx.setTimer(Math.max(1, ttl.toMillis()), id -> expire(deviceId, w));
       sharing.requested(deviceId, applicationServer, expiresAt.toEpochMilli());
-      boolean online = presence.get(deviceId).map(Presence::online).orElse(false);
+      boolean online = onlineAnywhere.test(deviceId);
       LOG.info("device {}: application wake for {} until {}{}", deviceId, applicationServer, expiresAt,
           online ? "" : " (offline: sent when it comes online)");
       wake.accept(deviceId);

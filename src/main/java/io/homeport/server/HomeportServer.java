@@ -343,7 +343,8 @@ public final class HomeportServer {
           permissions = new PermissionService(store.permissions(), store.devices());
           addressLists = new AddressListService(store.addressLists(), store.devices(), deviceGroups, eventLog, clock);
           devices.addGroupsListener(addressLists);
-          applicationWakes = new ApplicationWakes(vertx, requestedWakes, store.devices(), presence, addressLists,
+          applicationWakes = new ApplicationWakes(vertx, requestedWakes, store.devices(), presence,
+              deviceId -> locations.find(deviceId).isPresent(), addressLists,
               deviceId -> vertx.eventBus().send(EventAddresses.WAKE_REQUEST, deviceId), eventLog, clock);
           addressLists.addListener(applicationWakes);
           io.homeport.cluster.ClusterDirectory directory = null;

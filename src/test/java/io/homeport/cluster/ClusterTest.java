@@ -3,7 +3,11 @@ package io.homeport.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeport.agent.DeviceAgent;
+import io.homeport.agent.AddressBook;
+import io.homeport.agent.ConsentPolicy;
 import io.homeport.agent.DeviceBundle;
+import io.homeport.agent.PeerSession;
+import io.homeport.agent.SessionHandler;
 import io.homeport.event.EventAddresses;
 import io.homeport.event.LoggedEvent;
 import io.homeport.event.StoredEvent;
@@ -169,6 +173,148 @@ class ClusterTest {
       assertThat(agent.commandsHandled()).isEqualTo(1);
     } finally {
       agentVertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Starts the reference agent of {@code bundle} (its traffic to the node the bundle names) and waits until it is online there. */
+  private static DeviceAgent run(Vertx agents, DeviceBundle bundle, TestServer at, ConsentPolicy consent) throws Exception {
+    DeviceAgent agent = new DeviceAgent(bundle, Clock.systemUTC(), null, Duration.ZERO)
+        .withSessions(SessionHandler.NO_DATA_PATH, consent)
+        .withAddressBook(AddressBook.load(dir.resolve("books").resolve(bundle.deviceId())));
+    agents.deployVerticle(agent).await(10, TimeUnit.SECONDS);
+    at.awaitOnline(bundle.deviceId(), Duration.ofSeconds(15));
+    return agent;
+  }
+
+  private static String nodeName(TestServer node) {
+    return HazelcastClusters.nodeName(node.server().config().cluster());
+  }
+
+  private static boolean eventOnA(String type, String deviceId) {
+    return seenOnA.stream().anyMatch(e -> e.stored().type().equals(type) && deviceId.equals(e.stored().deviceId()));
+  }
+
+  @Test
+  @DisplayName("Verifies that node A's API shows a device held by node B as online at node B with its public address, "
+      + "and that groups set through node A are node B's groups of the device too")
+  void presenceAndGroupsAcrossNodes() throws Exception {
+    // given a device online at node B only
+    DeviceBundle enrolled = nodeA.enrollDevice("cluster-seen");
+    Vertx agents = Vertx.vertx();
+    try {
+      run(agents, towardB(enrolled), nodeB, ConsentPolicy.REJECT_ALL);
+      assertThat(nodeA.server().presence().get("cluster-seen")).isEmpty();
+
+      // when node A's API is asked for it
+      // then it is online, held by node B, at the address node B's beacon saw
+      TestServer.await("node A shows the device online at node B", Duration.ofSeconds(5), () -> {
+        try {
+          JsonObject p = nodeA.admin("GET", "/api/v1/devices/cluster-seen", null, 200).getJsonObject("presence");
+          return p.getBoolean("online") && nodeName(nodeB).equals(p.getString("node"));
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      JsonObject p = nodeA.admin("GET", "/api/v1/devices/cluster-seen", null, 200).getJsonObject("presence");
+      assertThat(p.getString("publicAddress")).isEqualTo(nodeB.server().presence().get("cluster-seen").orElseThrow()
+          .publicAddressText());
+
+      // and when its groups are set through node A, node B's API shows them
+      nodeA.admin("PUT", "/api/v1/devices/cluster-seen/groups", "{\"groups\":[\"kitchen\"]}", 200);
+      TestServer.await("node B knows the new group", Duration.ofSeconds(5), () -> {
+        try {
+          return nodeB.admin("GET", "/api/v1/devices/cluster-seen", null, 200).getJsonArray("groups").contains("kitchen");
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+    } finally {
+      agents.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("Verifies that an application wake asked for through node A for a device held by node B leaves node B's "
+      + "socket, the device's report becomes an event, and node A reports no wake-expired once its time is up")
+  void applicationWakeAcrossNodes() throws Exception {
+    // given a device online at node B
+    DeviceBundle enrolled = nodeA.enrollDevice("cluster-app");
+    Vertx agents = Vertx.vertx();
+    try {
+      run(agents, towardB(enrolled), nodeB, ConsentPolicy.REJECT_ALL);
+      long wakesA = nodeA.server().beacon().wakesSent();
+      long wakesB = nodeB.server().beacon().wakesSent();
+
+      // when node A's API asks it to call an application server, for 2 s
+      JsonObject asked = nodeA.admin("POST", "/api/v1/devices/cluster-app/wake",
+          "{\"applicationServer\":\"billing\",\"ttl\":\"2s\"}", 202);
+
+      // then node B woke it and its answer (the server is on no list it holds) is an event on node A's bus
+      assertThat(asked.getBoolean("online")).isTrue();
+      TestServer.await("the device reported its call", Duration.ofSeconds(10),
+          () -> eventOnA("device.application-failed", "cluster-app"));
+      assertThat(nodeB.server().beacon().wakesSent()).isGreaterThan(wakesB);
+      assertThat(nodeA.server().beacon().wakesSent()).isEqualTo(wakesA);
+      assertThat(seenOnA).filteredOn(e -> e.stored().type().equals("device.application-failed")
+          && "cluster-app".equals(e.stored().deviceId())).allMatch(e -> e.stored().data().contains("not-listed"));
+
+      // and once the 2 s are over, nothing says the wake went unacknowledged
+      Thread.sleep(3000); // past the wake's expiry on both nodes
+      assertThat(seenOnA).noneMatch(e -> "cluster-app".equals(e.stored().deviceId())
+          && e.stored().data().contains("wake-expired"));
+    } finally {
+      agents.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("Verifies that devices held by different nodes get a session: asked through either node, consented "
+      + "through node B, one id and key on both sides, candidates from the holding node's beacon, and an operator's "
+      + "end through node B reaching both")
+  void sessionAcrossNodes() throws Exception {
+    // given alpha held by node A (which brokers sessions: it started first), bravo held by node B, bravo in device mode
+    DeviceBundle alphaBundle = nodeA.enrollDevice("cluster-alpha");
+    DeviceBundle bravoBundle = nodeA.enrollDevice("cluster-bravo");
+    nodeA.admin("PUT", "/api/v1/devices/cluster-bravo/name", "{\"name\":\"bravo\"}", 200);
+    nodeA.admin("PUT", "/api/v1/devices/cluster-bravo/permissions", "{\"mode\":\"device\",\"allow\":[]}", 200);
+    nodeA.admin("PUT", "/api/v1/devices/cluster-alpha/permissions",
+        "{\"mode\":\"server\",\"allow\":[\"cluster-bravo\"]}", 200);
+    List<String> asked = new CopyOnWriteArrayList<>();
+    Vertx agents = Vertx.vertx();
+    try {
+      DeviceAgent alpha = run(agents, alphaBundle, nodeA, ConsentPolicy.REJECT_ALL);
+      DeviceAgent bravo = run(agents, towardB(bravoBundle), nodeB, (id, name) -> {
+        asked.add(id);
+        return io.vertx.core.Future.succeededFuture(true);
+      });
+      assertThat(nodeA.server().sessions().active()).isZero();
+
+      // when alpha asks for bravo by name through node A
+      PeerSession mine = alpha.requestSession("bravo", 0, 10).await(20, TimeUnit.SECONDS).offer();
+
+      // then bravo was asked through node B, and both hold one session with bravo's address from node B's beacon
+      assertThat(mine).as("alpha's offer").isNotNull();
+      assertThat(asked).containsExactly("cluster-alpha");
+      TestServer.await("bravo holds the session", Duration.ofSeconds(10), () -> bravo.session(mine.id()).isPresent());
+      PeerSession theirs = bravo.session(mine.id()).orElseThrow();
+      assertThat(theirs.key()).isEqualTo(mine.key());
+      assertThat(theirs.expiresAt()).isEqualTo(mine.expiresAt());
+      assertThat(mine.candidates().get(0).address())
+          .isEqualTo(nodeB.server().presence().get("cluster-bravo").orElseThrow().publicAddress());
+
+      // and when bravo asks for alpha through node B (alpha's list admits it), the broker on node A answers
+      PeerSession back = bravo.requestSession("cluster-alpha", 0, 0).await(20, TimeUnit.SECONDS).offer();
+      assertThat(back).as("bravo's offer").isNotNull();
+      TestServer.await("alpha holds the second session", Duration.ofSeconds(10), () -> alpha.session(back.id()).isPresent());
+
+      // and an operator's end through node B reaches both agents
+      nodeB.admin("DELETE", "/api/v1/sessions/" + mine.id(), null, 200);
+      TestServer.await("both dropped the ended session", Duration.ofSeconds(10),
+          () -> alpha.session(mine.id()).isEmpty() && bravo.session(mine.id()).isEmpty());
+      JsonObject log = nodeB.admin("GET", "/api/v1/sessions/" + mine.id(), null, 200);
+      assertThat(log.getString("endedBy")).isEqualTo("operator");
+    } finally {
+      agents.close().await(10, TimeUnit.SECONDS);
     }
   }
 }
