@@ -170,7 +170,7 @@ public final class ClusterSessionBroker implements SessionBroker, Lifecycle {
         return new JsonObject().put("notices", list);
       });
       case "force-end" -> local.forceEnd(sessionId, op.getString("by")).map(v -> new JsonObject());
-      default -> Future.failedFuture(new Refusal.Invalid("unknown-operation", "unknown session operation"));
+      default -> Future.failedFuture(new IllegalArgumentException("unknown session operation " + op.getString("op")));
     };
     answer.onComplete(ar -> {
       if (ar.succeeded()) {

@@ -52,8 +52,29 @@ public final class HazelcastClusters {
       HomeportConfig.Cluster settings) {
     io.vertx.core.VertxOptions clustered = new io.vertx.core.VertxOptions(options);
     clustered.getEventBusOptions().setHost(settings.host()).setClusterPublicHost(settings.host()).setPort(0);
-    return io.homeport.metrics.MetricsVertx.createClustered(clustered, manager(settings), nodeName(settings));
+    HazelcastClusterManager manager = manager(settings);
+    return io.homeport.metrics.MetricsVertx.createClustered(clustered, manager, nodeName(settings)).map(vertx -> {
+      synchronized (MANAGERS) {
+        MANAGERS.put(vertx, manager);
+      }
+      return vertx;
+    });
   }
+
+  /** The Hazelcast member of a Vert.x made by {@link #vertx}. */
+  public static com.hazelcast.core.HazelcastInstance hazelcast(io.vertx.core.Vertx vertx) {
+    HazelcastClusterManager manager;
+    synchronized (MANAGERS) {
+      manager = MANAGERS.get(vertx);
+    }
+    if (manager == null) {
+      throw new IllegalStateException("cluster.enabled needs a Vert.x clustered by HazelcastClusters.vertx");
+    }
+    return manager.getHazelcastInstance();
+  }
+
+  // weak keys: a closed Vert.x is not kept alive by this map (tests make several in one JVM)
+  private static final java.util.Map<io.vertx.core.Vertx, HazelcastClusterManager> MANAGERS = new java.util.WeakHashMap<>();
 
   /** How this node is named in logs and metrics: its Hazelcast address. */
   public static String nodeName(HomeportConfig.Cluster settings) {

@@ -349,8 +349,7 @@ public final class HomeportServer {
           addressLists.addListener(applicationWakes);
           io.homeport.cluster.ClusterDirectory directory = null;
           if (config.cluster().enabled()) {
-            com.hazelcast.core.HazelcastInstance hazelcast = ((io.vertx.spi.cluster.hazelcast.HazelcastClusterManager)
-                ((io.vertx.core.internal.VertxInternal) vertx).clusterManager()).getHazelcastInstance();
+            com.hazelcast.core.HazelcastInstance hazelcast = io.homeport.cluster.HazelcastClusters.hazelcast(vertx);
             members = new io.homeport.cluster.ClusterMembers(hazelcast);
             directory = new io.homeport.cluster.ClusterDirectory(vertx, hazelcast, members, presence, lanEndpoints,
                 config.offlineGrace());
