@@ -121,6 +121,9 @@ class ClusterIT {
     List<String> onNode2 = owner.keySet().stream().filter(id -> owner.get(id) == 2).toList();
     String onNode1 = owner.keySet().stream().filter(id -> owner.get(id) == 1).findFirst().orElseThrow();
     String target = onNode2.get(0);
+    // and node 1's API shows node 2's device online at node 2 (the cluster's device directory)
+    assertThat(call(1, "GET", "/api/v1/devices/" + target, null, 200).getJsonObject("presence").getString("node"))
+        .isEqualTo(lab.nodeAddress(2) + ":5701");
 
     // (a) when a command for a device owned by node 2 is created through node 1's API
     long wakes1 = wakesSent(1);
@@ -238,10 +241,12 @@ class ClusterIT {
     return new JsonObject(r.body());
   }
 
+  /** Whether node {@code node} holds the device: its API shows it online there (any node's API shows every node's devices). */
   private boolean onlineAt(int node, String device) {
     try {
       JsonObject presence = call(node, "GET", "/api/v1/devices/" + device, null, 200).getJsonObject("presence");
-      return presence != null && presence.getBoolean("online", false);
+      return presence != null && presence.getBoolean("online", false)
+          && (lab.nodeAddress(node) + ":5701").equals(presence.getString("node"));
     } catch (Exception e) {
       throw new AssertionError(e);
     }

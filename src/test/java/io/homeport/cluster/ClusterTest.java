@@ -127,13 +127,8 @@ class ClusterTest {
         "{\"action\":\"never\",\"params\":{},\"ttl\":\"1s\"}", 201).getString("id");
 
     // when both nodes' sweeps run past its TTL
-    TestServer.await("the command expired", Duration.ofSeconds(10), () -> {
-      try {
-        return "expired".equals(nodeB.admin("GET", "/api/v1/commands/" + id, null, 200).getString("state"));
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    TestServer.await("the command expired", Duration.ofSeconds(10),
+        () -> "expired".equals(get(nodeB, "/api/v1/commands/" + id).getString("state")));
     Thread.sleep(1500); // several more sweeps of both nodes: a second expiry would be stored by now
 
     // then the log holds exactly one command.expired for it
@@ -157,13 +152,8 @@ class ClusterTest {
       String id = nodeA.admin("POST", "/api/v1/devices/cluster-later/commands",
           "{\"action\":\"later\",\"params\":{},\"notBefore\":\"" + notBefore + "\"}", 201).getString("id");
       // then it succeeds once its time has come
-      TestServer.await("the scheduled command succeeded", Duration.ofSeconds(15), () -> {
-        try {
-          return "succeeded".equals(nodeA.admin("GET", "/api/v1/commands/" + id, null, 200).getString("state"));
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      });
+      TestServer.await("the scheduled command succeeded", Duration.ofSeconds(15),
+          () -> "succeeded".equals(get(nodeA, "/api/v1/commands/" + id).getString("state")));
       Thread.sleep(1500); // more sweeps of both nodes: a second firing would be stored by now
       // and the log holds one woken, one delivered and one succeeded event for it, and the agent ran it once
       List<StoredEvent> all = nodeA.server().events().readAfter(0, 100_000).await(10, TimeUnit.SECONDS);
@@ -186,6 +176,15 @@ class ClusterTest {
     return agent;
   }
 
+  /** The API's answer to an admin GET on {@code node}; fails the test unless it is a 200. */
+  private static JsonObject get(TestServer node, String path) {
+    try {
+      return node.admin("GET", path, null, 200);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static String nodeName(TestServer node) {
     return HazelcastClusters.nodeName(node.server().config().cluster());
   }
@@ -196,7 +195,8 @@ class ClusterTest {
 
   @Test
   @DisplayName("Verifies that node A's API shows a device held by node B as online at node B with its public address, "
-      + "and that groups set through node A are node B's groups of the device too")
+      + "that groups set through node A are node B's groups of the device too, and that a device whose keepalives "
+      + "reach node A now is let go by node B without an offline event")
   void presenceAndGroupsAcrossNodes() throws Exception {
     // given a device online at node B only
     DeviceBundle enrolled = nodeA.enrollDevice("cluster-seen");
@@ -208,12 +208,8 @@ class ClusterTest {
       // when node A's API is asked for it
       // then it is online, held by node B, at the address node B's beacon saw
       TestServer.await("node A shows the device online at node B", Duration.ofSeconds(5), () -> {
-        try {
-          JsonObject p = nodeA.admin("GET", "/api/v1/devices/cluster-seen", null, 200).getJsonObject("presence");
-          return p.getBoolean("online") && nodeName(nodeB).equals(p.getString("node"));
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
+        JsonObject p = get(nodeA, "/api/v1/devices/cluster-seen").getJsonObject("presence");
+        return p.getBoolean("online") && nodeName(nodeB).equals(p.getString("node"));
       });
       JsonObject p = nodeA.admin("GET", "/api/v1/devices/cluster-seen", null, 200).getJsonObject("presence");
       assertThat(p.getString("publicAddress")).isEqualTo(nodeB.server().presence().get("cluster-seen").orElseThrow()
@@ -221,13 +217,21 @@ class ClusterTest {
 
       // and when its groups are set through node A, node B's API shows them
       nodeA.admin("PUT", "/api/v1/devices/cluster-seen/groups", "{\"groups\":[\"kitchen\"]}", 200);
-      TestServer.await("node B knows the new group", Duration.ofSeconds(5), () -> {
-        try {
-          return nodeB.admin("GET", "/api/v1/devices/cluster-seen", null, 200).getJsonArray("groups").contains("kitchen");
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      });
+      TestServer.await("node B knows the new group", Duration.ofSeconds(5),
+          () -> get(nodeB, "/api/v1/devices/cluster-seen").getJsonArray("groups").contains("kitchen"));
+
+      // and when its agent stops and a keepalive of it reaches node A instead (a balancer moved it)
+      agents.close().await(10, TimeUnit.SECONDS);
+      nodeA.server().presence().accept("cluster-seen", new java.net.InetSocketAddress("127.0.0.1", 40_000), 1,
+          System.currentTimeMillis(), 30);
+
+      // then node B takes it offline at once, without a device.offline event, and both APIs show it at node A
+      TestServer.await("node B let the device go", Duration.ofSeconds(5),
+          () -> !nodeB.server().presence().get("cluster-seen").orElseThrow().online());
+      TestServer.await("node B's API shows the device at node A", Duration.ofSeconds(5), () -> nodeName(nodeA)
+          .equals(get(nodeB, "/api/v1/devices/cluster-seen").getJsonObject("presence").getString("node")));
+      assertThat(seenOnA).noneMatch(e -> e.stored().type().equals("device.offline")
+          && "cluster-seen".equals(e.stored().deviceId()));
     } finally {
       agents.close().await(10, TimeUnit.SECONDS);
     }
