@@ -45,13 +45,14 @@ public final class HazelcastClusters {
 
   /**
    * A clustered Vert.x for this node: Hazelcast as above, metrics tagged with the node's name, and the
-   * event bus (session operations, wake marks between nodes) listening on {@code cluster.host} at a port
-   * of its choosing, which it announces to the other nodes through Hazelcast.
+   * event bus (session operations, wake marks between nodes) listening on {@code cluster.host} at
+   * {@code cluster.busPort} (0: a port of its choosing), which it announces to the other nodes through Hazelcast.
    */
   public static io.vertx.core.Future<io.vertx.core.Vertx> vertx(io.vertx.core.VertxOptions options,
       HomeportConfig.Cluster settings) {
     io.vertx.core.VertxOptions clustered = new io.vertx.core.VertxOptions(options);
-    clustered.getEventBusOptions().setHost(settings.host()).setClusterPublicHost(settings.host()).setPort(0);
+    clustered.getEventBusOptions().setHost(settings.host()).setClusterPublicHost(settings.host())
+        .setPort(settings.busPort());
     HazelcastClusterManager manager = manager(settings);
     return io.homeport.metrics.MetricsVertx.createClustered(clustered, manager, nodeName(settings)).map(vertx -> {
       synchronized (MANAGERS) {

@@ -38,7 +38,7 @@ public final class ConfigLoader {
       "deviceChannel.bind", "deviceChannel.port", "deviceChannel.publicPort",
       "api.bind", "api.port",
       "store.url", "store.passwordFile", "store.poolSize",
-      "cluster.enabled", "cluster.members", "cluster.host", "cluster.port",
+      "cluster.enabled", "cluster.members", "cluster.host", "cluster.port", "cluster.busPort",
       "enrollment.tokenTtl", "enrollment.certificateValidity",
       "commands.resultTimeout",
       "plugins.directory",
@@ -238,6 +238,10 @@ public final class ConfigLoader {
     });
     String host = get(v, "cluster.host", s -> nonEmpty(s).trim());
     int port = get(v, "cluster.port", ConfigLoader::port);
+    int busPort = get(v, "cluster.busPort", ConfigLoader::port);
+    if (enabled && busPort != 0 && busPort == port) {
+      throw new ConfigException("cluster.busPort (" + busPort + ") must differ from cluster.port, Hazelcast's port");
+    }
     if (enabled && store.url().isEmpty()) {
       throw new ConfigException("cluster.enabled needs the PostgreSQL store: set store.url = "
           + "postgresql://user@host:port/database (the embedded SQLite database is one process's file and cannot be "
@@ -247,7 +251,7 @@ public final class ConfigLoader {
       throw new ConfigException("cluster.enabled needs cluster.members: the host:port of the nodes to join "
           + "(TCP-IP join; there is no multicast discovery)");
     }
-    return new HomeportConfig.Cluster(enabled, members, host, port);
+    return new HomeportConfig.Cluster(enabled, members, host, port, busPort);
   }
 
   /**

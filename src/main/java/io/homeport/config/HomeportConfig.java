@@ -188,8 +188,9 @@ public record HomeportConfig(
    * @param host the address this node's Hazelcast member binds and is reached at
    * @param port this node's Hazelcast port
    */
-  public record Cluster(boolean enabled, List<String> members, String host, int port) {
-    public static final Cluster OFF = new Cluster(false, List.of(), "127.0.0.1", 5701);
+  /** @param busPort the clustered event bus's port on {@code host}; 0 for any free port */
+  public record Cluster(boolean enabled, List<String> members, String host, int port, int busPort) {
+    public static final Cluster OFF = new Cluster(false, List.of(), "127.0.0.1", 5701, 0);
 
     public Cluster {
       members = List.copyOf(members);

@@ -52,9 +52,10 @@ class ClusterTest {
     nodeA = TestServer.startClustered(TestServer.config(dir.resolve("data"), Map.of("HOMEPORT_STORE_URL", schema.url(),
         "HOMEPORT_CLUSTER_ENABLED", "true", "HOMEPORT_CLUSTER_MEMBERS", members,
         "HOMEPORT_CLUSTER_PORT", String.valueOf(portA))));
+    // node B's event bus on a fixed port (cluster.busPort), node A's on any free one: the cross-node tests use both
     nodeB = TestServer.startClustered(TestServer.config(dir.resolve("data"), Map.of("HOMEPORT_STORE_URL", schema.url(),
         "HOMEPORT_CLUSTER_ENABLED", "true", "HOMEPORT_CLUSTER_MEMBERS", members,
-        "HOMEPORT_CLUSTER_PORT", String.valueOf(portB))));
+        "HOMEPORT_CLUSTER_PORT", String.valueOf(portB), "HOMEPORT_CLUSTER_BUS_PORT", String.valueOf(Ports.freeTcp()))));
     nodeA.vertx().eventBus().<LoggedEvent>localConsumer(EventAddresses.EVENTS, m -> seenOnA.add(m.body()));
   }
 

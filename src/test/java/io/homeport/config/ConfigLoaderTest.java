@@ -116,7 +116,12 @@ class ConfigLoaderTest {
         "HOMEPORT_STORE_URL", "postgresql://homeport@db:5432/homeport", "HOMEPORT_CLUSTER_MEMBERS",
         "10.0.0.1:5701, 10.0.0.2:5701", "HOMEPORT_CLUSTER_HOST", "10.0.0.1"));
     assertThat(c.cluster()).isEqualTo(new HomeportConfig.Cluster(true, List.of("10.0.0.1:5701", "10.0.0.2:5701"),
-        "10.0.0.1", 5701));
+        "10.0.0.1", 5701, 0));
+    // and a bus port equal to Hazelcast's is refused, naming both settings
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("HOMEPORT_CLUSTER_ENABLED", "true",
+        "HOMEPORT_STORE_URL", "postgresql://homeport@db:5432/homeport", "HOMEPORT_CLUSTER_MEMBERS", "10.0.0.1:5701",
+        "HOMEPORT_CLUSTER_BUS_PORT", "5701"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cluster.busPort").hasMessageContaining("cluster.port");
     // and off by default
     assertThat(ConfigLoader.load(null, Map.of()).cluster().enabled()).isFalse();
   }
