@@ -209,7 +209,8 @@ final class DeviceRoutes {
   private JsonObject json(Device d) {
     Optional<DeviceLocations.Location> online = locations.find(d.id());
     return DeviceJson.of(d, online.map(DeviceLocations.Location::presence).or(() -> presence.get(d.id())),
-        online.map(DeviceLocations.Location::node).orElse(null), natBehaviours.of(d.id()), devices.groups().of(d.id()));
+        online.map(DeviceLocations.Location::node).orElse(null),
+        online.flatMap(l -> Optional.ofNullable(l.nat())).or(() -> natBehaviours.of(d.id())), devices.groups().of(d.id()));
   }
 
   private static JsonObject tokenJson(WithToken w) {

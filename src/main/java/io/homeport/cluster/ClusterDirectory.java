@@ -9,9 +9,11 @@ import io.homeport.http.SessionJson;
 import io.homeport.lifecycle.Lifecycle;
 import io.homeport.presence.DeviceLocations;
 import io.homeport.presence.LanEndpoints;
+import io.homeport.presence.NatBehaviours;
 import io.homeport.presence.Presence;
 import io.homeport.presence.PresenceDirectory;
 import io.homeport.presence.PresenceListener;
+import io.homeport.stun.StunAttributes.NatBehaviour;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * with the public address, times and LAN endpoints that node holds, in a Hazelcast replicated map (every
  * node keeps a full copy, so reads are local memory reads, fit for the API and the session broker).
  *
- * <p>A node writes its own devices: when one comes online or changes address, and all of them again every
+ * <p>A node writes its own devices (with what they reported of their NATs): when one comes online or
+ * changes address, and all of them again every
  * third of the offline grace; each entry lives for the offline grace, so the entries of a node that died
  * expire with the grace even if nobody purged them (the survivors purge them at once when Hazelcast reports
  * the node gone). When an entry names another node for a device this node holds online, the device has
@@ -51,6 +54,7 @@ public final class ClusterDirectory implements DeviceLocations, PresenceListener
   private final ClusterMembers members;
   private final PresenceDirectory local;
   private final LanEndpoints lan;
+  private final NatBehaviours nat;
   private final long ttlMillis;
   private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "homeport-directory");
@@ -62,7 +66,8 @@ public final class ClusterDirectory implements DeviceLocations, PresenceListener
 
   /** @param grace the offline grace: each entry's lifetime; all entries are written again every third of it */
   public ClusterDirectory(Vertx vertx, HazelcastInstance hazelcast, ClusterMembers members, PresenceDirectory local,
-      LanEndpoints lan, Duration grace) {
+      LanEndpoints lan, NatBehaviours nat, Duration grace) {
+    this.nat = nat;
     this.vertx = vertx;
     this.map = hazelcast.getReplicatedMap(MAP);
     this.members = members;
@@ -99,7 +104,7 @@ public final class ClusterDirectory implements DeviceLocations, PresenceListener
   public Optional<Location> find(String deviceId) {
     Optional<Presence> here = local.get(deviceId).filter(Presence::online);
     if (here.isPresent()) {
-      return Optional.of(new Location(members.self(), here.get(), lan.of(deviceId)));
+      return Optional.of(new Location(members.self(), here.get(), lan.of(deviceId), nat.of(deviceId).orElse(null)));
     }
     String entry = map.get(deviceId);
     if (entry == null) {
@@ -108,6 +113,16 @@ public final class ClusterDirectory implements DeviceLocations, PresenceListener
     Location l = decode(deviceId, entry);
     // an entry of this node whose device is no longer online here, or of a node that left, is stale
     return l.node().equals(members.self()) || !members.isAlive(l.node()) ? Optional.empty() : Optional.of(l);
+  }
+
+  @Override
+  public boolean heldElsewhere(String deviceId) {
+    String entry = map.get(deviceId);
+    if (entry == null) {
+      return false;
+    }
+    String node = new JsonObject(entry).getString("n");
+    return !members.self().equals(node) && members.isAlive(node);
   }
 
   @Override
@@ -139,7 +154,8 @@ public final class ClusterDirectory implements DeviceLocations, PresenceListener
         .put("s", p.onlineSinceMillis())
         .put("l", p.lastSeenMillis())
         .put("i", p.intervalSeconds())
-        .put("lan", lanEndpoints).encode(), ttlMillis, TimeUnit.MILLISECONDS);
+        .put("lan", lanEndpoints)
+        .put("nat", nat.of(p.deviceId()).map(NatBehaviour::packed).orElse(null)).encode(), ttlMillis, TimeUnit.MILLISECONDS);
   }
 
   private void refreshAll() {
@@ -172,7 +188,9 @@ public final class ClusterDirectory implements DeviceLocations, PresenceListener
     e.getJsonArray("lan", new JsonArray()).forEach(a -> lanEndpoints.add(SessionJson.parseAddress((String) a)));
     Presence p = new Presence(deviceId, true, SessionJson.parseAddress(e.getString("a")), e.getLong("s"), e.getLong("l"), 0,
         e.getInteger("i"));
-    return new Location(e.getString("n"), p, List.copyOf(lanEndpoints));
+    Long packedNat = e.getLong("nat");
+    return new Location(e.getString("n"), p, List.copyOf(lanEndpoints),
+        packedNat == null ? null : NatBehaviour.unpack(packedNat));
   }
 
   /** A device this node holds online now written by another node: it moved there. */

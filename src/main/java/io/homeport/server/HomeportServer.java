@@ -255,7 +255,7 @@ public final class HomeportServer {
   /** Where session operations go: this node's processor, or in a cluster the node brokering sessions. */
   private io.homeport.rendezvous.SessionBroker sessionBroker;
   /** Where online devices are: this node's presence, or in a cluster the clustered directory. */
-  private io.homeport.presence.DeviceLocations locations;
+  private volatile io.homeport.presence.DeviceLocations locations;
   /** Cluster mode only: the members, and this node's name among them. */
   private io.homeport.cluster.ClusterMembers members;
   private RelayVerticle relay;
@@ -320,7 +320,11 @@ public final class HomeportServer {
           eventLog = eventLogFactory.create(store.events(), config.events(), clock);
           // a replaced directory may outlive this server: its listeners leave with it
           List<PresenceListener> listeners = new ArrayList<>(presenceListeners);
-          listeners.add(0, new PresenceEvents(eventLog, clock));
+          // in a cluster, a device that moved here from a live node is no news (the directory is set up just below)
+          listeners.add(0, new PresenceEvents(eventLog, clock, deviceId -> {
+            io.homeport.presence.DeviceLocations where = locations;
+            return where != null && where.heldElsewhere(deviceId);
+          }));
           listeners.forEach(presence::addListener);
           started.push(startedPart(() -> {
             listeners.forEach(presence::removeListener);
@@ -352,10 +356,10 @@ public final class HomeportServer {
             com.hazelcast.core.HazelcastInstance hazelcast = io.homeport.cluster.HazelcastClusters.hazelcast(vertx);
             members = new io.homeport.cluster.ClusterMembers(hazelcast);
             directory = new io.homeport.cluster.ClusterDirectory(vertx, hazelcast, members, presence, lanEndpoints,
-                config.offlineGrace());
+                natBehaviours, config.offlineGrace());
             locations = directory;
           } else {
-            locations = io.homeport.presence.DeviceLocations.local(presence, lanEndpoints);
+            locations = io.homeport.presence.DeviceLocations.local(presence, lanEndpoints, natBehaviours);
           }
           sessions = new RendezvousProcessor(store.sessions(), store.permissions(),
               RendezvousProcessor.DeviceLookup.of(store.devices()),
@@ -584,6 +588,11 @@ public final class HomeportServer {
   /** Where session operations go (in a cluster, to the node brokering sessions). */
   public io.homeport.rendezvous.SessionBroker sessionBroker() {
     return sessionBroker;
+  }
+
+  /** What devices reported of their NATs to this node's beacon. */
+  public NatBehaviours natBehaviours() {
+    return natBehaviours;
   }
 
   /** Where online devices are (in a cluster, on any node). */

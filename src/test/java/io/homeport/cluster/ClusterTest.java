@@ -12,6 +12,7 @@ import io.homeport.event.EventAddresses;
 import io.homeport.event.LoggedEvent;
 import io.homeport.event.StoredEvent;
 import io.homeport.store.pg.PgTestSchema;
+import io.homeport.stun.StunAttributes;
 import io.homeport.testing.Ports;
 import io.homeport.testing.TestServer;
 import io.vertx.core.Vertx;
@@ -196,8 +197,8 @@ class ClusterTest {
 
   @Test
   @DisplayName("Verifies that node A's API shows a device held by node B as online at node B with its public address, "
-      + "that groups set through node A are node B's groups of the device too, and that a device whose keepalives "
-      + "reach node A now is let go by node B without an offline event")
+      + "and its NAT report, that groups set through node A are node B's groups of the device too, and that a device "
+      + "whose keepalives reach node A now is let go by node B without an offline event, and without a second online")
   void presenceAndGroupsAcrossNodes() throws Exception {
     // given a device online at node B only
     DeviceBundle enrolled = nodeA.enrollDevice("cluster-seen");
@@ -216,6 +217,15 @@ class ClusterTest {
       assertThat(p.getString("publicAddress")).isEqualTo(nodeB.server().presence().get("cluster-seen").orElseThrow()
           .publicAddressText());
 
+      // and what it reports of its NAT to node B reaches node A's API with node B's next directory refresh
+      nodeB.server().natBehaviours().report("cluster-seen", new StunAttributes.NatBehaviour(
+          StunAttributes.Mapping.ENDPOINT_INDEPENDENT, 13, 15, 22).packed());
+      TestServer.await("node A shows node B's NAT report", Duration.ofSeconds(5), () -> {
+        JsonObject nat = get(nodeA, "/api/v1/devices/cluster-seen").getJsonObject("presence").getJsonObject("nat");
+        return nat != null && nat.getInteger("keepaliveInterval") == 13
+            && "endpoint-independent".equals(nat.getString("mapping"));
+      });
+
       // and when its groups are set through node A, node B's API shows them
       nodeA.admin("PUT", "/api/v1/devices/cluster-seen/groups", "{\"groups\":[\"kitchen\"]}", 200);
       TestServer.await("node B knows the new group", Duration.ofSeconds(5),
@@ -233,6 +243,10 @@ class ClusterTest {
           .equals(get(nodeB, "/api/v1/devices/cluster-seen").getJsonObject("presence").getString("node")));
       assertThat(seenOnA).noneMatch(e -> e.stored().type().equals("device.offline")
           && "cluster-seen".equals(e.stored().deviceId()));
+      // and node A did not report it online again: it moved, it did not come online
+      Thread.sleep(500); // the event log tails the store every 100 ms: a second device.online would be here by now
+      assertThat(seenOnA).filteredOn(e -> e.stored().type().equals("device.online")
+          && "cluster-seen".equals(e.stored().deviceId())).hasSize(1);
     } finally {
       agents.close().await(10, TimeUnit.SECONDS);
     }
