@@ -4,6 +4,7 @@ import io.homeport.http.SessionJson;
 import io.homeport.lifecycle.Lifecycle;
 import io.homeport.refusal.Refusal;
 import io.homeport.rendezvous.EndReport;
+import io.homeport.rendezvous.PendingSessions;
 import io.homeport.rendezvous.RendezvousProcessor;
 import io.homeport.rendezvous.SessionBroker;
 import io.homeport.rendezvous.SessionNotice;
@@ -43,12 +44,16 @@ public final class ClusterSessionBroker implements SessionBroker, Lifecycle {
   private final Vertx vertx;
   private final ClusterMembers members;
   private final RendezvousProcessor processor;
+  private final PendingSessions pending;
   private final SessionBroker local;
   private MessageConsumer<JsonObject> consumer;
   private boolean brokering;
 
-  public ClusterSessionBroker(Vertx vertx, ClusterMembers members, RendezvousProcessor processor) {
+  /** @param pending this node's copy of the broker's marks: a hello of a device in no session asks no other node */
+  public ClusterSessionBroker(Vertx vertx, ClusterMembers members, RendezvousProcessor processor,
+      PendingSessions pending) {
     this.vertx = vertx;
+    this.pending = pending;
     this.members = members;
     this.processor = processor;
     this.local = SessionBroker.local(processor);
@@ -111,8 +116,13 @@ public final class ClusterSessionBroker implements SessionBroker, Lifecycle {
 
   @Override
   public Future<List<SessionNotice>> take(String deviceId) {
-    return members.isLeader() ? local.take(deviceId)
-        : ask(new JsonObject().put("op", "take").put("d", deviceId)).map(a -> {
+    if (members.isLeader()) {
+      return local.take(deviceId);
+    }
+    if (!pending.mayHaveNotices(deviceId)) {
+      return Future.succeededFuture(List.of());
+    }
+    return ask(new JsonObject().put("op", "take").put("d", deviceId)).map(a -> {
           List<SessionNotice> notices = new ArrayList<>();
           a.getJsonArray("notices").forEach(n -> notices.add(SessionJson.parseNotice((JsonObject) n)));
           return notices;

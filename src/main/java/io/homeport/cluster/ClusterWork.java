@@ -70,6 +70,11 @@ public final class ClusterWork extends VerticleBase implements PendingSessions.R
   }
 
   @Override
+  public void held(String deviceId, boolean any) {
+    send(new JsonObject().put("t", "held").put("d", deviceId).put("any", any));
+  }
+
+  @Override
   public void requested(String deviceId, String applicationServer, long expiresAtMillis) {
     send(new JsonObject().put("t", "app-wake").put("d", deviceId).put("a", applicationServer).put("e", expiresAtMillis));
   }
@@ -107,6 +112,7 @@ public final class ClusterWork extends VerticleBase implements PendingSessions.R
         vertx.eventBus().publish(EventAddresses.WORK_AVAILABLE, deviceId);
       }
       case "seen" -> sessions.clearedElsewhere(deviceId, work.getLong("n"));
+      case "held" -> sessions.heldElsewhere(deviceId, work.getBoolean("any"));
       case "app-wake" -> wakes.heldElsewhere(deviceId, work.getString("a"), work.getLong("e"));
       case "app-ack" -> wakes.acknowledgedElsewhere(deviceId, work.getString("a"));
       case "regrouped" -> {

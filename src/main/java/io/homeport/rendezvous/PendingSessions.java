@@ -30,9 +30,14 @@ public final class PendingSessions {
     void marked(String deviceId, long number);
 
     void cleared(String deviceId, long upTo);
+
+    /** The device's last hello found notices ({@code any}) or none; told only when that changed. */
+    default void held(String deviceId, boolean any) {}
   }
 
   private final Map<String, Long> devices = new ConcurrentHashMap<>();
+  /** Devices whose last hello found notices (an established session's offer repeats in every hello). */
+  private final java.util.Set<String> withNotices = ConcurrentHashMap.newKeySet();
   // microseconds of the clock at start: a node that takes over brokering numbers above what it inherits
   private final AtomicLong numbers = new AtomicLong(System.currentTimeMillis() * 1000);
   private volatile Replica replica = Replica.NONE;
@@ -52,15 +57,44 @@ public final class PendingSessions {
   }
 
   void clear(String deviceId) {
+    if (!devices.containsKey(deviceId)) {
+      // every mark is made here (the broker) and copied to the others: with none here there is none anywhere, and a
+      // hello without news (nearly every one) costs the cluster no message
+      return;
+    }
     long upTo = numbers.get();
     clearedElsewhere(deviceId, upTo);
     replica.cleared(deviceId, upTo);
+  }
+
+  /**
+   * Whether a hello of the device may find notices: it has news, or its last hello found some. False for
+   * a device in no session (nearly every one), so a cluster node need not ask the broker for its notices.
+   */
+  public boolean mayHaveNotices(String deviceId) {
+    return devices.containsKey(deviceId) || withNotices.contains(deviceId);
+  }
+
+  /** A hello of the device found notices ({@code any}) or none. */
+  void held(String deviceId, boolean any) {
+    if (any ? withNotices.add(deviceId) : withNotices.remove(deviceId)) {
+      replica.held(deviceId, any);
+    }
   }
 
   /** Another node marked the device: its news number {@code number}. */
   public void markedElsewhere(String deviceId, long number) {
     numbers.accumulateAndGet(number, Math::max);
     devices.merge(deviceId, number, Math::max);
+  }
+
+  /** The broker found notices for the device ({@code any}) or none in its last hello. */
+  public void heldElsewhere(String deviceId, boolean any) {
+    if (any) {
+      withNotices.add(deviceId);
+    } else {
+      withNotices.remove(deviceId);
+    }
   }
 
   /** Another node cleared the device's news up to {@code upTo}. */

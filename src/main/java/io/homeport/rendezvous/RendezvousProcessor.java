@@ -381,6 +381,7 @@ public final class RendezvousProcessor implements Lifecycle {
     pending.clear(deviceId);
     Set<String> ids = byDevice.get(deviceId);
     if (ids == null) {
+      pending.held(deviceId, false);
       return List.of();
     }
     List<SessionNotice> notices = new ArrayList<>();
@@ -418,6 +419,7 @@ public final class RendezvousProcessor implements Lifecycle {
     if (ids.isEmpty()) {
       byDevice.remove(deviceId);
     }
+    pending.held(deviceId, !notices.isEmpty());
     return notices;
   }
 

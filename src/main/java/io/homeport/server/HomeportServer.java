@@ -388,7 +388,7 @@ public final class HomeportServer {
           } else {
             // the processor starts on the node that brokers sessions only
             io.homeport.cluster.ClusterSessionBroker broker = new io.homeport.cluster.ClusterSessionBroker(vertx, members,
-                sessions);
+                sessions, pendingSessions);
             sessionBroker = broker;
             io.homeport.cluster.ClusterDirectory clustered = directory;
             startedSessions = start(members).compose(x -> start(clustered)).compose(x -> start(devices))
