@@ -38,8 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class ClusterSessionBroker implements SessionBroker, Lifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterSessionBroker.class);
   static final String ADDRESS_PREFIX = "homeport.sessions.";
-  /** Above the longest consent wait a request may ask for, so the answer arrives before the bus gives up. */
-  private static final long TIMEOUT_MILLIS = 75_000;
+  /**
+   * How long an operation may take at the broker beyond a request's consent wait: well within a device's
+   * own patience for a hello, so a broker that vanished costs the device one retry, not its connection.
+   */
+  private static final long TIMEOUT_MILLIS = 5_000;
 
   private final Vertx vertx;
   private final ClusterMembers members;
@@ -48,6 +51,9 @@ public final class ClusterSessionBroker implements SessionBroker, Lifecycle {
   private final SessionBroker local;
   private MessageConsumer<JsonObject> consumer;
   private boolean brokering;
+  /** Operations handed to each node and not answered yet: failed at once when that node leaves. */
+  private final java.util.Map<String, java.util.Set<io.vertx.core.Promise<JsonObject>>> asked =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** @param pending this node's copy of the broker's marks: a hello of a device in no session asks no other node */
   public ClusterSessionBroker(Vertx vertx, ClusterMembers members, RendezvousProcessor processor,
@@ -62,7 +68,15 @@ public final class ClusterSessionBroker implements SessionBroker, Lifecycle {
   @Override
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(ADDRESS_PREFIX + members.self(), this::serve);
-    members.addListener((joined, left) -> vertx.runOnContext(v -> takeOverIfOldest()));
+    members.addListener((joined, left) -> {
+      if (left != null) {
+        java.util.Set<io.vertx.core.Promise<JsonObject>> lost = asked.remove(left);
+        if (lost != null) {
+          lost.forEach(p -> p.tryFail(unavailable()));
+        }
+      }
+      vertx.runOnContext(v -> takeOverIfOldest());
+    });
     return consumer.completion().compose(v -> takeOverIfOldest());
   }
 
@@ -87,7 +101,7 @@ public final class ClusterSessionBroker implements SessionBroker, Lifecycle {
       return local.request(requesterId, peer, duration, wait);
     }
     return ask(new JsonObject().put("op", "request").put("d", requesterId).put("peer", peer)
-        .put("duration", duration == null ? null : duration.toMillis()).put("wait", wait.toMillis()))
+        .put("duration", duration == null ? null : duration.toMillis()).put("wait", wait.toMillis()), wait.toMillis())
         .map(ClusterSessionBroker::outcome);
   }
 
@@ -136,20 +150,35 @@ public final class ClusterSessionBroker implements SessionBroker, Lifecycle {
   }
 
   private Future<JsonObject> ask(JsonObject operation) {
+    return ask(operation, 0);
+  }
+
+  /** Hands the operation to the broker; {@code waitMillis} is how long it may wait for a device's consent. */
+  private Future<JsonObject> ask(JsonObject operation, long waitMillis) {
     String broker = members.leader();
-    return vertx.eventBus().<JsonObject>request(ADDRESS_PREFIX + broker, operation,
-            new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS))
-        .transform(ar -> {
+    io.vertx.core.Promise<JsonObject> answer = io.vertx.core.Promise.promise();
+    java.util.Set<io.vertx.core.Promise<JsonObject>> pending = asked.computeIfAbsent(broker,
+        k -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+    pending.add(answer);
+    vertx.eventBus().<JsonObject>request(ADDRESS_PREFIX + broker, operation,
+            new DeliveryOptions().setSendTimeout(waitMillis + TIMEOUT_MILLIS))
+        .onComplete(ar -> {
+          pending.remove(answer);
           if (ar.succeeded()) {
-            return Future.succeededFuture(ar.result().body());
+            answer.tryComplete(ar.result().body());
+          } else if (ar.cause() instanceof ReplyException r && r.failureCode() == REFUSED) {
+            answer.tryFail(refusal(new JsonObject(r.getMessage())));
+          } else {
+            LOG.warn("session broker {} did not answer {}: {}", broker, operation.getString("op"),
+                ar.cause().getMessage());
+            answer.tryFail(unavailable());
           }
-          if (ar.cause() instanceof ReplyException r && r.failureCode() == REFUSED) {
-            return Future.failedFuture(refusal(new JsonObject(r.getMessage())));
-          }
-          LOG.warn("session broker {} did not answer {}: {}", broker, operation.getString("op"), ar.cause().getMessage());
-          return Future.failedFuture(new Refusal.Unavailable("session-broker-unavailable",
-              "the node brokering sessions did not answer; try again"));
         });
+    return answer.future();
+  }
+
+  private static Refusal unavailable() {
+    return new Refusal.Unavailable("session-broker-unavailable", "the node brokering sessions did not answer; try again");
   }
 
   /** Runs what another node handed over on this node's processor. */

@@ -8,7 +8,6 @@ import io.homeport.agent.DeviceBundle;
 import io.homeport.agent.PeerSession;
 import io.homeport.agent.SessionHandler;
 import io.homeport.store.pg.PgTestSchema;
-import io.homeport.testing.Ports;
 import io.homeport.testing.TestServer;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -57,15 +56,9 @@ class ClusterBrokerFailoverTest {
     // given node A (the oldest: it brokers sessions) and node B, which holds alpha and bravo
     PgTestSchema.requireServer(plain);
     schema.create(plain).await(30, TimeUnit.SECONDS);
-    int portA = Ports.freeTcp();
-    int portB = Ports.freeTcp();
-    String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-    nodeA = TestServer.startClustered(TestServer.config(dir.resolve("data"), Map.of("HOMEPORT_STORE_URL", schema.url(),
-        "HOMEPORT_CLUSTER_ENABLED", "true", "HOMEPORT_CLUSTER_MEMBERS", members,
-        "HOMEPORT_CLUSTER_PORT", String.valueOf(portA))));
-    nodeB = TestServer.startClustered(TestServer.config(dir.resolve("data"), Map.of("HOMEPORT_STORE_URL", schema.url(),
-        "HOMEPORT_CLUSTER_ENABLED", "true", "HOMEPORT_CLUSTER_MEMBERS", members,
-        "HOMEPORT_CLUSTER_PORT", String.valueOf(portB))));
+    java.util.List<TestServer> nodes = TestCluster.start(dir.resolve("data"), schema.url(), Map.of());
+    nodeA = nodes.get(0);
+    nodeB = nodes.get(1);
     DeviceAgent alpha = atB(nodeB.enrollDevice("fo-alpha"));
     DeviceAgent bravo = atB(nodeB.enrollDevice("fo-bravo"));
     nodeB.admin("PUT", "/api/v1/devices/fo-bravo/permissions", "{\"mode\":\"server\",\"allow\":[\"fo-alpha\"]}", 200);
@@ -98,10 +91,7 @@ class ClusterBrokerFailoverTest {
 
   /** Runs the device's agent against node B's beacon and device channel and waits until node B holds it. */
   private DeviceAgent atB(DeviceBundle b) throws Exception {
-    DeviceBundle towardB = new DeviceBundle(b.deviceId(), "127.0.0.1", nodeB.server().beaconPort(), 0,
-        "https://localhost:" + nodeB.server().deviceChannelPort(), b.keepaliveIntervalSeconds(), b.privateKeyPem(),
-        b.certificateChainPem(), b.caCertificatePem(), b.beaconKey());
-    DeviceAgent agent = new DeviceAgent(towardB, Clock.systemUTC(), null, Duration.ZERO)
+    DeviceAgent agent = new DeviceAgent(TestCluster.toward(nodeB, b), Clock.systemUTC(), null, Duration.ZERO)
         .withSessions(SessionHandler.NO_DATA_PATH, ConsentPolicy.REJECT_ALL);
     agents.deployVerticle(agent).await(10, TimeUnit.SECONDS);
     nodeB.awaitOnline(b.deviceId(), Duration.ofSeconds(15));

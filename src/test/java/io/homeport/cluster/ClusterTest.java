@@ -47,16 +47,11 @@ class ClusterTest {
   static void start() throws Exception {
     PgTestSchema.requireServer(plain);
     schema.create(plain).await(30, TimeUnit.SECONDS);
-    int portA = Ports.freeTcp();
-    int portB = Ports.freeTcp();
-    String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-    nodeA = TestServer.startClustered(TestServer.config(dir.resolve("data"), Map.of("HOMEPORT_STORE_URL", schema.url(),
-        "HOMEPORT_CLUSTER_ENABLED", "true", "HOMEPORT_CLUSTER_MEMBERS", members,
-        "HOMEPORT_CLUSTER_PORT", String.valueOf(portA))));
     // node B's event bus on a fixed port (cluster.busPort), node A's on any free one: the cross-node tests use both
-    nodeB = TestServer.startClustered(TestServer.config(dir.resolve("data"), Map.of("HOMEPORT_STORE_URL", schema.url(),
-        "HOMEPORT_CLUSTER_ENABLED", "true", "HOMEPORT_CLUSTER_MEMBERS", members,
-        "HOMEPORT_CLUSTER_PORT", String.valueOf(portB), "HOMEPORT_CLUSTER_BUS_PORT", String.valueOf(Ports.freeTcp()))));
+    List<TestServer> nodes = TestCluster.start(dir.resolve("data"), schema.url(),
+        Map.of("HOMEPORT_CLUSTER_BUS_PORT", String.valueOf(Ports.freeTcp())));
+    nodeA = nodes.get(0);
+    nodeB = nodes.get(1);
     nodeA.vertx().eventBus().<LoggedEvent>localConsumer(EventAddresses.EVENTS, m -> seenOnA.add(m.body()));
   }
 
@@ -77,9 +72,7 @@ class ClusterTest {
 
   /** The bundle with node B's beacon and device channel: the device's traffic reaches node B. */
   private static DeviceBundle towardB(DeviceBundle b) {
-    return new DeviceBundle(b.deviceId(), "127.0.0.1", nodeB.server().beaconPort(), 0,
-        "https://localhost:" + nodeB.server().deviceChannelPort(), b.keepaliveIntervalSeconds(), b.privateKeyPem(),
-        b.certificateChainPem(), b.caCertificatePem(), b.beaconKey());
+    return TestCluster.toward(nodeB, b);
   }
 
   @Test
