@@ -1,6 +1,5 @@
 package io.homeport.store.pg;
 
-import static io.homeport.store.sql.DeviceSql.ALL_GROUPS;
 import static io.homeport.store.sql.DeviceSql.DELETE_APPLIANCES;
 import static io.homeport.store.sql.DeviceSql.DELETE_DEVICE;
 import static io.homeport.store.sql.DeviceSql.DELETE_GROUPS;
@@ -10,15 +9,9 @@ import static io.homeport.store.sql.DeviceSql.INSERT_DEVICE;
 import static io.homeport.store.sql.DeviceSql.INSERT_GROUP;
 import static io.homeport.store.sql.DeviceSql.INSERT_TOKEN;
 import static io.homeport.store.sql.DeviceSql.INSERT_TOKEN_FOR_ACTIVE_DEVICE;
-import static io.homeport.store.sql.DeviceSql.LIST_DEVICES;
-import static io.homeport.store.sql.DeviceSql.LIST_ENROLLED;
 import static io.homeport.store.sql.DeviceSql.RECORD_REVOKED_SERIAL;
-import static io.homeport.store.sql.DeviceSql.REVOKED_IDS;
-import static io.homeport.store.sql.DeviceSql.REVOKED_SERIALS;
-import static io.homeport.store.sql.DeviceSql.SELECT_APPLIANCES;
 import static io.homeport.store.sql.DeviceSql.SELECT_DEVICE;
 import static io.homeport.store.sql.DeviceSql.SELECT_DEVICE_BY_NAME;
-import static io.homeport.store.sql.DeviceSql.SELECT_GROUPS;
 import static io.homeport.store.sql.DeviceSql.SELECT_TOKEN;
 import static io.homeport.store.sql.DeviceSql.SET_ENROLLED;
 import static io.homeport.store.sql.DeviceSql.SET_NAME;
@@ -31,7 +24,6 @@ import static io.homeport.store.sql.DeviceSql.enrollmentParams;
 import static io.homeport.store.sql.DeviceSql.notEnrollable;
 import static io.homeport.store.sql.DeviceSql.removalParams;
 import static io.homeport.store.sql.DeviceSql.tokenParams;
-import static io.homeport.store.sql.SqlRows.queryAll;
 import static io.homeport.store.sql.SqlRows.queryOne;
 import static io.homeport.store.sql.SqlRows.update;
 
@@ -43,14 +35,13 @@ import io.homeport.device.EnrollmentToken;
 import io.homeport.device.HostedAppliance;
 import io.homeport.refusal.Refusal;
 import io.homeport.store.StoreException;
+import io.homeport.store.sql.DeviceReads;
 import io.homeport.store.sql.DeviceSql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +68,12 @@ final class PgDeviceRepository implements DeviceRepository {
   private static final String LOCK_DEVICE = "SELECT id FROM devices WHERE id = #{deviceId} FOR UPDATE";
 
   private final Pool pool;
+  /** The reads both stores share. */
+  private final DeviceReads reads;
 
   PgDeviceRepository(Pool pool) {
     this.pool = pool;
+    this.reads = new DeviceReads(pool);
   }
 
   @Override
@@ -122,19 +116,12 @@ final class PgDeviceRepository implements DeviceRepository {
 
   @Override
   public Future<List<Device>> list(int offset, int limit) {
-    if (offset < 0 || limit < 0) {
-      return Future.failedFuture(new IllegalArgumentException(
-          "offset and limit must be >= 0, got offset " + offset + ", limit " + limit));
-    }
-    if (limit == 0) {
-      return Future.succeededFuture(List.of());
-    }
-    return queryAll(pool, LIST_DEVICES, DeviceSql::toDevice, Map.of("offset", offset, "limit", limit));
+    return reads.list(offset, limit);
   }
 
   @Override
   public Future<List<Device>> listEnrolled() {
-    return queryAll(pool, LIST_ENROLLED, DeviceSql::toDevice, Map.of());
+    return reads.listEnrolled();
   }
 
   @Override
@@ -162,8 +149,7 @@ final class PgDeviceRepository implements DeviceRepository {
 
   @Override
   public Future<List<HostedAppliance>> appliances(String deviceId) {
-    Objects.requireNonNull(deviceId, "deviceId");
-    return queryAll(pool, SELECT_APPLIANCES, DeviceSql::toAppliance, Map.of("deviceId", deviceId));
+    return reads.appliances(deviceId);
   }
 
   @Override
@@ -206,30 +192,22 @@ final class PgDeviceRepository implements DeviceRepository {
 
   @Override
   public Future<Set<String>> groups(String deviceId) {
-    Objects.requireNonNull(deviceId, "deviceId");
-    return queryAll(pool, SELECT_GROUPS, row -> row.getString("group_name"), Map.of("deviceId", deviceId))
-        .map(names -> Collections.unmodifiableSet(new TreeSet<>(names)));
+    return reads.groups(deviceId);
   }
 
   @Override
   public Future<Map<String, Set<String>>> allGroups() {
-    return queryAll(pool, ALL_GROUPS, row -> row, Map.of()).map(rows -> {
-      Map<String, Set<String>> out = new HashMap<>();
-      for (Row row : rows) {
-        out.computeIfAbsent(row.getString("device_id"), k -> new TreeSet<>()).add(row.getString("group_name"));
-      }
-      return out;
-    });
+    return reads.allGroups();
   }
 
   @Override
   public Future<List<String>> listRevokedIds() {
-    return queryAll(pool, REVOKED_IDS, row -> row.getString("id"), Map.of());
+    return reads.listRevokedIds();
   }
 
   @Override
   public Future<List<String>> revokedCertificateSerials() {
-    return queryAll(pool, REVOKED_SERIALS, row -> row.getString("serial"), Map.of());
+    return reads.revokedCertificateSerials();
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.homeport.store.sqlite;
 
-import static io.homeport.store.sql.DeviceSql.ALL_GROUPS;
 import static io.homeport.store.sql.DeviceSql.DELETE_APPLIANCES;
 import static io.homeport.store.sql.DeviceSql.DELETE_DEVICE;
 import static io.homeport.store.sql.DeviceSql.DELETE_GROUPS;
@@ -11,15 +10,9 @@ import static io.homeport.store.sql.DeviceSql.INSERT_DEVICE;
 import static io.homeport.store.sql.DeviceSql.INSERT_GROUP;
 import static io.homeport.store.sql.DeviceSql.INSERT_TOKEN;
 import static io.homeport.store.sql.DeviceSql.INSERT_TOKEN_FOR_ACTIVE_DEVICE;
-import static io.homeport.store.sql.DeviceSql.LIST_DEVICES;
-import static io.homeport.store.sql.DeviceSql.LIST_ENROLLED;
 import static io.homeport.store.sql.DeviceSql.RECORD_REVOKED_SERIAL;
-import static io.homeport.store.sql.DeviceSql.REVOKED_IDS;
-import static io.homeport.store.sql.DeviceSql.REVOKED_SERIALS;
-import static io.homeport.store.sql.DeviceSql.SELECT_APPLIANCES;
 import static io.homeport.store.sql.DeviceSql.SELECT_DEVICE;
 import static io.homeport.store.sql.DeviceSql.SELECT_DEVICE_BY_NAME;
-import static io.homeport.store.sql.DeviceSql.SELECT_GROUPS;
 import static io.homeport.store.sql.DeviceSql.SELECT_TOKEN;
 import static io.homeport.store.sql.DeviceSql.SET_ENROLLED;
 import static io.homeport.store.sql.DeviceSql.SET_NAME;
@@ -33,7 +26,6 @@ import static io.homeport.store.sql.DeviceSql.notEnrollable;
 import static io.homeport.store.sql.DeviceSql.removalParams;
 import static io.homeport.store.sql.DeviceSql.tokenParams;
 
-import static io.homeport.store.sql.SqlRows.queryAll;
 import static io.homeport.store.sql.SqlRows.queryOne;
 import static io.homeport.store.sql.SqlRows.update;
 
@@ -45,11 +37,11 @@ import io.homeport.device.HostedAppliance;
 import io.homeport.device.DeviceRepository;
 import io.homeport.refusal.Refusal;
 import io.homeport.store.StoreException;
+import io.homeport.store.sql.DeviceReads;
 import io.homeport.store.sql.DeviceSql;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -78,6 +70,8 @@ final class SqliteDeviceRepository implements DeviceRepository {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteDeviceRepository.class);
 
   private final Pool pool;
+  /** The reads both stores share. */
+  private final DeviceReads reads;
   private final JdbcReaders readers;
   private final GroupCommitWriter writer;
   /** Completes when the last queued write of this repository is done (see {@link #serialized}). */
@@ -92,6 +86,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
     this.readers = readers;
     this.writer = writer;
     this.pool = pool;
+    this.reads = new DeviceReads(pool);
   }
 
   /**
@@ -180,19 +175,12 @@ final class SqliteDeviceRepository implements DeviceRepository {
 
   @Override
   public Future<List<Device>> list(int offset, int limit) {
-    if (offset < 0 || limit < 0) {
-      return Future.failedFuture(new IllegalArgumentException(
-          "offset and limit must be >= 0, got offset " + offset + ", limit " + limit));
-    }
-    if (limit == 0) {
-      return Future.succeededFuture(List.of());
-    }
-    return queryAll(pool, LIST_DEVICES, DeviceSql::toDevice, Map.of("offset", offset, "limit", limit));
+    return reads.list(offset, limit);
   }
 
   @Override
   public Future<List<Device>> listEnrolled() {
-    return queryAll(pool, LIST_ENROLLED, DeviceSql::toDevice, Map.of());
+    return reads.listEnrolled();
   }
 
   @Override
@@ -225,8 +213,7 @@ final class SqliteDeviceRepository implements DeviceRepository {
 
   @Override
   public Future<List<HostedAppliance>> appliances(String deviceId) {
-    Objects.requireNonNull(deviceId, "deviceId");
-    return queryAll(pool, SELECT_APPLIANCES, DeviceSql::toAppliance, Map.of("deviceId", deviceId));
+    return reads.appliances(deviceId);
   }
 
   @Override
@@ -263,30 +250,22 @@ final class SqliteDeviceRepository implements DeviceRepository {
 
   @Override
   public Future<Set<String>> groups(String deviceId) {
-    Objects.requireNonNull(deviceId, "deviceId");
-    return queryAll(pool, SELECT_GROUPS, row -> row.getString("group_name"), Map.of("deviceId", deviceId))
-        .map(names -> java.util.Collections.unmodifiableSet(new TreeSet<>(names)));
+    return reads.groups(deviceId);
   }
 
   @Override
   public Future<Map<String, Set<String>>> allGroups() {
-    return SqlTemplate.forQuery(pool, ALL_GROUPS).execute(Map.of()).map(rows -> {
-      Map<String, Set<String>> out = new HashMap<>();
-      for (Row row : rows) {
-        out.computeIfAbsent(row.getString("device_id"), k -> new TreeSet<>()).add(row.getString("group_name"));
-      }
-      return out;
-    });
+    return reads.allGroups();
   }
 
   @Override
   public Future<List<String>> listRevokedIds() {
-    return queryAll(pool, REVOKED_IDS, row -> row.getString("id"), Map.of());
+    return reads.listRevokedIds();
   }
 
   @Override
   public Future<List<String>> revokedCertificateSerials() {
-    return queryAll(pool, REVOKED_SERIALS, row -> row.getString("serial"), Map.of());
+    return reads.revokedCertificateSerials();
   }
 
   // -------------------------------------------------------------------------------------- addToken
