@@ -26,6 +26,12 @@ import org.junit.jupiter.api.Test;
  * extends this class and says how to open an empty store.
  */
 public abstract class AddressListRepositoryContract extends StoreContract<AddressListRepository> {
+  protected AddressListRepositoryContract() {}
+
+  /** The suite on the store {@code fixture} opens. */
+  protected AddressListRepositoryContract(StoreFixture fixture) {
+    super(fixture);
+  }
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
   private static final AddressListScope KITCHEN = AddressListScope.ofGroup("kitchen");
   private static final String PIN_A = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";

@@ -42,6 +42,12 @@ import org.junit.jupiter.api.Test;
  * together on purpose to race them.
  */
 public abstract class CommandRepositoryContract extends StoreContract<CommandRepository> {
+  protected CommandRepositoryContract() {}
+
+  /** The suite on the store {@code fixture} opens. */
+  protected CommandRepositoryContract(StoreFixture fixture) {
+    super(fixture);
+  }
 
   @Override
   protected CommandRepository repository(Store opened) {
@@ -57,7 +63,6 @@ public abstract class CommandRepositoryContract extends StoreContract<CommandRep
    * Opens the database that {@link #openStore} opened, after that store was closed, keeping its
    * content: what a restart of the server sees.
    */
-  protected abstract Future<Store> reopenStore(Vertx vertx);
 
   // ------------------------------------------------------------------------------ create / find
 

@@ -36,6 +36,12 @@ import org.junit.jupiter.api.Test;
  * <p>Tests run on the JUnit thread (never an event loop) and wait for each future in turn.
  */
 public abstract class DeviceRepositoryContract extends StoreContract<DeviceRepository> {
+  protected DeviceRepositoryContract() {}
+
+  /** The suite on the store {@code fixture} opens. */
+  protected DeviceRepositoryContract(StoreFixture fixture) {
+    super(fixture);
+  }
 
   @Override
   protected DeviceRepository repository(Store opened) {

@@ -24,6 +24,12 @@ import org.junit.jupiter.api.Test;
  * Tests run on the JUnit thread and wait for each future in turn.
  */
 public abstract class EventRepositoryContract extends StoreContract<EventRepository> {
+  protected EventRepositoryContract() {}
+
+  /** The suite on the store {@code fixture} opens. */
+  protected EventRepositoryContract(StoreFixture fixture) {
+    super(fixture);
+  }
 
   @Override
   protected EventRepository repository(Store opened) {
@@ -33,8 +39,6 @@ public abstract class EventRepositoryContract extends StoreContract<EventReposit
   /** Whole milliseconds: that is what a store keeps. */
   protected static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
 
-  /** Opens the database that {@link #openStore} opened, after that store was closed, keeping its content. */
-  protected abstract Future<Store> reopenStore(Vertx vertx);
 
   // ------------------------------------------------------------------------------------- append
 

@@ -19,6 +19,12 @@ import org.junit.jupiter.api.Test;
  * extends this class and says how to open an empty store.
  */
 public abstract class PermissionRepositoryContract extends StoreContract<PermissionRepository> {
+  protected PermissionRepositoryContract() {}
+
+  /** The suite on the store {@code fixture} opens. */
+  protected PermissionRepositoryContract(StoreFixture fixture) {
+    super(fixture);
+  }
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
 
   @Override

@@ -27,6 +27,12 @@ import org.junit.jupiter.api.Test;
  * must keep exactly.
  */
 public abstract class SessionRepositoryContract extends StoreContract<SessionRepository> {
+  protected SessionRepositoryContract() {}
+
+  /** The suite on the store {@code fixture} opens. */
+  protected SessionRepositoryContract(StoreFixture fixture) {
+    super(fixture);
+  }
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00.123Z");
   private static final Duration PERIOD = Duration.ofMinutes(10);
   private static final Duration MAX = Duration.ofHours(1);

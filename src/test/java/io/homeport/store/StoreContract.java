@@ -24,16 +24,42 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public abstract class StoreContract<R> {
   protected Store store;
   protected R repo;
+  private final StoreFixture fixture;
+
+  /** A suite whose subclass says how to open its store (overrides {@link #openStore} and, where needed, the others). */
+  protected StoreContract() {
+    this(null);
+  }
+
+  /** A suite on the store {@code fixture} opens: a second store is a subclass with this one constructor. */
+  protected StoreContract(StoreFixture fixture) {
+    this.fixture = fixture;
+  }
 
   /** Opens a store with nothing in it (a fresh or emptied database). */
-  protected abstract Future<Store> openStore(Vertx vertx);
+  protected Future<Store> openStore(Vertx vertx) {
+    return fixture().openStore(vertx);
+  }
+
+  /** Opens the store the last {@link #openStore} opened again, keeping its content (for suites that restart). */
+  protected Future<Store> reopenStore(Vertx vertx) {
+    return fixture().reopenStore(vertx);
+  }
 
   /** The repository of the store that the suite tests. */
   protected abstract R repository(Store store);
 
   /** Called after the store is closed, to remove what {@link #openStore} created. */
   protected Future<Void> cleanup(Vertx vertx) {
-    return Future.succeededFuture();
+    return fixture == null ? Future.succeededFuture() : fixture.cleanup(vertx);
+  }
+
+  private StoreFixture fixture() {
+    if (fixture == null) {
+      throw new IllegalStateException(getClass().getSimpleName() + " names no store: pass a StoreFixture or override "
+          + "openStore and reopenStore");
+    }
+    return fixture;
   }
 
   @BeforeEach

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Where PostgreSQL cannot be reached the tests are skipped, saying why, except under {@code CI=true}:
  * CI starts PostgreSQL (see {@code .ci/run}), so there an unreachable database fails the tests.
  */
-public final class PgTestSchema {
+public final class PgTestSchema implements io.homeport.store.StoreFixture {
   /** The machine's PostgreSQL as the tests reach it. */
   public static final PgConnectOptions SERVER = new PgConnectOptions()
       .setHost("127.0.0.1").setPort(5432).setDatabase("test").setUser("postgres");
@@ -38,13 +38,21 @@ public final class PgTestSchema {
   }
 
   /** Creates a fresh schema and opens a migrated store in it. */
+  @Override
   public Future<Store> openStore(Vertx vertx) {
     return create(vertx).compose(v -> reopenStore(vertx));
   }
 
   /** Opens a store on the schema the last {@link #openStore} created, keeping its content. */
+  @Override
   public Future<Store> reopenStore(Vertx vertx) {
     return PgStore.open(vertx, connectOptions(), 4).map(store -> store);
+  }
+
+  /** Drops the schema the last {@link #openStore} created. */
+  @Override
+  public Future<Void> cleanup(Vertx vertx) {
+    return drop(vertx);
   }
 
   /** Connect options of the schema, for tests that start a server on it. */
